@@ -34,7 +34,10 @@ KINDS = (
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens: "U.S. Department of Justice" → "us-department-of-justice"."""
+    """Lower-case ASCII words joined by hyphens.
+
+    "U.S. Department of Justice" → "us-department-of-justice".
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     ascii_text = ascii_text.replace("&", " and ")
     ascii_text = _DROP.sub("", ascii_text.lower())
@@ -45,7 +48,8 @@ def slugify(text: str) -> str:
 
 
 def normalise_quote(text: str) -> str:
-    """The canonical form of quoted text used to identify a statement: ASCII, lower case, words only."""
+    """Canonical quoted text, to identify a statement: ASCII, lower case, words only."""
+    text = re.sub(r"[’'`]", "", text)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return " ".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
 

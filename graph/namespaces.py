@@ -38,12 +38,12 @@ PREFIXES: dict[str, str] = {
 
 
 def graph_iri(base: str, *path: str) -> URIRef:
-    """The IRI of a named graph: graph_iri(base, "curated", "us-code") → BASE/graph/curated/us-code."""
+    """The IRI of a named graph: (base, "curated", "us-code") → BASE/graph/curated/us-code."""
     return URIRef(base + "graph/" + "/".join(path))
 
 
 def graph_file(graph: str, base: str) -> str:
-    """Where a named graph is written in the build folder: BASE/graph/article/x → graphs/article/x.ttl."""
+    """A named graph's file in the build folder: BASE/graph/article/x → graphs/article/x.ttl."""
     prefix = base + "graph/"
     if not graph.startswith(prefix):
         raise ValueError(f"not a graph of this dataset: {graph}")

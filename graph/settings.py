@@ -69,18 +69,39 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("base", DEFAULT_BASE, "canonical IRI base of the dataset's things and graphs", _base),
-    Setting("corpus", str(PROJECT_ROOT / "corpus"), "folder of articles (NAME.txt + NAME.meta.json)", _path),
-    Setting("ontology", str(PROJECT_ROOT / "ontology"), "folder with civic.ttl and shapes.ttl", _path),
-    Setting("curated", str(PROJECT_ROOT / "graph" / "curated"), "folder of curated Turtle, one file per source", _path),
-    Setting("queries", str(PROJECT_ROOT / "queries"), "folder of saved SPARQL queries (*.rq)", _path),
-    Setting("build", str(PROJECT_ROOT / "build"), "build folder: written by `build`, served by `serve`", _path),
+    Setting(
+        "corpus",
+        str(PROJECT_ROOT / "corpus"),
+        "folder of articles (NAME.txt + NAME.meta.json)",
+        _path,
+    ),
+    Setting(
+        "ontology", str(PROJECT_ROOT / "ontology"), "folder with civic.ttl and shapes.ttl", _path
+    ),
+    Setting(
+        "curated",
+        str(PROJECT_ROOT / "graph" / "curated"),
+        "folder of curated Turtle, one file per source",
+        _path,
+    ),
+    Setting(
+        "queries", str(PROJECT_ROOT / "queries"), "folder of saved SPARQL queries (*.rq)", _path
+    ),
+    Setting(
+        "build",
+        str(PROJECT_ROOT / "build"),
+        "build folder: written by `build`, served by `serve`",
+        _path,
+    ),
     Setting("host", "127.0.0.1", "address the server listens on"),
     Setting("port", 8000, "port the server listens on", _port),
     Setting("store", "memory", "query engine: 'memory' (rdflib) or 'sparql+URL'", _store),
     Setting("query_timeout", 10.0, "seconds an ad-hoc query may run", _positive_float),
     Setting("row_cap", 10000, "most rows a SELECT returns; truncation is stated", _positive_int),
     Setting("workers", 1, "gunicorn worker processes", _positive_int),
-    Setting("threads", 8, "threads per gunicorn worker (slow clients don't block others)", _positive_int),
+    Setting(
+        "threads", 8, "threads per gunicorn worker (slow clients don't block others)", _positive_int
+    ),
     Setting("endpoint", "http://127.0.0.1:8000/sparql", "SPARQL endpoint `civicgraph query` asks"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -1,0 +1,102 @@
+"""The `civicgraph` command: parses arguments, calls the library, turns errors into one line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from graph.errors import CivicgraphError
+from graph.settings import describe, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="civicgraph",
+        description="Build a knowledge graph from news articles and serve it over SPARQL.",
+    )
+    parser.add_argument("--config", help="config file (TOML); default civicgraph.toml if present")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("build", help="build the dataset into the build folder")
+    p.add_argument("--corpus", help="folder of articles (default: corpus/)")
+    p.add_argument("--out", dest="build", help="build folder to write (default: build/)")
+    p.add_argument("--curated", help="folder of curated Turtle (default: graph/curated/)")
+    p.add_argument("--ontology", help="folder with civic.ttl and shapes.ttl")
+    p.add_argument("--queries", help="folder of saved queries (default: queries/)")
+    p.add_argument("--base", help="canonical IRI base")
+
+    p = sub.add_parser("serve", help="serve a build folder with gunicorn")
+    p.add_argument("--build", help="build folder to serve (default: build/)")
+    p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", help="port to listen on (default 8000)")
+    p.add_argument("--workers", help="gunicorn worker processes")
+    p.add_argument("--threads", help="threads per worker")
+    p.add_argument("--query-timeout", dest="query_timeout", help="seconds a query may run")
+    p.add_argument("--row-cap", dest="row_cap", help="most rows a SELECT returns")
+
+    p = sub.add_parser("query", help="run a SPARQL query against an endpoint and print the result")
+    p.add_argument("query_or_file", metavar="QUERY_OR_FILE", help="query text, or a .rq file")
+    p.add_argument("--endpoint", help="SPARQL endpoint (default: the local server)")
+    p.add_argument("--format", default="table", choices=("table", "json", "csv", "ttl"))
+
+    sub.add_parser("settings", help="print every setting, its value and where it came from")
+    return parser
+
+
+def _settings_from(args: argparse.Namespace) -> Any:
+    from pathlib import Path
+
+    names = (
+        "corpus", "build", "curated", "ontology", "queries", "base", "host", "port",
+        "workers", "threads", "query_timeout", "row_cap", "endpoint",
+    )  # fmt: skip
+    cli = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
+    return load_settings(cli, config_file=Path(args.config) if args.config else None)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
+    try:
+        settings = _settings_from(args)
+        if args.command == "build":
+            from graph.build import build
+
+            result = build(settings)
+            manifest = result.manifest
+            print(
+                f"built {settings.build_dir} → {result.path.name}: "
+                f"{manifest['union_triples']} triples in {len(manifest['graphs'])} graphs "  # type: ignore[arg-type]
+                f"({len(result.warnings)} warnings)"
+            )
+            return 0
+        if args.command == "serve":
+            from server.serve import serve
+
+            serve(settings)
+            return 0
+        if args.command == "query":
+            from graph.client import run_query
+
+            return run_query(args.query_or_file, settings.endpoint, args.format, sys.stdout)
+        if args.command == "settings":
+            rows = describe(settings)
+            width = max(len(r[0]) for r in rows)
+            for name, value, source, help_text in rows:
+                print(f"{name:<{width}}  {value}  [{source}]  — {help_text}")
+            return 0
+    except CivicgraphError as exc:
+        print(f"civicgraph {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    print(json.dumps({"error": f"unknown command {args.command}"}), file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

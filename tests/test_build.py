@@ -1,0 +1,200 @@
+"""The build end to end: counts, determinism, reasoning, validation and failure handling."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from graph.build import build
+from graph.cli import main
+from graph.errors import CuratedError, ShapeViolation
+from graph.namespaces import CIV, NIF
+from graph.settings import Settings, load_settings
+
+ROOT = Path(__file__).parent.parent
+ID = "https://kg.example.org/id/"
+SMALL_ARTICLE = "2018-01-24-justice-department-threatens-subpoenas"
+
+
+def load(build_dir: Path) -> Dataset:
+    dataset = Dataset()
+    dataset.parse(build_dir / "dataset.trig", format="trig")
+    return dataset
+
+
+def count(dataset: Dataset, query: str) -> int:
+    rows = list(dataset.query(query))
+    return int(rows[0][0])  # type: ignore[index]
+
+
+@pytest.fixture
+def small_settings(tmp_path: Path) -> Settings:
+    """The project's ontology and curated files with a one-article corpus, in a temp folder."""
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    shutil.copytree(ROOT / "graph" / "curated", tmp_path / "curated")
+    (tmp_path / "corpus").mkdir()
+    for suffix in (".txt", ".meta.json"):
+        shutil.copy(ROOT / "corpus" / (SMALL_ARTICLE + suffix), tmp_path / "corpus")
+    return load_settings(
+        {
+            "ontology": str(tmp_path / "ontology"),
+            "curated": str(tmp_path / "curated"),
+            "corpus": str(tmp_path / "corpus"),
+            "queries": str(tmp_path / "queries"),
+            "build": str(tmp_path / "build"),
+        },
+        environ={},
+    )
+
+
+def test_counts_per_class(build_dir: Path) -> None:
+    manifest = json.loads((build_dir / "manifest.json").read_text())
+    classes = manifest["classes"]
+    assert classes[str(CIV.NewsArticle)] == 5
+    assert classes[str(CIV.Statute)] == 1
+    assert classes[str(CIV.Person)] >= 10
+    assert classes[str(CIV.Jurisdiction)] >= 23 + 3  # inferred from City/County/State
+    assert classes[str(CIV.State)] >= 3
+    assert classes[str(CIV.Mention)] > 50
+    dataset = load(build_dir)
+    letters = count(
+        dataset,
+        """PREFIX civ: <https://kg.example.org/ontology#>
+        PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {
+          ?l a civ:Letter ; civ:onDate "2018-01-24"^^xsd:date ; civ:recipient ?r }""",
+    )
+    assert letters == 23
+    assert manifest["union_triples"] == len(Graph().parse(build_dir / "graph.nt", format="nt"))
+
+
+def test_every_named_graph_has_its_file_and_source(build_dir: Path) -> None:
+    manifest = json.loads((build_dir / "manifest.json").read_text())
+    kinds = {g["kind"] for g in manifest["graphs"]}
+    assert kinds == {"ontology", "curated", "article", "inferred", "meta"}
+    dataset = load(build_dir)
+    for entry in manifest["graphs"]:
+        part = Graph().parse(build_dir / entry["file"], format="turtle")
+        assert len(part) == entry["triples"], entry["file"]
+        assert isomorphic(part, dataset.graph(URIRef(entry["iri"]))), entry["file"]
+        if entry["kind"] != "meta":
+            assert entry["derived_from"], entry["iri"]
+    for name, info in manifest["files"].items():
+        assert (build_dir / name).stat().st_size == info["bytes"], name
+
+
+def test_two_builds_give_the_same_bytes(build_dir: Path, tmp_path: Path) -> None:
+    """A second build in another process, with another hash seed, writes identical files."""
+    out = tmp_path / "again"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    subprocess.run(
+        [sys.executable, "-m", "graph.cli", "build", "--out", str(out)],
+        check=True, env=env, capture_output=True, cwd=ROOT,
+    )  # fmt: skip
+    first = sorted(p.relative_to(build_dir) for p in build_dir.rglob("*") if p.is_file())
+    second = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert first == second
+    for rel in first:
+        assert (build_dir / rel).read_bytes() == (out / rel).read_bytes(), rel
+
+
+def test_owlrl_adds_inverse_and_transitive_triples(build_dir: Path) -> None:
+    dataset = load(build_dir)
+    inferred = dataset.graph(URIRef("https://kg.example.org/graph/inferred"))
+    asserted = Graph()
+    for graph in dataset.graphs():
+        if not str(graph.identifier).endswith(("/graph/inferred", "/graph/meta")):
+            for triple in graph:
+                asserted.add(triple)
+    chicago, usa = URIRef(ID + "jurisdiction/chicago-il"), URIRef(ID + "jurisdiction/united-states")
+    chicago_in_us = (chicago, CIV.locatedIn, usa)
+    assert chicago_in_us in inferred and chicago_in_us not in asserted
+    sessions, post = URIRef(ID + "person/jeff-sessions"), None
+    post = asserted.value(sessions, CIV.holdsPost) or next(
+        inferred.objects(sessions, CIV.holdsPost), None
+    )
+    assert post is not None
+    held_by = (post, CIV.heldBy, sessions)
+    assert held_by in inferred or held_by in asserted
+    assert not any(isinstance(s, Literal) for s in inferred.subjects())
+
+
+def test_mentions_point_at_their_text(build_dir: Path) -> None:
+    dataset = load(build_dir)
+    graph = dataset.graph(URIRef(f"https://kg.example.org/graph/article/{SMALL_ARTICLE}"))
+    article = URIRef(ID + f"article/{SMALL_ARTICLE}")
+    text = str(graph.value(article, CIV.fullText))
+    mentions = list(graph.subjects(CIV.denotes, URIRef(ID + "person/jeff-sessions")))
+    assert len(mentions) >= 2
+    for mention in mentions:
+        begin = int(graph.value(mention, NIF.beginIndex))  # type: ignore[arg-type]
+        end = int(graph.value(mention, NIF.endIndex))  # type: ignore[arg-type]
+        assert text[begin:end] == str(graph.value(mention, NIF.anchorOf))
+        sentence = graph.value(mention, CIV.inSentence)
+        s_begin = int(graph.value(sentence, NIF.beginIndex))  # type: ignore[arg-type]
+        s_end = int(graph.value(sentence, NIF.endIndex))  # type: ignore[arg-type]
+        assert s_begin <= begin < end <= s_end
+
+
+def test_a_broken_curated_file_fails_and_keeps_the_last_build(small_settings: Settings) -> None:
+    first = build(small_settings)
+    manifest = (small_settings.build_dir / "manifest.json").read_bytes()
+    broken = Path(small_settings.curated) / "broken-reference.ttl"
+    broken.write_text(
+        "@prefix civ: <https://kg.example.org/ontology#> .\n<a> civ:x ", encoding="utf-8"
+    )
+    with pytest.raises(CuratedError, match=r"broken-reference\.ttl") as err:
+        build(small_settings)
+    assert "invalid Turtle" in str(err.value)
+    assert (small_settings.build_dir / "manifest.json").read_bytes() == manifest
+    assert small_settings.build_dir.resolve() == first.path.resolve()
+
+
+def test_a_shape_violation_fails_naming_node_and_shape(small_settings: Settings) -> None:
+    bad = Path(small_settings.curated) / "bad-reference.ttl"
+    bad.write_text(
+        """@prefix civ: <https://kg.example.org/ontology#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <https://kg.example.org/id/source/bad-reference> a civ:Source ;
+            rdfs:label "a test reference"@en .
+        <https://kg.example.org/id/person/nameless> a civ:Person .
+        """,
+        encoding="utf-8",
+    )
+    with pytest.raises(ShapeViolation) as err:
+        build(small_settings)
+    message = str(err.value)
+    assert "person/nameless" in message
+    assert "rdfs:label" in message
+    assert "shape" in message
+    assert not small_settings.build_dir.exists()
+
+
+def test_cli_reports_a_build_error_in_one_line(
+    small_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (Path(small_settings.corpus) / "empty.txt").write_bytes(b"")
+    code = main(
+        ["build", "--corpus", small_settings.corpus, "--out", str(small_settings.build_dir),
+         "--curated", small_settings.curated, "--ontology", small_settings.ontology]
+    )  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert err[-1].startswith("civicgraph build:") and "empty.txt" in err[-1]
+
+
+def test_another_base_rewrites_instances_but_not_the_ontology(small_settings: Settings) -> None:
+    result = build(small_settings.replace(base="http://data.test/kg"))
+    text = (result.path / "graph.nt").read_text(encoding="utf-8")
+    assert "<http://data.test/kg/id/person/jeff-sessions>" in text
+    assert "<https://kg.example.org/id/" not in text
+    assert "<https://kg.example.org/ontology#Person>" in text
