@@ -25,7 +25,7 @@ SMALL_ARTICLE = "2018-01-24-justice-department-threatens-subpoenas"
 
 
 def load(build_dir: Path) -> Dataset:
-    dataset = Dataset()
+    dataset = Dataset(default_union=True)
     dataset.parse(build_dir / "dataset.trig", format="trig")
     return dataset
 
@@ -37,12 +37,10 @@ def count(dataset: Dataset, query: str) -> int:
 
 @pytest.fixture
 def small_settings(tmp_path: Path) -> Settings:
-    """The project's ontology and curated files with a one-article corpus, in a temp folder."""
+    """A copy of the project's inputs in a temp folder, to break at will."""
     shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
     shutil.copytree(ROOT / "graph" / "curated", tmp_path / "curated")
-    (tmp_path / "corpus").mkdir()
-    for suffix in (".txt", ".meta.json"):
-        shutil.copy(ROOT / "corpus" / (SMALL_ARTICLE + suffix), tmp_path / "corpus")
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
     return load_settings(
         {
             "ontology": str(tmp_path / "ontology"),

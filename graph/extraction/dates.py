@@ -1,0 +1,108 @@
+"""Resolving date expressions against an article's own publication date.
+
+Results are ISO strings at the precision the text gives: "2018-01-24", "2017-04" or "2017".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+WEEKDAYS = {
+    name: number
+    for number, name in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    )
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_FULL_DATE = re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?", re.I)
+_MONTH_YEAR = re.compile(_MONTH + r",?\s+(?P<year>\d{4})", re.I)
+_LAST_MONTHS = re.compile(
+    r"\blast\s+" + _MONTH + r"(?:\s*(?:,|and|&)\s*(?P<month2>[a-z]+))?", re.I
+)
+_YEAR = re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d{2})\b", re.I)
+_WEEKDAY = re.compile(r"\b(?P<last>last\s+|this\s+|next\s+)?(?P<day>" + "|".join(WEEKDAYS) + r")\b", re.I)
+
+
+def _weekday(published: dt.date, weekday: int, qualifier: str) -> dt.date:
+    back = (published.weekday() - weekday) % 7
+    if qualifier == "next":
+        return published + dt.timedelta(days=(weekday - published.weekday()) % 7 or 7)
+    if qualifier == "last" and back == 0:
+        back = 7
+    return published - dt.timedelta(days=back)
+
+
+def _month_before(published: dt.date, month: int) -> str:
+    year = published.year if month < published.month else published.year - 1
+    return f"{year:04d}-{month:02d}"
+
+
+def resolve_dates(text: str, published: dt.date | None) -> list[str]:
+    """Every date the text states or implies, resolved against `published`, in text order."""
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, value: str) -> None:
+        if any(start < e and s < end for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append((start, value))
+
+    for m in _FULL_DATE.finditer(text):
+        month, day = MONTHS[m["month"].lower()], int(m["day"])
+        year = int(m["year"]) if m["year"] else (published.year if published else None)
+        if year is None or not 1 <= day <= 31:
+            continue
+        try:
+            add(m.start(), m.end(), dt.date(year, month, day).isoformat())
+        except ValueError:
+            continue
+    for m in _MONTH_YEAR.finditer(text):
+        add(m.start(), m.end(), f"{int(m['year']):04d}-{MONTHS[m['month'].lower()]:02d}")
+    lower = text.lower()
+    if published is not None:
+        for m in _LAST_MONTHS.finditer(text):
+            add(m.start(), m.end(), _month_before(published, MONTHS[m["month"].lower()]))
+            second = (m["month2"] or "").lower()
+            if second in MONTHS:
+                found.append((m.start() + 1, _month_before(published, MONTHS[second])))
+        relative = {
+            "yesterday": published - dt.timedelta(days=1),
+            "today": published,
+            "tonight": published,
+            "this morning": published,
+            "this afternoon": published,
+            "tomorrow": published + dt.timedelta(days=1),
+        }
+        for word, day in relative.items():
+            for m in re.finditer(r"\b" + word + r"\b", lower):
+                add(m.start(), m.end(), day.isoformat())
+        for word, value in (
+            ("last year", str(published.year - 1)),
+            ("this year", str(published.year)),
+            ("last month", _month_before(published, (published.month - 2) % 12 + 1)),
+            ("this month", f"{published.year:04d}-{published.month:02d}"),
+        ):
+            for m in re.finditer(r"\b" + word + r"\b", lower):
+                add(m.start(), m.end(), value)
+        for m in _WEEKDAY.finditer(text):
+            qualifier = (m["last"] or "").strip().lower()
+            day = _weekday(published, WEEKDAYS[m["day"].lower()], qualifier)
+            add(m.start(), m.end(), day.isoformat())
+    for m in _YEAR.finditer(text):
+        add(m.start("year"), m.end("year"), m["year"])
+    return [value for _, value in sorted(found)]
