@@ -1,0 +1,24 @@
+"""civicgraph's web server: the build folder over SPARQL, HTML and downloads."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from graph.settings import Settings
+
+
+def create_app(settings: Settings) -> Flask:
+    """Create the app for one build folder; raises `ServerStartError` if it cannot be served."""
+    from server import download, errors, home, sparql
+    from server.query import enable_safe_evaluation
+    from server.store import LoadedBuild
+
+    enable_safe_evaluation()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # queries, not uploads
+    app.extensions["civicgraph"] = LoadedBuild(settings)
+    errors.init_app(app)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(download.bp)
+    return app

@@ -28,13 +28,15 @@ WEEKDAYS = {
     )
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_FULL_DATE = re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?", re.I)
-_MONTH_YEAR = re.compile(_MONTH + r",?\s+(?P<year>\d{4})", re.I)
-_LAST_MONTHS = re.compile(
-    r"\blast\s+" + _MONTH + r"(?:\s*(?:,|and|&)\s*(?P<month2>[a-z]+))?", re.I
+_FULL_DATE = re.compile(
+    _MONTH + r"\s+(?P<day>\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?", re.I
 )
+_MONTH_YEAR = re.compile(_MONTH + r",?\s+(?P<year>\d{4})", re.I)
+_LAST_MONTHS = re.compile(r"\blast\s+" + _MONTH + r"(?:\s*(?:,|and|&)\s*(?P<month2>[a-z]+))?", re.I)
 _YEAR = re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d{2})\b", re.I)
-_WEEKDAY = re.compile(r"\b(?P<last>last\s+|this\s+|next\s+)?(?P<day>" + "|".join(WEEKDAYS) + r")\b", re.I)
+_WEEKDAY = re.compile(
+    r"\b(?P<last>last\s+|this\s+|next\s+)?(?P<day>" + "|".join(WEEKDAYS) + r")\b", re.I
+)
 
 
 def _weekday(published: dt.date, weekday: int, qualifier: str) -> dt.date:
@@ -88,9 +90,9 @@ def resolve_dates(text: str, published: dt.date | None) -> list[str]:
             "this afternoon": published,
             "tomorrow": published + dt.timedelta(days=1),
         }
-        for word, day in relative.items():
+        for word, when in relative.items():
             for m in re.finditer(r"\b" + word + r"\b", lower):
-                add(m.start(), m.end(), day.isoformat())
+                add(m.start(), m.end(), when.isoformat())
         for word, value in (
             ("last year", str(published.year - 1)),
             ("this year", str(published.year)),
@@ -101,8 +103,8 @@ def resolve_dates(text: str, published: dt.date | None) -> list[str]:
                 add(m.start(), m.end(), value)
         for m in _WEEKDAY.finditer(text):
             qualifier = (m["last"] or "").strip().lower()
-            day = _weekday(published, WEEKDAYS[m["day"].lower()], qualifier)
-            add(m.start(), m.end(), day.isoformat())
+            weekday = _weekday(published, WEEKDAYS[m["day"].lower()], qualifier)
+            add(m.start(), m.end(), weekday.isoformat())
     for m in _YEAR.finditer(text):
         add(m.start("year"), m.end("year"), m["year"])
     return [value for _, value in sorted(found)]

@@ -1,0 +1,95 @@
+"""The server's errors and the one function that turns any error into a response.
+
+Every error has the same shape: a short `error` name and a readable `message`. The client's Accept
+header picks the representation: JSON (`{"error": ..., "message": ...}`), HTML, or plain text.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from graph.errors import CivicgraphError
+
+
+class ServerStartError(CivicgraphError):
+    """The build folder cannot be served (a file is missing or cannot be parsed)."""
+
+
+class EndpointError(Exception):
+    """A request the endpoint refuses; `status` and `error` say how."""
+
+    status = 400
+    error = "bad request"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class MissingQuery(EndpointError):
+    error = "missing query"
+
+
+class MalformedQuery(EndpointError):
+    error = "malformed query"
+
+
+class UpdateRefused(EndpointError):
+    status = 403
+    error = "update refused"
+
+
+class ServiceRefused(EndpointError):
+    error = "SERVICE refused"
+
+
+class NotAcceptable(EndpointError):
+    status = 406
+    error = "not acceptable"
+
+
+class QueryTimeout(EndpointError):
+    status = 503
+    error = "query timeout"
+
+
+_ERROR_TYPES = ("text/plain", "application/json", "application/sparql-results+json", "text/html")
+
+
+def error_response(status: int, error: str, message: str) -> Response:
+    """The response for any error: JSON, HTML or plain text, as the client's Accept prefers."""
+    best = request.accept_mimetypes.best_match(_ERROR_TYPES, default="text/plain")
+    if best in ("application/json", "application/sparql-results+json"):
+        body = json.dumps({"error": error, "message": message}, ensure_ascii=False)
+        response = Response(body, mimetype="application/json")
+    elif best == "text/html":
+        page = render_template("errors/error.html", status=status, error=error, message=message)
+        response = Response(page, mimetype="text/html")
+    else:
+        response = Response(f"{error}: {message}\n", mimetype="text/plain")
+    response.status_code = status
+    return response
+
+
+def _handle_endpoint_error(exc: EndpointError) -> Response:
+    return error_response(exc.status, exc.error, exc.message)
+
+
+def _handle_http_exception(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    name = (exc.name or "error").lower()
+    # An unexpected exception arrives as a 500 whose description is generic; Flask has logged it.
+    response = error_response(status, name, exc.description or name)
+    for header, value in exc.get_headers():
+        if header in ("Allow", "Retry-After"):  # 405 and 503 promise these
+            response.headers[header] = value
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Route every error the app raises through `error_response`."""
+    app.register_error_handler(EndpointError, _handle_endpoint_error)
+    app.register_error_handler(HTTPException, _handle_http_exception)

@@ -1,0 +1,40 @@
+"""`/`: a home page that says what the dataset is and links everything."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from graph.namespaces import PREFIXES
+from server.sparql import loaded_build
+
+bp = Blueprint("home", __name__)
+
+EXAMPLE_QUERY = """SELECT ?class (COUNT(?thing) AS ?things)
+WHERE { ?thing a ?class }
+GROUP BY ?class
+ORDER BY DESC(?things)
+LIMIT 20"""
+
+
+@bp.app_template_filter("compact")
+def compact_iri(iri: object) -> str:
+    """`civ:Person` for an IRI in one of the project's namespaces; anything else unchanged."""
+    text = str(iri)
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(namespace) and len(text) > len(namespace):
+            return f"{prefix}:{text[len(namespace) :]}"
+    return text
+
+
+@bp.route("/")
+def index() -> str:
+    build = loaded_build()
+    classes = sorted(build.classes.items(), key=lambda item: (-item[1], item[0]))
+    return render_template(
+        "home/index.html",
+        build=build,
+        manifest=build.manifest,
+        graphs=build.graphs,
+        classes=classes,
+        example_query=EXAMPLE_QUERY,
+    )

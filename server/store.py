@@ -1,0 +1,205 @@
+"""The loaded build: manifest, the parsed dataset, and a store that stops overdue queries.
+
+`LoadedBuild` is created once per app from `settings.build_dir` and owns everything the views
+read; nothing is parsed per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rdflib import Dataset, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.stores.memory import Memory
+
+from graph.settings import Settings
+from server.errors import QueryTimeout, ServerStartError
+
+REQUIRED_FILES = ("manifest.json", "dataset.trig")
+T = TypeVar("T")
+
+_DATASET_TITLE = prepareQuery(
+    """
+    PREFIX void: <http://rdfs.org/ns/void#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?title ?description WHERE {
+      ?dataset a void:Dataset .
+      FILTER NOT EXISTS { ?parent void:subset ?dataset }
+      OPTIONAL { ?dataset dcterms:title ?title }
+      OPTIONAL { ?dataset dcterms:description ?description }
+    } ORDER BY DESC(BOUND(?title)) ?dataset
+    LIMIT 1
+    """
+)
+
+
+class DeadlineMemory(Memory):
+    """rdflib's in-memory store that stops a query which has run past its thread's deadline.
+
+    Only threads inside `deadline()` are checked, so loading and other readers are unaffected.
+    Evaluation in rdflib reads the store at every triple pattern (and every join step), so an
+    overdue query raises `QueryTimeout` soon after its time is up instead of running on.
+    """
+
+    CHECK_EVERY = 256
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._local = threading.local()
+
+    @contextmanager
+    def deadline(self, seconds: float) -> Iterator[None]:
+        """Within this block, reads in the current thread fail once `seconds` have passed."""
+        self._local.deadline = time.monotonic() + seconds
+        self._local.seconds = seconds
+        try:
+            yield
+        finally:
+            self._local.deadline = None
+
+    def _check_deadline(self) -> None:
+        deadline = getattr(self._local, "deadline", None)
+        if deadline is not None and time.monotonic() > deadline:
+            raise QueryTimeout(_timeout_message(self._local.seconds))
+
+    def triples(self, triple_pattern: Any, context: Any = None) -> Generator[Any, None, None]:
+        self._check_deadline()
+        for count, item in enumerate(super().triples(triple_pattern, context), start=1):
+            if count % self.CHECK_EVERY == 0:
+                self._check_deadline()
+            yield item
+
+
+def _timeout_message(seconds: float) -> str:
+    return f"the query ran longer than the time limit of {seconds:g} s"
+
+
+@dataclass(frozen=True)
+class GraphEntry:
+    """One named graph as the manifest lists it."""
+
+    iri: str
+    kind: str
+    file: str
+    triples: int
+    derived_from: str | None
+
+
+def read_manifest(build_dir: Path) -> dict[str, Any]:
+    """Read and check `manifest.json`, or raise `ServerStartError` naming the file."""
+    for name in REQUIRED_FILES:
+        if not (build_dir / name).is_file():
+            raise ServerStartError(f"cannot serve {build_dir}: {build_dir / name} is missing")
+    path = build_dir / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ServerStartError(f"cannot read {path}: {exc}") from None
+    problem = _manifest_problem(manifest)
+    if problem:
+        raise ServerStartError(f"cannot serve {path}: {problem}")
+    return manifest
+
+
+def _manifest_problem(manifest: Any) -> str | None:
+    if not isinstance(manifest, dict):
+        return "not a JSON object"
+    graphs = manifest.get("graphs")
+    if not isinstance(graphs, list):
+        return "'graphs' is not a list"
+    for entry in graphs:
+        if not isinstance(entry, dict) or not isinstance(entry.get("iri"), str):
+            return f"a 'graphs' entry has no 'iri': {entry!r}"
+        if not isinstance(entry.get("triples", 0), int):
+            return f"graph {entry['iri']} has a non-integer triple count"
+    for key in ("files", "classes"):
+        if not isinstance(manifest.get(key, {}), dict):
+            return f"'{key}' is not an object"
+    return None
+
+
+def load_dataset(path: Path, store: Memory | None = None) -> Dataset:
+    """Parse `dataset.trig` into a Dataset whose default graph is the union of its named graphs."""
+    dataset = Dataset(store=store if store is not None else Memory(), default_union=True)
+    try:
+        dataset.parse(path, format="trig")
+    except Exception as exc:  # rdflib's parsers raise many types; any of them means "unusable"
+        raise ServerStartError(f"cannot parse {path}: {exc}") from None
+    return dataset
+
+
+class LoadedBuild:
+    """Everything the server reads: the settings, the manifest and the parsed dataset."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.build_dir = settings.build_dir
+        self.manifest = read_manifest(self.build_dir)
+        self.store = DeadlineMemory()
+        self.dataset = load_dataset(self.build_dir / "dataset.trig", self.store)
+        self.graphs = tuple(
+            GraphEntry(
+                iri=str(entry["iri"]),
+                kind=str(entry.get("kind", "")),
+                file=str(entry.get("file", "")),
+                triples=int(entry.get("triples", 0)),
+                derived_from=entry.get("derived_from"),
+            )
+            for entry in self.manifest["graphs"]
+        )
+        self.graph_iris = frozenset(URIRef(g.iri) for g in self.graphs)
+        self.classes: dict[str, int] = dict(self.manifest.get("classes", {}))
+        files = dict(self.manifest.get("files", {}))
+        graph_files = {g.file for g in self.graphs if g.file}
+        # The manifest cannot list its own hash, so it is named here.
+        self.downloads = frozenset(files) | graph_files | {"manifest.json"}
+        self.file_hashes = {
+            name: str(info["sha256"])
+            for name, info in files.items()
+            if isinstance(info, dict) and "sha256" in info
+        }
+        manifest_bytes = (self.build_dir / "manifest.json").read_bytes()
+        self.file_hashes["manifest.json"] = hashlib.sha256(manifest_bytes).hexdigest()
+        self.title, self.description = self._describe()
+
+    def _describe(self) -> tuple[str, str | None]:
+        for row in self.dataset.query(_DATASET_TITLE):
+            title, description = row  # type: ignore[misc]
+            return (
+                str(title) if isinstance(title, Literal) else "civicgraph",
+                str(description) if isinstance(description, Literal) else None,
+            )
+        return "civicgraph", None
+
+    def run_with_time_limit(self, work: Callable[[], T]) -> T:
+        """Run `work` in its own thread under the query time limit; `QueryTimeout` if it overruns.
+
+        The answer comes on time even when `work` does not notice its deadline (rdflib sorting a
+        large list, say); the store's deadline makes the abandoned thread stop at its next read.
+        """
+        seconds = float(self.settings.query_timeout)
+        outcome: dict[str, Any] = {}
+
+        def target() -> None:
+            with self.store.deadline(seconds):
+                try:
+                    outcome["value"] = work()
+                except BaseException as exc:  # handed to the request thread and raised there
+                    outcome["error"] = exc
+
+        thread = threading.Thread(target=target, name="civicgraph-query", daemon=True)
+        thread.start()
+        thread.join(seconds)
+        if thread.is_alive():
+            raise QueryTimeout(_timeout_message(seconds))
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
