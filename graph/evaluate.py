@@ -1,0 +1,383 @@
+"""Scoring extraction against hand-written gold facts: precision, recall and F1 per fact type.
+
+Predictions are read back from the triples the extractor writes into each article's graph
+(with the curated graph for the types of known things), so what is scored is what the
+dataset holds. Strict matching compares IRIs; relaxed matching compares normalised names,
+offices, date prefixes and overlapping spans.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+from rdflib import RDF, RDFS, Graph, URIRef
+
+from graph.corpus import Article, read_corpus
+from graph.errors import CivicgraphError
+from graph.extract import extract_articles
+from graph.extraction.gazetteer import build_gazetteer, org_key
+from graph.iri import normalise_quote
+from graph.namespaces import CIV, NIF
+
+FACT_TYPES = (
+    "persons", "organizations", "jurisdictions", "statutes", "posts", "parties",
+    "letters", "events", "quotes",
+)  # fmt: skip
+ORG_CLASSES = {"Organization", "GovernmentBody", "NewsOutlet", "PoliticalParty"}
+PLACE_CLASSES = {"Jurisdiction", "Country", "State", "County", "City"}
+EVENT_CLASSES = {
+    "Meeting", "Boycott", "Demand", "Threat", "StatementEvent", "PressConference", "Tweet",
+    "Lawsuit", "CourtRuling", "ExecutiveOrder", "Review",
+}  # fmt: skip
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: Score) -> None:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Report:
+    strict: dict[str, Score] = field(default_factory=lambda: {t: Score() for t in FACT_TYPES})
+    relaxed: dict[str, Score] = field(default_factory=lambda: {t: Score() for t in FACT_TYPES})
+    linked: int = 0
+    linkable: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def linking_accuracy(self) -> float:
+        return self.linked / self.linkable if self.linkable else 1.0
+
+    def table(self) -> str:
+        lines = [
+            f"{'fact type':<14} {'strict P':>8} {'R':>6} {'F1':>6}   {'relaxed P':>9} {'R':>6} {'F1':>6}   {'gold':>5}",
+        ]
+        for t in FACT_TYPES:
+            s, r = self.strict[t], self.relaxed[t]
+            lines.append(
+                f"{t:<14} {s.precision:8.3f} {s.recall:6.3f} {s.f1:6.3f}   "
+                f"{r.precision:9.3f} {r.recall:6.3f} {r.f1:6.3f}   {s.tp + s.fn:5d}"
+            )
+        lines.append(
+            f"entity linking accuracy: {self.linking_accuracy:.3f} ({self.linked}/{self.linkable})"
+        )
+        return "\n".join(lines)
+
+
+def match(
+    gold: list[Any], predicted: list[Any], same: Callable[[Any, Any], bool]
+) -> tuple[Score, list[Any], list[Any]]:
+    """Greedy one-to-one matching; returns the score and the unmatched gold and predictions."""
+    left = list(predicted)
+    missed = []
+    tp = 0
+    for g in gold:
+        hit = next((p for p in left if same(g, p)), None)
+        if hit is None:
+            missed.append(g)
+        else:
+            left.remove(hit)
+            tp += 1
+    return Score(tp, len(left), len(missed)), missed, left
+
+
+def _path(term: object) -> str:
+    return str(term).split("/id/", 1)[-1]
+
+
+def _local(term: object) -> str:
+    return str(term).rsplit("#", 1)[-1]
+
+
+def _norm(text: str) -> str:
+    return normalise_quote(text)
+
+
+def _date_ok(gold: str | None, pred: str | None) -> bool:
+    if not gold or not pred:
+        return gold == pred
+    return gold.startswith(pred) or pred.startswith(gold)
+
+
+class Predictions:
+    """The facts of one article, read from its graph."""
+
+    def __init__(self, article: Graph, known: Graph, text: str) -> None:
+        self.g = article
+        self.known = known
+        self.text = text
+
+    def classes(self, thing: URIRef) -> set[str]:
+        return {
+            _local(c)
+            for c in (*self.g.objects(thing, RDF.type), *self.known.objects(thing, RDF.type))
+        }
+
+    def label(self, thing: URIRef) -> str:
+        return str(
+            self.g.value(thing, RDFS.label) or self.known.value(thing, RDFS.label) or _path(thing)
+        )
+
+    def denoted(self) -> set[URIRef]:
+        return {o for o in self.g.objects(None, CIV.denotes) if isinstance(o, URIRef)}
+
+    def things(self, classes: set[str]) -> list[dict[str, Any]]:
+        out = []
+        for thing in sorted(self.denoted()):
+            kinds = self.classes(thing) & classes
+            if kinds:
+                state = None
+                for place in (
+                    *self.g.objects(thing, CIV.locatedIn),
+                    *self.known.objects(thing, CIV.locatedIn),
+                ):
+                    if "State" in self.classes(place):
+                        state = _path(place)
+                out.append(
+                    {"iri": _path(thing), "name": self.label(thing), "kinds": kinds, "state": state}
+                )
+        return out
+
+    def posts(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "person": _path(self.g.value(t, CIV.holder)),
+                "post": _path(self.g.value(t, CIV.post)),
+                "office": str(
+                    self.g.value(self.g.value(t, CIV.post), CIV.officeTitle)
+                    or self.known.value(self.g.value(t, CIV.post), CIV.officeTitle)
+                    or ""
+                ),
+            }
+            for t in self.g.subjects(RDF.type, CIV.Tenure)
+        ]
+
+    def parties(self) -> list[dict[str, Any]]:
+        return [
+            {"person": _path(s), "party": _path(o)}
+            for s, o in self.g.subject_objects(CIV.partyAffiliation)
+        ]
+
+    def letters(self) -> list[dict[str, Any]]:
+        rounds: dict[tuple[str, str | None], dict[str, Any]] = {}
+        for letter in self.g.subjects(RDF.type, CIV.Letter):
+            date = self.g.value(letter, CIV.onDate)
+            key = (_path(self.g.value(letter, CIV.sender)), str(date) if date else None)
+            entry = rounds.setdefault(
+                key, {"sender": key[0], "date": key[1], "recipients": set(), "statute": None}
+            )
+            entry["recipients"] |= {_path(r) for r in self.g.objects(letter, CIV.recipient)}
+            statute = self.g.value(letter, CIV.concernsStatute)
+            entry["statute"] = entry["statute"] or (_path(statute) if statute else None)
+        return list(rounds.values())
+
+    def events(self) -> list[dict[str, Any]]:
+        out = []
+        for event in set(self.g.subjects(CIV.claimedBy, None)):
+            kinds = self.classes(event) & EVENT_CLASSES
+            if not kinds or (event, RDF.type, CIV.Letter) in self.g:
+                continue
+            date = self.g.value(event, CIV.onDate)
+            participants = {
+                (role, _path(o))
+                for role in ("agent", "target", "attendee", "boycotter")
+                for o in self.g.objects(event, CIV[role])
+            }
+            out.append(
+                {
+                    "type": sorted(kinds)[0],
+                    "date": str(date) if date else None,
+                    "participants": participants,
+                }
+            )
+        return out
+
+    def quotes(self) -> list[dict[str, Any]]:
+        parts = []
+        for mention, statement in self.g.subject_objects(CIV.denotes):
+            speaker = self.g.value(statement, CIV.speaker)
+            if speaker is None:
+                continue
+            begin = int(self.g.value(mention, NIF.beginIndex))  # type: ignore[arg-type]
+            end = int(self.g.value(mention, NIF.endIndex))  # type: ignore[arg-type]
+            parts.append((begin, end, _path(speaker)))
+        parts.sort()
+        merged: list[list[Any]] = []
+        for begin, end, speaker in parts:
+            if merged and merged[-1][2] == speaker and not self.text[merged[-1][1] : begin].strip():
+                merged[-1][1] = end
+            else:
+                merged.append([begin, end, speaker])
+        return [{"start": b, "end": e, "text": self.text[b:e], "speaker": s} for b, e, s in merged]
+
+
+def _same_name(a: str, b: str) -> bool:
+    return _norm(a) == _norm(b) or fuzz.ratio(_norm(a), _norm(b)) >= 85
+
+
+def score_article(gold: dict[str, Any], pred: Predictions, report: Report, slug: str) -> None:
+    """Add one article's scores to the report."""
+
+    def record(
+        kind: str,
+        strict: tuple[Score, list[Any], list[Any]],
+        relaxed: tuple[Score, list[Any], list[Any]],
+    ) -> None:
+        report.strict[kind].add(strict[0])
+        report.relaxed[kind].add(relaxed[0])
+        for g in strict[1]:
+            report.misses.append(f"{slug} {kind} missed: {_brief(g)}")
+        for p in strict[2]:
+            report.misses.append(f"{slug} {kind} extra: {_brief(p)}")
+
+    persons = pred.things({"Person"})
+    record("persons", match(gold["persons"], persons, lambda g, p: g["iri"] == p["iri"]),
+           match(gold["persons"], persons, lambda g, p: g["iri"] == p["iri"] or _same_name(g["name"], p["name"])))  # fmt: skip
+    orgs = pred.things(ORG_CLASSES)
+    record("organizations", match(gold["organizations"], orgs, lambda g, p: g["iri"] == p["iri"]),
+           match(gold["organizations"], orgs, lambda g, p: g["iri"] == p["iri"] or org_key(g["name"]) == org_key(p["name"])))  # fmt: skip
+    places = pred.things(PLACE_CLASSES)
+    record(
+        "jurisdictions",
+        match(gold["jurisdictions"], places, lambda g, p: g["iri"] == p["iri"] and set(g["kinds"]) <= p["kinds"] and g.get("state") == p["state"]),
+        match(gold["jurisdictions"], places, lambda g, p: g["iri"] == p["iri"] or _same_name(g["name"], p["name"])),
+    )  # fmt: skip
+    statutes = pred.things({"Statute"})
+    record("statutes", match(gold["statutes"], statutes, lambda g, p: g["iri"] == p["iri"]),
+           match(gold["statutes"], statutes, lambda g, p: g["iri"].rsplit("/", 1)[-1] == p["iri"].rsplit("/", 1)[-1]))  # fmt: skip
+    posts = pred.posts()
+    record("posts", match(gold["posts"], posts, lambda g, p: (g["person"], g["post"]) == (p["person"], p["post"])),
+           match(gold["posts"], posts, lambda g, p: g["person"] == p["person"] and _norm(g["office"]) == _norm(p["office"])))  # fmt: skip
+    parties = pred.parties()
+    same_party = lambda g, p: (g["person"], g["party"]) == (p["person"], p["party"])  # noqa: E731
+    record(
+        "parties",
+        match(gold["parties"], parties, same_party),
+        match(gold["parties"], parties, same_party),
+    )
+    letters = pred.letters()
+
+    def letters_relaxed(g: dict[str, Any], p: dict[str, Any]) -> bool:
+        gr, pr = set(g["recipients"]), p["recipients"]
+        overlap = len(gr & pr) / len(gr | pr) if gr | pr else 1.0
+        return _date_ok(g["date"], p["date"]) and overlap >= 0.5
+
+    record(
+        "letters",
+        match(gold["letters"], letters, lambda g, p: g["sender"] == p["sender"] and g["date"] == p["date"] and set(g["recipients"]) == p["recipients"] and g.get("statute") == p["statute"]),
+        match(gold["letters"], letters, letters_relaxed),
+    )  # fmt: skip
+    events = pred.events()
+
+    def parts(g: dict[str, Any]) -> set[tuple[str, str]]:
+        return {(x["role"], x["iri"]) for x in g["participants"]}
+
+    record(
+        "events",
+        match(gold["events"], events, lambda g, p: g["type"] == p["type"] and g["date"] == p["date"] and parts(g) == p["participants"]),
+        match(gold["events"], events, lambda g, p: g["type"] == p["type"] and _date_ok(g["date"], p["date"]) and (bool(parts(g) & p["participants"]) or not parts(g) and not p["participants"] or not parts(g) or not p["participants"])),
+    )  # fmt: skip
+    text = pred.text
+    gold_quotes = []
+    for q in gold["quotes"]:
+        if q.get("speaker"):
+            start = text.find(q["text"])
+            gold_quotes.append({**q, "start": start, "end": start + len(q["text"])})
+    quotes = pred.quotes()
+
+    def overlap(g: dict[str, Any], p: dict[str, Any]) -> bool:
+        shared = min(g["end"], p["end"]) - max(g["start"], p["start"])
+        return g["speaker"] == p["speaker"] and shared >= 0.5 * (g["end"] - g["start"])
+
+    record(
+        "quotes",
+        match(
+            gold_quotes,
+            quotes,
+            lambda g, p: g["speaker"] == p["speaker"] and _norm(g["text"]) == _norm(p["text"]),
+        ),
+        match(gold_quotes, quotes, overlap),
+    )
+    for kind, predicted in (
+        ("persons", persons),
+        ("organizations", orgs),
+        ("jurisdictions", places),
+    ):
+        for g in gold[kind]:
+            named = [
+                p for p in predicted if _same_name(g["name"], p["name"]) or g["iri"] == p["iri"]
+            ]
+            if named:
+                report.linkable += 1
+                report.linked += any(p["iri"] == g["iri"] for p in named)
+
+
+def _brief(item: Any) -> str:
+    if isinstance(item, dict):
+        return json.dumps(
+            {
+                k: (sorted(v) if isinstance(v, set) else v)
+                for k, v in item.items()
+                if k not in ("text", "note", "start", "end") or k == "text" and len(str(v)) < 60
+            },
+            ensure_ascii=False,
+        )[:220]  # noqa: E501
+    return str(item)
+
+
+def evaluate(corpus: Path, gold_dir: Path, curated: Graph, ontology: Graph, base: str) -> Report:
+    """Extract every article of `corpus` that has a gold file and score it."""
+    articles: list[Article] = [
+        a for a in read_corpus(corpus) if (gold_dir / f"{a.slug}.json").exists()
+    ]
+    if not articles:
+        raise CivicgraphError(f"no article in {corpus} has a gold file in {gold_dir}")
+    extracted = extract_articles(articles, build_gazetteer(curated, ontology), base)
+    known = Graph()
+    for triple in curated:
+        known.add(triple)
+    for triple in ontology:
+        known.add(triple)
+    report = Report()
+    for article in articles:
+        gold = json.loads((gold_dir / f"{article.slug}.json").read_text(encoding="utf-8"))
+        graph = Graph()
+        for triple in extracted[article.slug]:
+            graph.add(triple)
+        score_article(gold, Predictions(graph, known, article.text), report, article.slug)
+    return report
+
+
+def load_inputs(curated_dir: Path, ontology_dir: Path, base: str) -> tuple[Graph, Graph]:
+    from graph.build import load_turtle, union
+
+    ontology = load_turtle(ontology_dir / "civic.ttl")
+    curated = union(load_turtle(p, base) for p in sorted(curated_dir.glob("*.ttl")))
+    return curated, ontology
+
+
+def lines(items: Iterable[str]) -> str:
+    return "\n".join(items)

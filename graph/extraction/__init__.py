@@ -1,0 +1,1 @@
+"""The pieces of extraction: dates, statutes, names, offices, quotes, letters and events."""

@@ -1,0 +1,314 @@
+"""Finding people, organisations, jurisdictions and parties in text and linking them to IRIs.
+
+Known things come from the gazetteer (curated labels and aliases); names the gazetteer does
+not know get new IRIs minted from the name, so the same name gets the same IRI everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from graph.extraction.gazetteer import Gazetteer, Known, org_key
+from graph.iri import mint_path, slugify
+
+PERSON_TITLES = re.compile(
+    r"^(?:(?:mr|mrs|ms|dr|gov|sen|rep|atty|lt|gen|col|sgt|det|insp|supt)\.?|president|mayor|"
+    r"governor|senator|representative|secretary|sheriff|judge|commissioner|chief|attorney|"
+    r"general|chairman|chairwoman|chair|deputy|press|spokesman|spokeswoman|spokesperson|"
+    r"director|officer|councilman|councilwoman|councilmember|council|member|state|county|"
+    r"city|u\.s\.|us|federal|acting|former|then|vice|white|house|homeland|security|"
+    r"justice|department|la|nyc)\s+",
+    re.IGNORECASE,
+)
+GOVERNMENT_WORDS = re.compile(
+    r"\b(department|dept|agency|office|bureau|police|sheriff|council|court|administration|"
+    r"commission|board|authority|service|services|enforcement|security|congress|senate|"
+    r"house|legislature|ministry|patrol|attorney|prosecutor|government|ice|dhs|doj|fbi)\b",
+    re.IGNORECASE,
+)
+ORG_WORDS = re.compile(
+    r"\b(conference|association|committee|party|union|coalition|center|centre|institute|"
+    r"university|college|foundation|project|league|network|alliance|caucus|council|"
+    r"organization|group|society|fund|campaign|times|post|news|journal|tribune|herald|"
+    r"press|radio|magazine|gazette|chronicle|reuters|inc|corp|company)\b",
+    re.IGNORECASE,
+)
+OUTLET_WORDS = re.compile(
+    r"\b(times|post|news|journal|tribune|herald|press|radio|magazine|gazette|chronicle|"
+    r"reuters|independent|guardian|cnn|nbc|abc|cbs|npr|msnbc|fox|bloomberg|politico|axios)\b",
+    re.IGNORECASE,
+)
+OUTLET_CONTEXT = re.compile(
+    r"(?:told|according to|reported by|said to|in an interview with)\s+$", re.I
+)
+COUNTY_WORDS = re.compile(r"\b(county|parish|borough)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """A span of text that names a thing."""
+
+    start: int
+    end: int
+    text: str
+    iri: str  # a path below id/, e.g. person/jeff-sessions
+    kind: str  # person, organization, jurisdiction, party
+
+
+@dataclass
+class NewThing:
+    """A thing the curated graph does not know, described from the text."""
+
+    path: str
+    kind: str
+    label: str
+    classes: set[str] = field(default_factory=set)
+    state: str | None = None  # path of the containing state
+
+
+def path_of(iri: str) -> str:
+    return iri.split("/id/", 1)[1] if "/id/" in iri else iri
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"[’']s$", "", text.strip())
+    text = re.sub(r"\s*\([^)]*\)$", "", text)
+    return re.sub(r"^the\s+", "", text, flags=re.IGNORECASE).strip(" ,.;:")
+
+
+class EntityFinder:
+    """Finds and links named things in one spaCy document at a time."""
+
+    def __init__(self, nlp: Any, gazetteer: Gazetteer) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.gaz = gazetteer
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for index, name in enumerate(sorted(gazetteer.names)):
+            self.matcher.add(f"g{index}", [nlp.make_doc(name)])
+        self._names = sorted(gazetteer.names)
+        self.known_persons = [k for k in gazetteer.by_iri.values() if k.kind == "person"]
+
+    # -- the whole document ------------------------------------------------------------
+    def find(
+        self, doc: Any, body: list[tuple[int, int]]
+    ) -> tuple[list[EntityMention], dict[str, NewThing]]:
+        text = doc.text
+
+        def in_body(start: int, end: int) -> bool:
+            return any(b <= start and end <= e for b, e in body)
+
+        candidates: list[tuple[int, int, str, str, int]] = []  # start, end, path, kind, priority
+        new: dict[str, NewThing] = {}
+        article_state = self._dominant_state(text, doc)
+        for match_id, s, e in self.matcher(doc):
+            span = doc[s:e]
+            if not in_body(span.start_char, span.end_char):
+                continue
+            name = self._names[int(doc.vocab.strings[match_id][1:])]
+            known = self._choose(self.gaz.lookup(name), text, span.start_char, span.end_char)
+            if known is not None:
+                candidates.append(
+                    (span.start_char, span.end_char, path_of(known.iri), known.kind, 2)
+                )
+        persons_full: dict[str, str] = {}  # surname → path, from full names in this article
+        ents = [e for e in doc.ents if in_body(e.start_char, e.end_char)]
+        for ent in sorted(ents, key=lambda e: -len(e.text.split())):
+            found = self._link_entity(ent, text, persons_full, new, article_state)
+            if found is not None:
+                start, end, path, kind = found
+                candidates.append((start, end, path, kind, 1))
+        # longest first, the gazetteer before the model at equal length, then text order
+        chosen: list[tuple[int, int, str, str, int]] = []
+        for cand in sorted(candidates, key=lambda c: (-(c[1] - c[0]), -c[4], c[0])):
+            if any(cand[0] < c[1] and c[0] < cand[1] for c in chosen):
+                continue
+            chosen.append(cand)
+        mentions = [EntityMention(s, e, text[s:e], p, k) for s, e, p, k, _ in sorted(chosen)]
+        used = {m.iri for m in mentions}
+        new = {p: t for p, t in new.items() if p in used or t.kind == "jurisdiction" and p in used}
+        for thing in list(new.values()):
+            if thing.state and thing.state not in used:
+                pass  # the state is known to the gazetteer; nothing more to describe
+        return mentions, new
+
+    def _dominant_state(self, text: str, doc: Any) -> str | None:
+        counts: Counter[str] = Counter()
+        for ent in doc.ents:
+            if ent.label_ == "GPE":
+                state = self.gaz.state_named(_clean(ent.text))
+                if state is not None:
+                    counts[state.iri] += 1
+        if not counts:
+            return None
+        (best, n), *rest = counts.most_common(2) + [("", 0)]
+        return best if n > rest[0][1] else None
+
+    # -- choosing among several known things with one name ---------------------------------
+    def _choose(self, knowns: list[Known], text: str, start: int, end: int) -> Known | None:
+        if len(knowns) <= 1:
+            return knowns[0] if knowns else None
+        before = text[max(0, start - 40) : start]
+        after = text[end : end + 30]
+        states = [k for k in knowns if "State" in k.classes]
+        others = [k for k in knowns if "State" not in k.classes]
+        if states and others:
+            after_place = re.search(r"[A-Z][\w.]*(?: [A-Z][\w.]*)*,\s*$", before)
+            if after_place or re.match(r"\s+(state|State)\b", after):
+                return states[0]
+            return others[0]
+        return knowns[0]
+
+    # -- one entity the language model found -----------------------------------------------
+    def _link_entity(
+        self, ent: Any, text: str, persons_full: dict[str, str], new: dict[str, NewThing],
+        article_state: str | None,
+    ) -> tuple[int, int, str, str] | None:  # fmt: skip
+        raw = ent.text
+        if "/" in raw or "@" in raw or "\n" in raw:
+            return None
+        label = ent.label_
+        if label == "PERSON":
+            return self._link_person(ent, text, persons_full, new)
+        if label in ("ORG", "FAC", "NORP"):
+            return self._link_org(ent, text, new, label)
+        if label in ("GPE", "LOC"):
+            return self._link_place(ent, text, new, article_state)
+        return None
+
+    def _span_of(self, ent: Any, name: str) -> tuple[int, int]:
+        offset = ent.text.find(name)
+        start = ent.start_char + max(offset, 0)
+        return start, start + len(name)
+
+    def _link_person(
+        self, ent: Any, text: str, persons_full: dict[str, str], new: dict[str, NewThing]
+    ) -> tuple[int, int, str, str] | None:
+        name = _clean(ent.text)
+        while PERSON_TITLES.match(name):
+            name = PERSON_TITLES.sub("", name, count=1)
+        name = name.strip()
+        words = name.split()
+        if not words or any(ch.isdigit() for ch in name) or not name[0].isupper():
+            return None
+        start, end = self._span_of(ent, name)
+        for known in self.gaz.lookup(name):
+            if known.kind == "person":
+                if len(words) > 1:
+                    persons_full[words[-1]] = path_of(known.iri)
+                return start, end, path_of(known.iri), "person"
+        if len(words) == 1:
+            path = persons_full.get(name)
+            if path is None:
+                matches = [k for k in self.known_persons if k.label.split()[-1] == name]
+                if len(matches) == 1:
+                    path = path_of(matches[0].iri)
+            return (start, end, path, "person") if path else None
+        for known in self.known_persons:
+            if (
+                known.label.split()[0] == words[0]
+                and fuzz.ratio(known.label, name) >= 85
+                and known.label.split()[-1][:3] == words[-1][:3]
+            ):
+                persons_full[words[-1]] = path_of(known.iri)
+                return start, end, path_of(known.iri), "person"
+        path = mint_path("person", name)
+        persons_full[words[-1]] = path
+        new.setdefault(path, NewThing(path, "person", name, {"Person"}))
+        return start, end, path, "person"
+
+    def _link_org(
+        self, ent: Any, text: str, new: dict[str, NewThing], label: str
+    ) -> tuple[int, int, str, str] | None:
+        name = _clean(ent.text)
+        if len(name) < 2:
+            return None
+        start, end = self._span_of(ent, name)
+        for known in self.gaz.lookup(name):
+            if known.kind in ("organization", "party"):
+                return start, end, path_of(known.iri), known.kind
+        iri = self.gaz.org_keys.get(org_key(name))
+        if iri is not None:
+            return start, end, path_of(iri), self.gaz.by_iri[iri].kind
+        if label == "NORP":
+            return None
+        before = text[max(0, start - 25) : start]
+        acronym = name.isupper() and 3 <= len(name) <= 6 and name.isalpha()
+        outlet = bool(OUTLET_CONTEXT.search(before)) and (
+            acronym or bool(OUTLET_WORDS.search(name)) or name.istitle()
+        )
+        if not (outlet or acronym or GOVERNMENT_WORDS.search(name) or ORG_WORDS.search(name)):
+            return None
+        if not name[0].isupper() or len(name.split()) > 8:
+            return None
+        path = mint_path("organization", name)
+        classes = {"Organization"}
+        if outlet or OUTLET_WORDS.search(name) and not GOVERNMENT_WORDS.search(name):
+            classes.add("NewsOutlet")
+        elif GOVERNMENT_WORDS.search(name):
+            classes.add("GovernmentBody")
+        new.setdefault(path, NewThing(path, "organization", name, classes))
+        return start, end, path, "organization"
+
+    def _link_place(
+        self, ent: Any, text: str, new: dict[str, NewThing], article_state: str | None
+    ) -> tuple[int, int, str, str] | None:
+        name = _clean(ent.text)
+        classes = {"City"}
+        for prefix, kinds in (
+            ("city and county of ", {"City", "County"}),
+            ("city of ", {"City"}),
+            ("state of ", {"State"}),
+            ("county of ", {"County"}),
+        ):
+            if name.lower().startswith(prefix):
+                name, classes = name[len(prefix) :], kinds
+                break
+        if not name or not name[0].isupper() or any(ch.isdigit() for ch in name):
+            return None
+        start, end = ent.start_char, ent.end_char
+        knowns = self.gaz.lookup(name)
+        state = self.gaz.state_named(name)
+        if state is not None and (
+            "State" in classes or not [k for k in knowns if "State" not in k.classes]
+        ):
+            return start, end, path_of(state.iri), "jurisdiction"
+        known = self._choose([k for k in knowns if k.kind == "jurisdiction"], text, start, end)
+        if known is not None:
+            return start, end, path_of(known.iri), "jurisdiction"
+        if COUNTY_WORDS.search(name):
+            classes = {"County"}
+        follow = re.match(
+            r",\s*([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)", text[ent.end_char : ent.end_char + 30]
+        )
+        state_iri = None
+        if follow:
+            named = self.gaz.state_named(follow.group(1))
+            if named is not None:
+                state_iri = named.iri
+        if state_iri is None:
+            state_iri = article_state
+        code = self.gaz.by_iri[state_iri].postal_code if state_iri else None
+        try:
+            path = mint_path("jurisdiction", name, state=code)
+        except ValueError:
+            return None
+        known_by_path = self.gaz.by_path.get(path)
+        if known_by_path is not None:
+            return start, end, path_of(known_by_path.iri), "jurisdiction"
+        new.setdefault(
+            path,
+            NewThing(
+                path, "jurisdiction", name, classes, path_of(state_iri) if state_iri else None
+            ),
+        )
+        return start, end, path, "jurisdiction"
+
+
+def person_slug(path: str) -> str:
+    return slugify(path.rsplit("/", 1)[-1])

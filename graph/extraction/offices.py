@@ -1,0 +1,249 @@
+"""Offices people hold ("New Orleans Mayor X", "X, chairman of the Y") and their parties."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graph.extraction.entities import EntityMention, NewThing
+from graph.extraction.gazetteer import Gazetteer
+from graph.iri import mint_path
+
+_TITLES = [
+    "deputy press secretary", "press secretary", "attorney general", "district attorney",
+    "city attorney", "county attorney", "chief lawyer", "state senator", "state representative",
+    "lieutenant governor", "police chief", "chief of police", "county executive",
+    "county commissioner", "county judge", "council member", "councilmember", "councilman",
+    "councilwoman", "commissioner", "mayor", "governor", "gov.", "secretary", "sheriff",
+    "spokeswoman", "spokesman", "spokesperson", "chairwoman", "chairman", "chair",
+    "vice president", "president", "senator", "sen.", "representative", "rep.", "director",
+    "judge", "superintendent", "undersheriff", "executive director", "chief executive",
+]  # fmt: skip
+TITLE = (
+    r"(?P<title>" + "|".join(re.escape(t) for t in sorted(_TITLES, key=len, reverse=True)) + r")"
+)
+_EXPAND = {"gov.": "governor", "sen.": "senator", "rep.": "representative"}
+# Offices that, named with no place or body, belong to the country.
+_NATIONAL = {"president", "attorney general", "vice president"}
+# Offices that, named with no place or body, belong to the state the article is about.
+_STATEWIDE = {"governor", "lieutenant governor", "state senator", "state representative"}
+_MODIFIER = (
+    r"(?:(?:acting|interim|former|then-|deputy|assistant|u\.s\.|us|federal|state|county|city)\s+)*"
+)
+
+_BEFORE = re.compile(TITLE + r"\s+$", re.IGNORECASE)
+_APPOSITIVE = re.compile(
+    r"^,\s+(?:who\s+is\s+(?:also\s+)?|who\s+was\s+)?(?:the\s+|a\s+|an\s+)?" + _MODIFIER + TITLE
+    + r"\s+(?:of|for|at)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)  # fmt: skip
+_OF_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?\s*of\s+(?:the\s+)?", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"[’']s\s+" + TITLE + r",\s+$", re.IGNORECASE)
+_PARTY_MARK = re.compile(r"^\s*\((?P<p>[DRI])(?:[-–][^)]*)?\)")
+_BOTH = re.compile(
+    r"^(?:\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?,?\s+(?:both|all)\s+(?P<p>Democrats|Republicans)\b"
+)
+_APPOS_PARTY = re.compile(r"^,\s+an?\s+(?P<p>Democrat|Republican)\b")
+_PARTY_BEFORE = re.compile(
+    r"\b(?P<p>Democrat(?:ic)?|Republican)\s+(?:" + TITLE + r"\s+)?$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Tenure:
+    person: str  # path
+    post: str  # path
+    office: str  # as a title, e.g. "Mayor"
+    holder: str  # path of the jurisdiction or organisation
+    start: int  # evidence span
+    end: int
+
+
+@dataclass(frozen=True)
+class Affiliation:
+    person: str
+    party: str
+    start: int
+    end: int
+
+
+def _holder_name(path: str, gaz: Gazetteer, new: dict[str, NewThing]) -> str:
+    known = gaz.by_path.get(path)
+    if known is not None:
+        if known.kind == "jurisdiction":
+            if "Country" in known.classes:
+                return "the " + known.label
+            if known.state and "State" not in known.classes:
+                state = gaz.by_iri.get(known.state)
+                return f"{known.label} {state.postal_code if state else ''}".strip()
+            return known.label
+        return "the " + known.label
+    thing = new.get(path)
+    if thing is None:
+        return path.rsplit("/", 1)[-1].replace("-", " ")
+    if thing.kind == "jurisdiction":
+        state = gaz.by_path.get(thing.state or "")
+        code = state.postal_code if state else ""
+        return f"{thing.label} {code}".strip() if "State" not in thing.classes else thing.label
+    return "the " + thing.label
+
+
+def _office(title: str, holder: str, gaz: Gazetteer) -> str:
+    office = _EXPAND.get(title.lower(), title.lower())
+    known = gaz.by_path.get(holder)
+    if office == "chief lawyer":
+        office = (
+            "city attorney" if known is None or "County" not in known.classes else "county attorney"
+        )
+    return " ".join(w.capitalize() for w in office.split())
+
+
+def find_tenures(
+    text: str,
+    mentions: list[EntityMention],
+    sentences: list[tuple[int, int]],
+    gaz: Gazetteer,
+    new: dict[str, NewThing],
+    article_state: str | None,
+) -> list[Tenure]:
+    """Each (person, office) the text states, with the place or body the office belongs to."""
+    us = gaz.by_path.get("jurisdiction/united-states")
+    out: dict[tuple[str, str], Tenure] = {}
+
+    def sentence_of(pos: int) -> tuple[int, int]:
+        return next(((s, e) for s, e in sentences if s <= pos < e), (0, len(text)))
+
+    def mention_ending(pos: int, kinds: tuple[str, ...]) -> EntityMention | None:
+        return next((m for m in mentions if m.end == pos and m.kind in kinds), None)
+
+    def mention_at(pos: int, kinds: tuple[str, ...]) -> EntityMention | None:
+        return next((m for m in mentions if m.start == pos and m.kind in kinds), None)
+
+    def by_head_noun(word: str, before: int) -> str | None:
+        for m in reversed(
+            [m for m in mentions if m.end <= before and m.kind in ("organization", "jurisdiction")]
+        ):
+            if word.lower() in m.text.lower() or word.lower() in m.iri:
+                return m.iri
+        return None
+
+    def add(person: EntityMention, title: str, holder: str | None, start: int, end: int) -> None:
+        office_key = _EXPAND.get(title.lower(), title.lower())
+        if holder is None:
+            if office_key in _NATIONAL and us is not None:
+                holder = "jurisdiction/united-states"
+            elif office_key in _STATEWIDE and article_state:
+                holder = article_state.split("/id/", 1)[-1]
+            else:
+                return
+        office = _office(title, holder, gaz)
+        post = None
+        holder_known = gaz.by_path.get(holder)
+        for iri, (known_office, known_holder) in gaz.posts.items():
+            if (
+                known_office.lower() == office.lower()
+                and holder_known
+                and known_holder == holder_known.iri
+            ):
+                post = iri.split("/id/", 1)[-1]
+        if post is None:
+            post = mint_path("post", office, _holder_name(holder, gaz, new))
+        key = (person.iri, post)
+        if key not in out:
+            out[key] = Tenure(person.iri, post, office, holder, start, end)
+
+    for person in (m for m in mentions if m.kind == "person"):
+        s_start, s_end = sentence_of(person.start)
+        left = text[s_start : person.start]
+        right = text[person.end : s_end]
+        m = _BEFORE.search(left)
+        if m:
+            title_start = s_start + m.start()
+            before_title = text[s_start:title_start].rstrip()
+            holder_m = mention_ending(len(before_title) + s_start, ("jurisdiction", "organization"))
+            holder = holder_m.iri if holder_m else None
+            if holder is None:
+                word = re.search(r"(\b[a-z]+)$", before_title)
+                if word:
+                    holder = by_head_noun(word.group(1), title_start)
+            if holder is None:
+                after = _OF_AFTER.match(right)
+                if after:
+                    h = mention_at(person.end + after.end(), ("jurisdiction", "organization"))
+                    holder = h.iri if h else None
+            add(
+                person,
+                m.group("title"),
+                holder,
+                holder_m.start if holder_m else title_start,
+                person.end,
+            )
+        m = _APPOSITIVE.match(right)
+        if m:
+            h = mention_at(person.end + m.end(), ("jurisdiction", "organization"))
+            holder = h.iri if h else None
+            if holder is None:
+                word = re.match(r"([a-z’']+(?:\s+[a-z’']+)?)", right[m.end() :])
+                if word:
+                    holder = by_head_noun(word.group(1).split()[-1].rstrip("’'s"), person.start)
+            add(
+                person,
+                m.group("title"),
+                holder,
+                person.start,
+                person.end + m.end() + (h.end - h.start if h else 0),
+            )
+        m = _POSSESSIVE.search(left)
+        if m:
+            h = mention_ending(s_start + m.start(), ("jurisdiction", "organization"))
+            if h is not None:
+                add(person, m.group("title"), h.iri, h.start, person.end)
+    return list(out.values())
+
+
+def find_affiliations(
+    text: str, mentions: list[EntityMention], gaz: Gazetteer
+) -> list[Affiliation]:
+    """Party membership stated by "(D)", "(R-Texas)", "both Democrats", "a Republican"."""
+
+    def party(word: str) -> str | None:
+        word = {"D": "Democrat", "R": "Republican"}.get(word, word)
+        for name in (word, word.rstrip("s"), word + "s", word.replace("Democratic", "Democrat")):
+            for known in gaz.lookup(name):
+                if known.kind == "party":
+                    return known.iri.split("/id/", 1)[-1]
+        return None
+
+    out: dict[tuple[str, str], Affiliation] = {}
+    persons = [m for m in mentions if m.kind == "person"]
+    for i, person in enumerate(persons):
+        right = text[person.end : person.end + 40]
+        for pattern in (_PARTY_MARK, _APPOS_PARTY):
+            m = pattern.match(right)
+            if m and (p := party(m.group("p"))):
+                out.setdefault(
+                    (person.iri, p), Affiliation(person.iri, p, person.start, person.end + m.end())
+                )
+        m = _PARTY_BEFORE.search(text[max(0, person.start - 40) : person.start])
+        if m and (p := party(m.group("p").capitalize())):
+            out.setdefault(
+                (person.iri, p),
+                Affiliation(person.iri, p, person.start - len(m.group(0)), person.end),
+            )
+        m = _BOTH.match(right)
+        if m and (p := party(m.group("p"))):
+            # "A and B, both Democrats": every person of the coordination before the comma
+            group = [person]
+            for prev in reversed(persons[:i]):
+                gap = text[prev.end : group[-1].start]
+                if re.fullmatch(
+                    r"\s*(?:,|and|,\s*and)\s*(?:[A-Z][\w.’']*\s+){0,4}", gap
+                ) or re.fullmatch(r"\s*(?:,|and|,\s*and)\s*(?:(?:[A-Z][\w.]*|of)\s+)*", gap):
+                    group.append(prev)
+                else:
+                    break
+            for member in group:
+                out.setdefault(
+                    (member.iri, p), Affiliation(member.iri, p, member.start, person.end + m.end())
+                )
+    return list(out.values())

@@ -1,0 +1,171 @@
+"""Direct quotations and who said them.
+
+A quotation is text between double quotation marks that the sentence attributes to someone:
+a reporting verb (said, tweeted, told, added, …) whose subject names a person or a body, or
+a pronoun resolved to the person last named, or — for a quotation standing alone — the
+speaker of the quotation just before it or the one the next sentence names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from graph.extraction.entities import EntityMention
+from graph.extraction.text import QuoteSpan
+
+REPORTING = {
+    "say", "tweet", "tell", "add", "write", "state", "declare", "note", "warn", "reply",
+    "respond", "explain", "argue", "announce", "continue", "insist", "ask", "call", "urge",
+    "post", "remark", "recall", "acknowledge", "admit", "complain", "claim", "contend", "vow",
+    "conclude", "emphasize", "stress", "testify", "predict", "describe", "address", "counter",
+    "caution", "promise", "pledge", "threaten", "thank", "praise", "blast", "charge", "accuse",
+    "quip", "joke", "observe", "mention", "suggest", "maintain",
+}  # fmt: skip
+PRONOUNS = {"he", "she", "they", "it", "i", "we"}
+_CHANNELS = [
+    (re.compile(r"\btweet|\btwitter\b|@\w+", re.I), "tweet"),
+    (re.compile(r"press release", re.I), "press release"),
+    (re.compile(r"press conference|news conference|press briefing", re.I), "press conference"),
+    (re.compile(r"\bstatement\b", re.I), "statement"),
+    (
+        re.compile(
+            r"\b(?:told|interview)\b.*\b(?:media|reporters?|cnn|nbc|abc|cbs|npr|fox|times|post|news|journal)\b|in an interview",
+            re.I,
+        ),
+        "told media",
+    ),  # noqa: E501
+    (re.compile(r"\bwrote\b|\bletters?\b", re.I), "statement"),
+]
+
+
+@dataclass(frozen=True)
+class Quotation:
+    start: int
+    end: int
+    text: str
+    speaker: str | None  # path of a person or organisation
+    channel: str
+    partial: bool
+    sentence: tuple[int, int]
+
+
+def _channel(frame: str) -> str:
+    for pattern, name in _CHANNELS:
+        if pattern.search(frame):
+            return name
+    return "said"
+
+
+def _is_partial(text: str, full_text: str, start: int, end: int) -> bool:
+    if not text[:1].isupper() and not text[:1].isdigit():
+        return True
+    after = full_text[end : end + 3]
+    ends_sentence = bool(re.search(r"[.!?,…—–-]$", text)) or bool(
+        re.match(r"^[”\"]?\s*[.!?]", after[:3])
+    )
+    before = full_text[max(0, start - 3) : start - 1]
+    inside_sentence = bool(re.search(r"[a-z]\s*$", before)) and not re.search(r"[:,]\s*$", before)
+    return not ends_sentence or inside_sentence and not ends_sentence
+
+
+def find_quotations(
+    doc: Any,
+    spans: list[QuoteSpan],
+    mentions: list[EntityMention],
+    body: list[tuple[int, int]],
+) -> list[Quotation]:
+    """Attributed quotations, in text order; an unattributed fragment is dropped."""
+    text = doc.text
+    inside = [(q.start, q.end) for q in spans]
+
+    def quoted(pos: int) -> bool:
+        return any(s <= pos < e for s, e in inside)
+
+    speakers = [m for m in mentions if m.kind in ("person", "organization") and not quoted(m.start)]
+
+    def speaker_at(start: int, end: int) -> EntityMention | None:
+        found = [m for m in speakers if m.start < end and start < m.end]
+        persons = [m for m in found if m.kind == "person"]
+        return (persons or found or [None])[-1]
+
+    def last_named(before: int, kind: str = "person") -> EntityMention | None:
+        found = [m for m in speakers if m.end <= before and m.kind == kind]
+        return found[-1] if found else None
+
+    out: list[Quotation] = []
+    previous: Quotation | None = None
+    for q in spans:
+        if not any(b <= q.start and q.end <= e for b, e in body):
+            continue
+        sents = [s for s in doc.sents if s.start_char < q.end + 1 and q.start - 1 < s.end_char]
+        if not sents:
+            continue
+        s_start, s_end = sents[0].start_char, sents[-1].end_char
+        frame_tokens = [
+            t for s in sents for t in s if not quoted(t.idx) and not t.is_punct and not t.is_space
+        ]
+        frame = " ".join(t.text for t in frame_tokens)
+        speaker: EntityMention | None = None
+        verbs = [
+            t
+            for t in frame_tokens
+            if t.lemma_.lower() in REPORTING and t.pos_ in ("VERB", "AUX", "NOUN")
+        ]
+        verbs.sort(key=lambda t: min(abs(t.idx - q.start), abs(t.idx - q.end)))
+        for verb in verbs:
+            head = verb
+            for _ in range(3):
+                subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if subjects or head.head is head:
+                    break
+                head = head.head
+            for subj in subjects:
+                words = list(subj.subtree)
+                start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+                speaker = speaker_at(start, end)
+                if speaker is None and subj.lower_ in PRONOUNS:
+                    kind = "organization" if subj.lower_ == "it" else "person"
+                    if (
+                        previous is not None
+                        and previous.speaker
+                        and (kind == "person") == previous.speaker.startswith("person/")
+                        and previous.end <= q.start
+                    ):
+                        speaker = next(
+                            (m for m in speakers if m.iri == previous.speaker), None
+                        ) or last_named(q.start, kind)
+                    else:
+                        speaker = last_named(q.start, kind)
+                if speaker is not None:
+                    break
+            if speaker is None:
+                # "said Attorney General X": the subject after the verb, or "according to X"
+                after = [m for m in speakers if s_start <= m.start < s_end and not quoted(m.start)]
+                near = sorted(after, key=lambda m: abs(m.start - verb.idx))
+                speaker = next((m for m in near if m.kind == "person"), near[0] if near else None)
+            if speaker is not None:
+                break
+        partial = _is_partial(q.text, text, q.start, q.end)
+        if speaker is None and not frame_tokens and previous is not None and previous.speaker:
+            # a quotation standing alone goes on the words of the one just before
+            speaker = next((m for m in speakers if m.iri == previous.speaker), None)
+        if speaker is None and not partial and len(q.text.split()) >= 4:
+            nxt = next((s for s in doc.sents if s.start_char >= s_end), None)
+            if (
+                nxt is not None
+                and any(t.lemma_ in REPORTING for t in nxt)
+                and not any(quoted(t.idx) for t in nxt)
+            ):
+                speaker = speaker_at(nxt.start_char, nxt.end_char)
+        if speaker is None:
+            continue
+        if partial and len(q.text.split()) < 3 and not verbs:
+            continue  # a scare-quoted term, not somebody's words
+        quotation = Quotation(
+            q.start, q.end, q.text, speaker.iri, _channel(frame), partial, (s_start, s_end)
+        )
+        out.append(quotation)
+        previous = quotation
+    return out
