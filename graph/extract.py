@@ -139,12 +139,7 @@ class Extractor:
         for thing in new.values():
             yield from self._describe_new(thing)
         for m in mentions:
-            mention = URIRef(f"{node}/mention/{m.start}-{m.end}")
-            yield (mention, RDF.type, CIV.Mention)
-            yield from span_triples(mention, node, m.start, m.end, m.text)
-            yield (mention, CIV.denotes, self.iri(m.iri))
-            yield (mention, CIV.inSentence, evidence_of(m.start))
-            yield (mention, CIV.extractedBy, method)
+            yield from self._mention(node, method, m, evidence_of(m.start))
 
         article_state = self._article_state(mentions)
         for tenure in find_tenures(text, mentions, sentences, self.gaz, new, article_state):
@@ -157,6 +152,9 @@ class Extractor:
             )
         for aff in find_affiliations(text, mentions, self.gaz):
             yield (self.iri(aff.person), CIV.partyAffiliation, self.iri(aff.party))
+            b, e = aff.marker
+            if not any(m.start < e and b < m.end for m in mentions):
+                yield from self._mention(node, method, EntityMention(b, e, text[b:e], aff.party, "party"), evidence_of(b))
 
         statutes = [(m.start, m.end, m.iri) for m in mentions if m.kind == "statute"]
         for letters in find_letters(
@@ -178,6 +176,14 @@ class Extractor:
             yield from self._quotation(quotation, node, method, evidence_of(quotation.start))
 
     # -- pieces --------------------------------------------------------------------------
+    def _mention(self, article: URIRef, method: URIRef, m: EntityMention, sentence: URIRef) -> Iterable[Triple]:
+        mention = URIRef(f"{article}/mention/{m.start}-{m.end}")
+        yield (mention, RDF.type, CIV.Mention)
+        yield from span_triples(mention, article, m.start, m.end, m.text)
+        yield (mention, CIV.denotes, self.iri(m.iri))
+        yield (mention, CIV.inSentence, sentence)
+        yield (mention, CIV.extractedBy, method)
+
     def _statutes(self, text: str, body: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
         known_sections = {
             k.iri.split("/id/", 1)[-1].rsplit("/", 1)[-1]: k.iri.split("/id/", 1)[-1]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from types import SimpleNamespace
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,19 @@ OUTLET_WORDS = re.compile(
 OUTLET_CONTEXT = re.compile(
     r"(?:told|according to|reported by|said to|in an interview with)\s+$", re.I
 )
+_NAME = r"[A-Z][\w’'-]+(?:\s[A-Z]\.)?(?:\s(?:de|van|von|del|la)?\s?[A-Z][\w’'-]+){1,2}"
+_TITLED_NAME = re.compile(
+    r"(?P<place>(?:(?:[A-Z][\w’'-]+|St\.)\s){1,3})?(?:Mayor|Sheriff|Commissioner|Chair|Chairman|Chairwoman|"
+    r"Gov\.|Governor|Sen\.|Senator|Rep\.|Representative|Judge|Councilman|Councilwoman|"
+    r"Council Member|Councilmember|Attorney General|Secretary|Director|Chief)\s+(?P<name>" + _NAME + r")"
+)
+_BODY_NAME = re.compile(
+    r"(?P<org>(?:[A-Z][\w’'-]+\s){1,3}(?:Sheriff[’']s Office|Sheriff[’']s Department|Police Department|"
+    r"City Council|County Commission|Board of Supervisors|District Attorney[’']s Office|"
+    r"Attorney[’']s Office|Department of Corrections)\b)"
+)
+_SAID_NAME = re.compile(r"\b(?:said|says|according to)\s+(?P<name>" + _NAME + r"),\s+(?:a|an|the)\s")
+_NOT_PLACES = {"State", "The", "U.S.", "US", "Federal", "City", "County", "Deputy", "Former", "Acting"}
 COUNTY_WORDS = re.compile(r"\b(county|parish|borough)$", re.IGNORECASE)
 
 
@@ -118,11 +132,19 @@ class EntityFinder:
                 )
         persons_full: dict[str, str] = {}  # surname → path, from full names in this article
         ents = [e for e in doc.ents if in_body(e.start_char, e.end_char)]
-        for ent in sorted(ents, key=lambda e: -len(e.text.split())):
+        for ent in sorted([*ents, *self._patterns(text)], key=lambda e: -len(e.text.split())):
+            if not in_body(ent.start_char, ent.end_char):
+                continue
             found = self._link_entity(ent, text, persons_full, new, article_state)
             if found is not None:
                 start, end, path, kind = found
                 candidates.append((start, end, path, kind, 1))
+        # a surname alone, once the full name has been seen ("Carrillo wrote")
+        for surname, path in persons_full.items():
+            for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
+                if in_body(m.start(), m.end()):
+                    candidates.append((m.start(), m.end(), path, "person", 0))
+        candidates = [c for cand in candidates for c in self._split(cand, text)]
         # longest first, the gazetteer before the model at equal length, then text order
         chosen: list[tuple[int, int, str, str, int]] = []
         for cand in sorted(candidates, key=lambda c: (-(c[1] - c[0]), -c[4], c[0])):
@@ -137,13 +159,52 @@ class EntityFinder:
                 pass  # the state is known to the gazetteer; nothing more to describe
         return mentions, new
 
+    def _patterns(self, text: str) -> list[Any]:
+        """Names the language model may miss: "Santa Fe Mayor Inés Carrillo", "said Ana Ruiz, a"."""
+        found = []
+        for m in _TITLED_NAME.finditer(text):
+            name = m.group("name")
+            if any(k.kind != "person" for k in self.gaz.lookup(name)):
+                continue
+            found.append(SimpleNamespace(text=name, start_char=m.start("name"), end_char=m.end("name"), label_="PERSON"))
+            place = (m.group("place") or "").strip()
+            if place and place.split()[-1] not in _NOT_PLACES and place.split()[0] not in _NOT_PLACES:
+                found.append(SimpleNamespace(text=place, start_char=m.start("place"), end_char=m.start("place") + len(place), label_="GPE"))
+        for m in _BODY_NAME.finditer(text):
+            found.append(SimpleNamespace(text=m.group("org"), start_char=m.start("org"), end_char=m.end("org"), label_="ORG"))
+        for m in _SAID_NAME.finditer(text):
+            found.append(SimpleNamespace(text=m.group("name"), start_char=m.start("name"), end_char=m.end("name"), label_="PERSON"))
+        return found
+
+    def _split(
+        self, cand: tuple[int, int, str, str, int], text: str
+    ) -> list[tuple[int, int, str, str, int]]:
+        """A "Place, State" name is the place and the state; "Trump administration" is no person."""
+        start, end, path, kind, priority = cand
+        if kind == "person" and re.match(r"\s+administration\b", text[end : end + 20]):
+            return []
+        m = re.fullmatch(r"(.+?),\s*([A-Z][A-Za-z. ]+)", text[start:end])
+        if kind == "jurisdiction" and m:
+            state = self.gaz.state_named(m.group(2))
+            if state is not None:
+                state_start = start + m.start(2)
+                return [(start, start + len(m.group(1)), path, kind, priority),
+                        (state_start, end, path_of(state.iri), kind, priority)]  # fmt: skip
+        return [cand]
+
     def _dominant_state(self, text: str, doc: Any) -> str | None:
         counts: Counter[str] = Counter()
+        ambiguous = {n.lower() for n, iris in self.gaz.names.items() if len(iris) > 1}
         for ent in doc.ents:
-            if ent.label_ == "GPE":
-                state = self.gaz.state_named(_clean(ent.text))
+            name = _clean(ent.text)
+            if ent.label_ in ("GPE", "ORG", "NORP") and name.lower() not in ambiguous:
+                state = self.gaz.state_named(name)
                 if state is not None:
                     counts[state.iri] += 1
+        for m in re.finditer(r"\([DRI][-–]([A-Z][A-Za-z. ]+)\)|,\s*([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b", text):
+            state = self.gaz.state_named(m.group(1) or m.group(2))
+            if state is not None and (m.group(2) or "").lower() not in ambiguous:
+                counts[state.iri] += 1
         if not counts:
             return None
         (best, n), *rest = counts.most_common(2) + [("", 0)]
@@ -190,6 +251,11 @@ class EntityFinder:
         self, ent: Any, text: str, persons_full: dict[str, str], new: dict[str, NewThing]
     ) -> tuple[int, int, str, str] | None:
         name = _clean(ent.text)
+        inner = re.search(r"\b(?:mayor|sheriff|commissioner|chair|chairman|chairwoman|governor|gov\.|"
+                          r"sen\.|rep\.|senator|representative|attorney|secretary|president|judge|"
+                          r"chief|director|spokeswoman|spokesman)\s+", name, re.IGNORECASE)  # fmt: skip
+        if inner and inner.start() > 0:
+            name = name[inner.start() :]
         while PERSON_TITLES.match(name):
             name = PERSON_TITLES.sub("", name, count=1)
         name = name.strip()
@@ -226,9 +292,13 @@ class EntityFinder:
         self, ent: Any, text: str, new: dict[str, NewThing], label: str
     ) -> tuple[int, int, str, str] | None:
         name = _clean(ent.text)
+        more = re.match(r"\s+(?:for|of) the (?:[A-Z][\w.’']*\s?)+(?:of (?:[A-Z][\w.’']*\s?)+)?", text[ent.end_char :])
+        if label == "ORG" and more and re.search(r"\b(court|district|office)\b", name + more.group(0), re.I):
+            name = (name + more.group(0)).strip()
         if len(name) < 2:
             return None
-        start, end = self._span_of(ent, name)
+        start = ent.start_char + max(ent.text.find(name[:10]), 0)
+        end = start + len(name)
         for known in self.gaz.lookup(name):
             if known.kind in ("organization", "party"):
                 return start, end, path_of(known.iri), known.kind
@@ -243,6 +313,9 @@ class EntityFinder:
             acronym or bool(OUTLET_WORDS.search(name)) or name.istitle()
         )
         if not (outlet or acronym or GOVERNMENT_WORDS.search(name) or ORG_WORDS.search(name)):
+            after = text[ent.end_char : ent.end_char + 40]
+            if re.match(r"(?:,\s*[A-Z][a-z]+|\s+(?:Mayor|mayor|City|city council|County|police))", after):
+                return self._link_place(ent, text, new, None)
             return None
         if not name[0].isupper() or len(name.split()) > 8:
             return None

@@ -104,6 +104,25 @@ def _recipients(
     return out
 
 
+def _sender(text: str, span: tuple[int, int], bodies: list[EntityMention], letter_at: int) -> str | None:
+    """Who sent the letters a sentence speaks of: a body named before the word "letter" in
+    it, else the body a head noun points back to ("the department's letters"), else the body
+    named last before the sentence."""
+    before_letter = [m for m in bodies if span[0] <= m.start < letter_at]
+    if before_letter:
+        return before_letter[-1].iri
+    head = re.search(r"\b(department|agency|office|administration)\b", text[span[0] : letter_at], re.I)
+    earlier = [m for m in bodies if m.end <= span[0]]
+    if head:
+        for m in reversed(earlier):
+            if head.group(1).lower() in m.text.lower() or head.group(1).lower() in m.iri:
+                return m.iri
+    from_body = [m for m in bodies if _in(m, span) and re.search(r"\bfrom\s+(?:the\s+)?$", text[max(0, m.start - 10) : m.start])]
+    if from_body:
+        return from_body[0].iri
+    return earlier[-1].iri if earlier else None
+
+
 def find_letters(
     text: str,
     sentences: list[tuple[int, int]],
@@ -122,8 +141,7 @@ def find_letters(
         if not _LETTER.search(sentence):
             continue
         dates = [d for d in resolve_dates(sentence, published) if len(d) >= 4]
-        senders = [m.iri for m in bodies if _in(m, span)]
-        sender = senders[0] if senders else None
+        sender = _sender(text, span, bodies, _LETTER.search(sentence).start() + span[0])  # type: ignore[union-attr]
         for date in dates or [published.isoformat() if published else None]:
             entry = rounds.setdefault(date, Letters(sender, date))
             entry.sender = entry.sender or sender

@@ -12,6 +12,7 @@ from graph.iri import mint_path
 _TITLES = [
     "deputy press secretary", "press secretary", "attorney general", "district attorney",
     "city attorney", "county attorney", "chief lawyer", "state senator", "state representative",
+    "state sen.", "state rep.",
     "lieutenant governor", "police chief", "chief of police", "county executive",
     "county commissioner", "county judge", "council member", "councilmember", "councilman",
     "councilwoman", "commissioner", "mayor", "governor", "gov.", "secretary", "sheriff",
@@ -22,7 +23,13 @@ _TITLES = [
 TITLE = (
     r"(?P<title>" + "|".join(re.escape(t) for t in sorted(_TITLES, key=len, reverse=True)) + r")"
 )
-_EXPAND = {"gov.": "governor", "sen.": "senator", "rep.": "representative"}
+_EXPAND = {
+    "gov.": "governor", "sen.": "senator", "rep.": "representative",
+    "state sen.": "state senator", "state rep.": "state representative",
+}  # fmt: skip
+# Local offices named with no place: the place of that kind named last before the person.
+_LOCAL = {"sheriff": "County", "mayor": "City", "commissioner": "County", "county judge": "County",
+          "police chief": "City", "chief of police": "City", "county executive": "County"}  # fmt: skip
 # Offices that, named with no place or body, belong to the country.
 _NATIONAL = {"president", "attorney general", "vice president"}
 # Offices that, named with no place or body, belong to the state the article is about.
@@ -37,6 +44,10 @@ _APPOSITIVE = re.compile(
     + r"\s+(?:of|for|at)\s+(?:the\s+)?",
     re.IGNORECASE,
 )  # fmt: skip
+_OWN_TITLE = re.compile(TITLE + r"\s+(?=\S)", re.IGNORECASE)
+_LIKE = re.compile(
+    TITLE + r"s,?\s+(?:like|such as|including)\s+(?:[^.;]*?\band\s+|[^.;]*?,\s+)?$", re.IGNORECASE
+)
 _OF_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?\s*of\s+(?:the\s+)?", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"[’']s\s+" + TITLE + r",\s+$", re.IGNORECASE)
 _PARTY_MARK = re.compile(r"^\s*\((?P<p>[DRI])(?:[-–][^)]*)?\)")
@@ -65,6 +76,7 @@ class Affiliation:
     party: str
     start: int
     end: int
+    marker: tuple[int, int]  # the words that name the party: "D" in "(D)", "Democrats"
 
 
 def _holder_name(path: str, gaz: Gazetteer, new: dict[str, NewThing]) -> str:
@@ -92,9 +104,8 @@ def _office(title: str, holder: str, gaz: Gazetteer) -> str:
     office = _EXPAND.get(title.lower(), title.lower())
     known = gaz.by_path.get(holder)
     if office == "chief lawyer":
-        office = (
-            "city attorney" if known is None or "County" not in known.classes else "county attorney"
-        )
+        county_only = known is not None and "City" not in known.classes and "County" in known.classes
+        office = "county attorney" if county_only else "city attorney"
     return " ".join(w.capitalize() for w in office.split())
 
 
@@ -120,10 +131,18 @@ def find_tenures(
         return next((m for m in mentions if m.start == pos and m.kind in kinds), None)
 
     def by_head_noun(word: str, before: int) -> str | None:
-        for m in reversed(
-            [m for m in mentions if m.end <= before and m.kind in ("organization", "jurisdiction")]
-        ):
+        local = word.lower() in ("county", "city", "state")
+        kinds = ("jurisdiction",) if local else ("organization", "jurisdiction")
+        for m in reversed([m for m in mentions if m.end <= before and m.kind in kinds]):
             if word.lower() in m.text.lower() or word.lower() in m.iri:
+                return m.iri
+        return None
+
+    def last_place(kind: str, before: int) -> str | None:
+        for m in sorted((m for m in mentions if m.kind == "jurisdiction"), key=lambda m: -m.start):
+            known = gaz.by_path.get(m.iri)
+            classes = known.classes if known else new[m.iri].classes if m.iri in new else set()
+            if m.start < before and kind in classes:
                 return m.iri
         return None
 
@@ -134,6 +153,10 @@ def find_tenures(
                 holder = "jurisdiction/united-states"
             elif office_key in _STATEWIDE and article_state:
                 holder = article_state.split("/id/", 1)[-1]
+            elif office_key in _LOCAL:
+                holder = last_place(_LOCAL[office_key], person.start)
+                if holder is None:
+                    return
             else:
                 return
         office = _office(title, holder, gaz)
@@ -156,6 +179,15 @@ def find_tenures(
         s_start, s_end = sentence_of(person.start)
         left = text[s_start : person.start]
         right = text[person.end : s_end]
+        own = _OWN_TITLE.match(person.text)
+        if own:
+            left = left + own.group(0)
+        like = _LIKE.search(left)
+        after = _OF_AFTER.match(right)
+        if like and after:
+            h = mention_at(person.end + after.end(), ("jurisdiction", "organization"))
+            if h is not None:
+                add(person, like.group("title"), h.iri, person.start, h.end)
         m = _BEFORE.search(left)
         if m:
             title_start = s_start + m.start()
@@ -163,8 +195,10 @@ def find_tenures(
             holder_m = mention_ending(len(before_title) + s_start, ("jurisdiction", "organization"))
             holder = holder_m.iri if holder_m else None
             if holder is None:
-                word = re.search(r"(\b[a-z]+)$", before_title)
-                if word:
+                word = re.search(r"\b(county|city|state|conference|department|office|board|council)$", before_title, re.I)
+                if word and word.group(1).lower() == "state" and article_state:
+                    holder = article_state.split("/id/", 1)[-1]
+                elif word:
                     holder = by_head_noun(word.group(1), title_start)
             if holder is None:
                 after = _OF_AFTER.match(right)
@@ -216,34 +250,33 @@ def find_affiliations(
 
     out: dict[tuple[str, str], Affiliation] = {}
     persons = [m for m in mentions if m.kind == "person"]
+
+    def add(person: EntityMention, p: str, start: int, end: int, mark: tuple[int, int]) -> None:
+        out.setdefault((person.iri, p), Affiliation(person.iri, p, start, end, mark))
+
     for i, person in enumerate(persons):
         right = text[person.end : person.end + 40]
         for pattern in (_PARTY_MARK, _APPOS_PARTY):
             m = pattern.match(right)
             if m and (p := party(m.group("p"))):
-                out.setdefault(
-                    (person.iri, p), Affiliation(person.iri, p, person.start, person.end + m.end())
-                )
-        m = _PARTY_BEFORE.search(text[max(0, person.start - 40) : person.start])
+                mark = (person.end + m.start("p"), person.end + m.end("p"))
+                add(person, p, person.start, person.end + m.end(), mark)
+        window = max(0, person.start - 40)
+        m = _PARTY_BEFORE.search(text[window : person.start])
         if m and (p := party(m.group("p").capitalize())):
-            out.setdefault(
-                (person.iri, p),
-                Affiliation(person.iri, p, person.start - len(m.group(0)), person.end),
-            )
+            mark = (window + m.start("p"), window + m.end("p"))
+            add(person, p, mark[0], person.end, mark)
         m = _BOTH.match(right)
         if m and (p := party(m.group("p"))):
             # "A and B, both Democrats": every person of the coordination before the comma
             group = [person]
             for prev in reversed(persons[:i]):
                 gap = text[prev.end : group[-1].start]
-                if re.fullmatch(
-                    r"\s*(?:,|and|,\s*and)\s*(?:[A-Z][\w.’']*\s+){0,4}", gap
-                ) or re.fullmatch(r"\s*(?:,|and|,\s*and)\s*(?:(?:[A-Z][\w.]*|of)\s+)*", gap):
+                if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*(?:(?:[A-Z][\w.’']*|of)\s+){0,5}", gap):
                     group.append(prev)
                 else:
                     break
+            mark = (person.end + m.start("p"), person.end + m.end("p"))
             for member in group:
-                out.setdefault(
-                    (member.iri, p), Affiliation(member.iri, p, member.start, person.end + m.end())
-                )
+                add(member, p, member.start, person.end + m.end(), mark)
     return list(out.values())
