@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--endpoint", help="SPARQL endpoint (default: the local server)")
     p.add_argument("--format", default="table", choices=("table", "json", "csv", "ttl"))
 
+    p = sub.add_parser("evaluate", help="score extraction against hand-written gold facts")
+    p.add_argument("--corpus", help="folder of articles (default: corpus/)")
+    p.add_argument("--gold", help="folder of gold files NAME.json (default: tests/gold/)")
+    p.add_argument("--misses", action="store_true", help="also list every missed and extra fact")
+
     sub.add_parser("settings", help="print every setting, its value and where it came from")
     return parser
 
@@ -56,6 +61,25 @@ def _settings_from(args: argparse.Namespace) -> Any:
     )  # fmt: skip
     cli = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
     return load_settings(cli, config_file=Path(args.config) if args.config else None)
+
+
+def _evaluate(settings: Any, args: argparse.Namespace) -> int:
+    import time
+    from pathlib import Path
+
+    from graph.evaluate import evaluate, load_inputs
+    from graph.settings import PROJECT_ROOT
+
+    gold = Path(args.gold) if args.gold else PROJECT_ROOT / "tests" / "gold"
+    curated, ontology = load_inputs(Path(settings.curated), Path(settings.ontology), settings.base)
+    started = time.perf_counter()
+    report = evaluate(Path(settings.corpus), gold, curated, ontology, settings.base)
+    print(f"corpus {settings.corpus}, gold {gold}")
+    print(report.table())
+    if args.misses:
+        print("\n".join(report.misses))
+    print(f"({time.perf_counter() - started:.1f} s, model loading included)")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from graph.client import run_query
 
             return run_query(args.query_or_file, settings.endpoint, args.format, sys.stdout)
+        if args.command == "evaluate":
+            return _evaluate(settings, args)
         if args.command == "settings":
             rows = describe(settings)
             width = max(len(r[0]) for r in rows)

@@ -90,18 +90,29 @@ class Report:
 def match(
     gold: list[Any], predicted: list[Any], same: Callable[[Any, Any], bool]
 ) -> tuple[Score, list[Any], list[Any]]:
-    """Greedy one-to-one matching; returns the score and the unmatched gold and predictions."""
-    left = list(predicted)
-    missed = []
-    tp = 0
-    for g in gold:
-        hit = next((p for p in left if same(g, p)), None)
-        if hit is None:
-            missed.append(g)
-        else:
-            left.remove(hit)
-            tp += 1
-    return Score(tp, len(left), len(missed)), missed, left
+    """A maximum one-to-one matching of gold and predicted facts (Kuhn's augmenting paths).
+
+    Returns the score and the unmatched gold facts and predictions.
+    """
+    fits = [[j for j, p in enumerate(predicted) if same(g, p)] for g in gold]
+    owner: dict[int, int] = {}  # predicted index → gold index
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in fits[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in owner or augment(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    for i in range(len(gold)):
+        augment(i, set())
+    matched_gold = set(owner.values())
+    missed = [g for i, g in enumerate(gold) if i not in matched_gold]
+    extra = [p for j, p in enumerate(predicted) if j not in owner]
+    return Score(len(owner), len(extra), len(missed)), missed, extra
 
 
 def _path(term: object) -> str:
@@ -248,10 +259,11 @@ def score_article(gold: dict[str, Any], pred: Predictions, report: Report, slug:
     ) -> None:
         report.strict[kind].add(strict[0])
         report.relaxed[kind].add(relaxed[0])
-        for g in strict[1]:
-            report.misses.append(f"{slug} {kind} missed: {_brief(g)}")
-        for p in strict[2]:
-            report.misses.append(f"{slug} {kind} extra: {_brief(p)}")
+        for label, result in (("strict", strict), ("relaxed", relaxed)):
+            for g in result[1]:
+                report.misses.append(f"{slug} {kind} {label} missed: {_brief(g)}")
+            for p in result[2]:
+                report.misses.append(f"{slug} {kind} {label} extra: {_brief(p)}")
 
     persons = pred.things({"Person"})
     record("persons", match(gold["persons"], persons, lambda g, p: g["iri"] == p["iri"]),

@@ -11,6 +11,7 @@ knows any article's people or places: the curated graph supplies what is known.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -54,8 +55,6 @@ def date_literal(value: str) -> Literal:
 
 def split_sentences(text: str, start: int) -> list[tuple[int, int]]:
     """Sentence parts of a quotation, by offsets (abbreviations such as "U.S." do not end one)."""
-    import re
-
     parts = []
     begin = 0
     for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z“\"])", text):
@@ -109,11 +108,13 @@ class Extractor:
         paras = paragraphs(text)
         body = [(p.start, p.end) for p in paras if p.body]
         sentences: list[tuple[int, int]] = []
-        for sent in doc.sents:
-            stripped = sent.text.strip()
-            if stripped:
-                begin = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-                sentences.append((begin, begin + len(stripped)))
+        for sent in doc.sents:  # a sentence never crosses a paragraph
+            for piece in re.finditer(r"[^\n]+", sent.text):
+                stripped = piece.group(0).strip()
+                if stripped:
+                    lead = len(piece.group(0)) - len(piece.group(0).lstrip())
+                    begin = sent.start_char + piece.start() + lead
+                    sentences.append((begin, begin + len(stripped)))
         sentence_iri = {span: URIRef(f"{node}/sentence/{span[0]}-{span[1]}") for span in sentences}
         for span, iri in sentence_iri.items():
             yield (iri, RDF.type, CIV.Sentence)
@@ -163,17 +164,17 @@ class Extractor:
             for subject, triples in self._letters(letters):
                 yield from triples
                 yield from fact(subject, letters.evidence[0][0], letters.evidence[1:])
-        for event in find_events(
-            text,
-            [s for s in sentences if any(b <= s[0] < e for b, e in body)],
-            mentions,
-            article.published,
-        ):
+        quotations = find_quotations(doc, quote_spans(text), mentions, body)
+        for quotation in quotations:
+            yield from self._quotation(quotation, node, method, evidence_of(quotation.start))
+        quoted = [(q.start, q.end) for q in quote_spans(text)]
+        body_sentences = [s for s in sentences if any(b <= s[0] < e for b, e in body)]
+        events = find_events(text, body_sentences, mentions, article.published, quoted, quotations)
+        for event in events:
             subject, triples = self._event(event, article.slug)
             yield from triples
             yield from fact(subject, event.evidence[0][0], event.evidence[1:])
-        for quotation in find_quotations(doc, quote_spans(text), mentions, body):
-            yield from self._quotation(quotation, node, method, evidence_of(quotation.start))
+
 
     # -- pieces --------------------------------------------------------------------------
     def _mention(self, article: URIRef, method: URIRef, m: EntityMention, sentence: URIRef) -> Iterable[Triple]:

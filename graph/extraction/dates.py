@@ -55,6 +55,11 @@ def _month_before(published: dt.date, month: int) -> str:
 
 def resolve_dates(text: str, published: dt.date | None) -> list[str]:
     """Every date the text states or implies, resolved against `published`, in text order."""
+    return [value for _, value in dated_spans(text, published)]
+
+
+def dated_spans(text: str, published: dt.date | None) -> list[tuple[int, str]]:
+    """(offset, ISO date) of every date expression, in text order."""
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
 
@@ -97,6 +102,7 @@ def resolve_dates(text: str, published: dt.date | None) -> list[str]:
             ("last year", str(published.year - 1)),
             ("this year", str(published.year)),
             ("last month", _month_before(published, (published.month - 2) % 12 + 1)),
+            ("last week", (published - dt.timedelta(days=7)).isoformat()[:7]),
             ("this month", f"{published.year:04d}-{published.month:02d}"),
         ):
             for m in re.finditer(r"\b" + word + r"\b", lower):
@@ -107,4 +113,4 @@ def resolve_dates(text: str, published: dt.date | None) -> list[str]:
             add(m.start(), m.end(), weekday.isoformat())
     for m in _YEAR.finditer(text):
         add(m.start("year"), m.end("year"), m["year"])
-    return [value for _, value in sorted(found)]
+    return sorted(found)

@@ -139,7 +139,7 @@ class EntityFinder:
             if found is not None:
                 start, end, path, kind = found
                 candidates.append((start, end, path, kind, 1))
-        # a surname alone, once the full name has been seen ("Carrillo wrote")
+        # a surname alone, once the full name has been seen ("Ruiz wrote")
         for surname, path in persons_full.items():
             for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
                 if in_body(m.start(), m.end()):
@@ -160,7 +160,7 @@ class EntityFinder:
         return mentions, new
 
     def _patterns(self, text: str) -> list[Any]:
-        """Names the language model may miss: "Santa Fe Mayor Inés Carrillo", "said Ana Ruiz, a"."""
+        """Names the language model may miss: "Springfield Mayor Ana Ruiz", "said Ana Ruiz, a"."""
         found = []
         for m in _TITLED_NAME.finditer(text):
             name = m.group("name")
@@ -179,7 +179,7 @@ class EntityFinder:
     def _split(
         self, cand: tuple[int, int, str, str, int], text: str
     ) -> list[tuple[int, int, str, str, int]]:
-        """A "Place, State" name is the place and the state; "Trump administration" is no person."""
+        """A "Place, State" name is the place and the state; "X administration" is no person."""
         start, end, path, kind, priority = cand
         if kind == "person" and re.match(r"\s+administration\b", text[end : end + 20]):
             return []

@@ -4,55 +4,40 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from graph.extraction.dates import resolve_dates
+from graph.extraction.dates import dated_spans, resolve_dates
 from graph.extraction.entities import EntityMention
+from graph.extraction.quotes import Quotation
 from graph.extraction.text import Paragraph
 
+
+def _trigger(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
 EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "Boycott",
-        re.compile(
-            r"\bboycott\w*|\bskip(?:ped|s|ping)?\b|declined (?:an )?invitations?|did ?n[o’']t attend|not be attending|stayed away|walk(?:ed)? out",
-            re.I,
-        ),
-    ),  # noqa: E501
-    ("Meeting", re.compile(r"\bmeeting\b|\bmet with\b|\bsummit\b|\broundtable\b", re.I)),
-    (
-        "Demand",
-        re.compile(
-            r"\bdemand\w*|\brequest(?:ed|ing|s)?\b|\basking\b|\basked\b.*\bto (?:provide|certify|prove|show|hand)",
-            re.I,
-        ),
-    ),  # noqa: E501
-    (
-        "Threat",
-        re.compile(
-            r"\bthreat\w*|\bwarn(?:ed|ing|s)?\b|could face|would face|will exercise|\bvow\w*|\bwithhold\w*|\bcut off\b|not be eligible",
-            re.I,
-        ),
-    ),  # noqa: E501
-    (
-        "StatementEvent",
-        re.compile(
-            r"in a (?:written )?statement|statement (?:released|issued)|said in a statement|press release",
-            re.I,
-        ),
-    ),  # noqa: E501
-    ("PressConference", re.compile(r"press conference|news conference", re.I)),
-    ("Tweet", re.compile(r"\btweet(?:ed|s)?\b|on twitter", re.I)),
-    ("Lawsuit", re.compile(r"\blawsuits?\b|\bsued\b|\bsues?\b|filed suit|legal challenge", re.I)),
-    (
-        "CourtRuling",
-        re.compile(
-            r"\bruled\b|\bruling\b|court decisions?|\bjudges?\b.*\bblocked\b|\bcourts?\b.*\bblocked\b|\binjunction\b",
-            re.I,
-        ),
-    ),  # noqa: E501
-    ("ExecutiveOrder", re.compile(r"executive order", re.I)),
-    ("Review", re.compile(r"\breview\b|\bflagged\b|\baudit\b|\binvestigation\b", re.I)),
-]
+    ("Boycott", _trigger(r"\bboycott\w*", r"\bskip(?:ped|s|ping)?\b", r"declined (?:an )?invitations?",
+                         r"did ?n[o’']t attend", r"not be attending", r"stayed away", r"walk(?:ed)? out",
+                         r"\bcancell?ed\b")),
+    ("Meeting", _trigger(r"\bmeeting\b", r"\bmet with\b", r"\bsummit\b", r"\broundtable\b")),
+    ("Demand", _trigger(r"\bdemand(?:s|ed|ing)\b", r"\brequest(?:ed|ing|s)?\b", r"\basking\b",
+                        r"\basked\b.*\bto (?:provide|certify|prove|show|hand)")),
+    ("Threat", _trigger(r"\bthreaten(?:s|ed|ing)?\b", r"\bwarn(?:ed|ing|s)?\b", r"could face",
+                        r"would face", r"will exercise", r"\bvow\w*", r"\bwithhold\w*", r"\bcut off\b",
+                        r"not be eligible")),
+    ("StatementEvent", _trigger(r"in a (?:written )?statement", r"statement (?:released|issued)",
+                                r"said in a statement", r"press release",
+                                r"\btold (?:the )?(?:media|reporters|press|(?-i:[A-Z]{2,})\b)")),
+    ("PressConference", _trigger(r"press conference", r"news conference")),
+    ("Tweet", _trigger(r"\btweet(?:ed|s)?\b", r"on twitter")),
+    ("Lawsuit", _trigger(r"\blawsuits?\b", r"\bsued\b", r"\bsues?\b", r"filed suit", r"legal challenge")),
+    ("CourtRuling", _trigger(r"\bruled\b", r"\bruling\b", r"court decisions?", r"\bjudges?\b.*\bblocked\b",
+                             r"\bcourts?\b.*\bblocked\b", r"\binjunction\b")),
+    ("ExecutiveOrder", _trigger(r"executive order")),
+    ("Review", _trigger(r"\breview\b", r"\bflagged\b", r"\baudit\b", r"\binvestigation\b")),
+]  # fmt: skip
 _LETTER = re.compile(r"\bletters?\b|\bmemos?\b", re.I)
 _THREATS = [
     ("subpoena", re.compile(r"subpoena", re.I)),
@@ -91,7 +76,7 @@ def _in(m: EntityMention, span: tuple[int, int]) -> bool:
 def _recipients(
     mentions: list[EntityMention], text: str, span: tuple[int, int], states: set[str]
 ) -> list[str]:
-    """Jurisdictions named in a span; a state that only qualifies a place ("Albany, New York")
+    """Jurisdictions named in a span; a state that only qualifies a place ("Springfield, Illinois")
     is not one of them."""
     places = [m for m in mentions if m.kind == "jurisdiction" and _in(m, span)]
     out: list[str] = []
@@ -155,7 +140,7 @@ def find_letters(
                 if pattern.search(sentence):
                     entry.threatens.add(name)
             entry.evidence.append(span)
-    # a list of places in short paragraphs ("Chicago;", "Cook County, Illinois;") after a
+    # a list of places in short paragraphs ("Springfield;", "Sangamon County, Illinois;") after a
     # sentence about letters or recipients: the recipients of the latest round
     run: list[Paragraph] = []
     for para in [*paragraphs, None]:
@@ -187,50 +172,107 @@ def find_letters(
     return [r for r in rounds.values() if r.sender is not None]
 
 
+_SPEECH = {"StatementEvent", "Tweet", "PressConference"}
+# Kinds of event a story reports without naming who took part ("several lawsuits were filed").
+_MAY_BE_ANONYMOUS = {"Lawsuit", "CourtRuling", "Review", "Meeting", "Boycott"}
+_REPORTER = re.compile(r"(?:told|according to|reported by)\s+(?:the\s+)?$", re.I)
+_CHANNEL_EVENTS = {
+    "tweet": "Tweet", "statement": "StatementEvent", "press release": "StatementEvent",
+    "press conference": "PressConference",
+}  # fmt: skip
+# Kinds of event a story dates to its own day when the sentence gives no other date.
+_REPORTED_DAY = {"Demand", "Threat", "Meeting", "Boycott", *_SPEECH}
+
+
 def find_events(
     text: str,
     sentences: list[tuple[int, int]],
     mentions: list[EntityMention],
     published: dt.date | None,
+    quoted: Sequence[tuple[int, int]] = (),
+    quotations: Sequence[Quotation] = (),
 ) -> list[Event]:
-    """Events by kind and date, each with the people, bodies and places taking part."""
-    events: dict[tuple[str, str | None], Event] = {}
+    """Events by kind and date, each with the people, bodies and places taking part.
+
+    Triggers are looked for outside quotations (a speaker's words are not the story's
+    events). Speech events (statements, tweets, press conferences) are one per speaker;
+    other kinds are one per date in an article.
+    """
+    events: dict[tuple[str, str | None, str | None], Event] = {}
+
+    def outside(pos: int) -> bool:
+        return not any(b <= pos < e for b, e in quoted)
+
+    speech_sentences: set[tuple[int, int]] = set()
+    for q in quotations:
+        span = q.sentence
+        frame = "".join(ch if outside(span[0] + i) else " " for i, ch in enumerate(text[span[0] : span[1]]))
+        dates = resolve_dates(frame, published)
+        # a plain "said" is a statement event only when the story dates it ("it said Wednesday")
+        kind = _CHANNEL_EVENTS.get(q.channel) or ("StatementEvent" if dates else None)
+        if kind is None or q.speaker is None:
+            continue
+        date = dates[0] if dates else (published.isoformat() if published else None)
+        event = events.setdefault((kind, date, q.speaker), Event(kind, date))
+        event.participants[("agent", q.speaker)] = None
+        event.evidence.append(span)
+        speech_sentences.add(span)
+
     for span in sentences:
         sentence = text[span[0] : span[1]]
-        inside = [m for m in mentions if _in(m, span)]
-        dates = [d for d in resolve_dates(sentence, published)]
+        masked = "".join(ch if outside(span[0] + i) else " " for i, ch in enumerate(sentence))
+        inside = [
+            m
+            for m in mentions
+            if _in(m, span) and outside(m.start) and not _REPORTER.search(text[max(0, m.start - 16) : m.start])
+        ]
+        dates = dated_spans(masked, published)
         for kind, pattern in EVENT_TRIGGERS:
-            hit = pattern.search(sentence)
-            if not hit:
+            hit = pattern.search(masked)
+            if not hit or (kind in _SPEECH and any(b < span[1] and span[0] < e for b, e in speech_sentences)):
                 continue
-            date = (
-                dates[0]
-                if dates
-                else (published.isoformat() if published and kind in _SAME_DAY else None)
-            )
-            event = events.setdefault((kind, date), Event(kind, date))
-            event.evidence.append(span)
             trigger_at = span[0] + hit.start()
-            actors = [m for m in inside if m.kind in ("person", "organization")]
-            places = [
-                m
-                for m in inside
-                if m.kind == "jurisdiction" and m.iri != "jurisdiction/united-states"
-            ]
-            if kind == "Boycott":
-                for m in actors:
-                    if m.kind == "person":
-                        event.participants[("boycotter", m.iri)] = None
-            elif kind == "Meeting":
-                for m in actors:
-                    if m.kind == "person" and m.start > trigger_at:
-                        event.participants[("attendee", m.iri)] = None
+            where = hit.start()
+            which = masked.find(", which", where)
+            usable = [d for d in dates if which == -1 or d[0] < which]
+            perfect = re.search(r"\b(?:has|have|had)\s+(?:\w+\s+)?$", masked[:where])
+            if usable:
+                date: str | None = min(usable, key=lambda d: abs(d[0] - where))[1]
+            elif published is not None and kind in _REPORTED_DAY and not perfect:
+                date = published.isoformat()
             else:
-                before = [m for m in actors if m.start < trigger_at]
-                agent = before[-1] if before else (actors[0] if actors else None)
-                if agent is not None:
-                    event.participants[("agent", agent.iri)] = None
-                if kind in ("Demand", "Threat", "Lawsuit", "CourtRuling"):
-                    for m in places:
-                        event.participants[("target", m.iri)] = None
+                date = None
+            actors = [m for m in inside if m.kind in ("person", "organization")]
+            places = [m for m in inside if m.kind == "jurisdiction" and m.iri != "jurisdiction/united-states"]
+            before = [m for m in actors if m.start < trigger_at]
+            agent = before[-1] if before else (actors[0] if actors else None)
+            participants: dict[tuple[str, str], None] = {}
+            if kind == "Boycott":
+                for m in before:
+                    if m.kind == "person":
+                        participants[("boycotter", m.iri)] = None
+            elif kind == "Meeting":
+                with_at = masked.find(" with ", hit.start())
+                for m in actors:
+                    after_with = with_at != -1 and m.start > span[0] + with_at
+                    possessor = re.match(r"[’']s\s*$", text[m.end : trigger_at]) is not None
+                    if (after_with or possessor) and m.start >= trigger_at - 40:
+                        participants[("attendee", m.iri)] = None
+            elif kind == "CourtRuling":
+                for m in actors:
+                    participants[("target", m.iri)] = None
+            elif agent is not None:
+                participants[("agent", agent.iri)] = None
+            if kind in ("Demand", "Threat", "Lawsuit", "CourtRuling"):
+                for m in places:
+                    participants[("target", m.iri)] = None
+            if not participants and kind not in _MAY_BE_ANONYMOUS:
+                continue  # nobody named takes part: nothing to say about it
+            key_agent = agent.iri if agent is not None and kind not in ("Boycott", "Meeting") else None
+            same_day = [k for k in events if k[:2] == (kind, date)]
+            if key_agent is None and len(same_day) == 1:
+                key_agent = same_day[0][2]  # no one named as agent: the event of that kind that day
+            event = events.setdefault((kind, date, key_agent), Event(kind, date))
+            event.evidence.append(span)
+            event.participants.update(participants)
     return list(events.values())

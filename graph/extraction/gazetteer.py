@@ -30,7 +30,7 @@ _ORG_DROP = re.compile(r"\b(the|u\.?\s?s\.?|us|united states|federal)\b")
 
 
 def org_key(name: str) -> str:
-    """A loose key for an organisation's name: "the U.S. Dept. of Justice" ~ "Justice Department"."""
+    """A loose key for an organisation's name: "the U.S. Dept. of Labor" ~ "Labor Department"."""
     text = name.lower().replace("’", "'").replace("dept.", "department").replace("&", "and")
     text = re.sub(r"'s\b", "", text)
     text = _ORG_DROP.sub(" ", text)

@@ -1,4 +1,4 @@
-"""Offices people hold ("New Orleans Mayor X", "X, chairman of the Y") and their parties."""
+"""Offices people hold ("Springfield Mayor X", "X, chairman of the Y") and their parties."""
 
 from __future__ import annotations
 

@@ -131,7 +131,7 @@ def find_quotations(
                 words = list(subj.subtree)
                 speaker = speaker_at(words[0].idx, words[-1].idx + len(words[-1].text))
                 if speaker is not None and speaker.kind == "organization" and subj.pos_ != "PROPN":
-                    speaker = None  # "a senior Justice Department official": no one named
+                    speaker = None  # "a senior Labor Department official": no one named
                 if speaker is None and subj.lower_ in BODY_NOUNS:
                     # "the sheriff's office said": the body of that kind named last
                     bodies = [m for m in speakers if m.kind == "organization" and m.end <= q.start]

@@ -1,0 +1,181 @@
+"""Extraction: scored against hand-written gold on the corpus and on unseen-style articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Dataset, URIRef
+
+from graph.evaluate import Report, evaluate, load_inputs
+from graph.extraction.dates import resolve_dates
+from graph.extraction.statutes import find_citations
+from graph.namespaces import CIV, DEFAULT_BASE
+from graph.settings import PROJECT_ROOT
+
+ID = DEFAULT_BASE + "id/"
+
+
+@pytest.fixture(scope="module")
+def inputs() -> tuple:  # type: ignore[type-arg]
+    return load_inputs(PROJECT_ROOT / "graph" / "curated", PROJECT_ROOT / "ontology", DEFAULT_BASE)
+
+
+@pytest.fixture(scope="module")
+def corpus_report(inputs: tuple) -> Report:  # type: ignore[type-arg]
+    return evaluate(PROJECT_ROOT / "corpus", PROJECT_ROOT / "tests" / "gold", *inputs, DEFAULT_BASE)
+
+
+@pytest.fixture(scope="module")
+def unseen_report(inputs: tuple) -> Report:  # type: ignore[type-arg]
+    unseen = PROJECT_ROOT / "tests" / "unseen"
+    return evaluate(unseen, unseen / "gold", *inputs, DEFAULT_BASE)
+
+
+@pytest.mark.parametrize("kind", ["persons", "jurisdictions", "quotes"])
+def test_corpus_strict_f1_floor(corpus_report: Report, kind: str) -> None:
+    assert corpus_report.strict[kind].f1 >= 0.9, corpus_report.table()
+
+
+@pytest.mark.parametrize(
+    "kind", ["persons", "organizations", "jurisdictions", "statutes", "posts", "parties",
+             "letters", "events", "quotes"],
+)  # fmt: skip
+def test_corpus_relaxed_f1_floor(corpus_report: Report, kind: str) -> None:
+    assert corpus_report.relaxed[kind].f1 >= 0.8, corpus_report.table()
+
+
+def test_corpus_entity_linking(corpus_report: Report) -> None:
+    assert corpus_report.linking_accuracy >= 0.95, corpus_report.table()
+
+
+@pytest.mark.parametrize("kind", ["persons", "jurisdictions", "quotes"])
+def test_unseen_articles_recall_floor(unseen_report: Report, kind: str) -> None:
+    assert unseen_report.strict[kind].recall >= 0.8, unseen_report.table()
+
+
+def test_extraction_code_names_nobody_from_the_gold(tmp_path: Path) -> None:
+    """The extractor must work on articles it has never seen: no gold name in its code."""
+    names: set[str] = set()
+    for gold in [
+        *PROJECT_ROOT.glob("tests/gold/*.json"),
+        *PROJECT_ROOT.glob("tests/unseen/gold/*.json"),
+    ]:
+        facts = json.loads(gold.read_text(encoding="utf-8"))
+        names |= {p["name"].split()[-1] for p in facts["persons"]}
+        names |= {j["name"] for j in facts["jurisdictions"] if "State" not in j["kinds"]}
+    names -= {"Washington", "Washington, D.C.", "United States"}
+    files = [
+        PROJECT_ROOT / "graph" / "extract.py",
+        *(PROJECT_ROOT / "graph" / "extraction").glob("*.py"),
+    ]
+    code = "\n".join(p.read_text(encoding="utf-8") for p in files)
+    found = sorted(n for n in names if re.search(rf"\b{re.escape(n)}\b", code))
+    assert not found
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("threatened Wednesday to subpoena", dt.date(2018, 1, 24), ["2018-01-24"]),
+        ("canceled a meeting yesterday", dt.date(2018, 1, 25), ["2018-01-24"]),
+        ("sent the letters last April and November", dt.date(2018, 1, 24), ["2017-04", "2017-11"]),
+        ("Last year, a series of rulings", dt.date(2018, 1, 24), ["2017"]),
+        ("flagged 10 communities in 2016", dt.date(2018, 1, 24), ["2016"]),
+        ("told the media in January 2017.", dt.date(2018, 1, 24), ["2017-01"]),
+        ("Just last month, the council", dt.date(2018, 1, 24), ["2017-12"]),
+        ("sent Tuesday to the county", dt.date(2017, 8, 10), ["2017-08-08"]),
+        ("on Wednesday", None, []),
+    ],
+)
+def test_relative_dates_resolve_against_the_article_date(
+    text: str, published: dt.date | None, expected: list[str]
+) -> None:
+    assert resolve_dates(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "section"),
+    [
+        ("compliance with 8 USC 1373, a statute", "8", "1373"),
+        ("under 8 U.S.C. § 1373", "8", "1373"),
+        ("Title 8, Section 1373 of the code", "8", "1373"),
+        ("Section 1373 of Title 8", "8", "1373"),
+        ("8 U.S. Code § 1357(g)", "8", "1357(g)"),
+        ("can enforce Section 1373, a part", None, "1373"),
+    ],
+)
+def test_statute_citations_in_any_form(text: str, title: str | None, section: str) -> None:
+    (citation,) = find_citations(text)
+    assert (citation.title, citation.section) == (title, section)
+
+
+def test_no_citation_no_statute() -> None:
+    assert find_citations("The mayor said the city follows the law.") == []
+
+
+def _dataset(build_dir: Path) -> Dataset:
+    dataset = Dataset(default_union=True)
+    dataset.parse(build_dir / "dataset.trig", format="trig")
+    return dataset
+
+
+def test_one_statement_reported_by_several_articles(build_dir: Path) -> None:
+    """A sentence quoted word for word in four articles is one statement with four reports."""
+    dataset = _dataset(build_dir)
+    rows = list(
+        dataset.query(
+            """PREFIX civ: <https://kg.example.org/ontology#>
+            SELECT ?s (COUNT(DISTINCT ?a) AS ?n) WHERE {
+              ?s a civ:Quotation ; civ:speaker ?who ; civ:reportedIn ?a ; civ:quotedText ?t
+              FILTER(CONTAINS(LCASE(?t), "defies common sense"))
+            } GROUP BY ?s""",
+            initBindings={"who": URIRef(ID + "person/jeff-sessions")},
+        )
+    )
+    # the whole sentence in four articles; the fifth paraphrases it around a fragment
+    counts = sorted(int(row[1]) for row in rows)  # type: ignore[index]
+    assert counts[-1] == 4
+
+
+def test_every_extracted_fact_has_its_sentence_and_article(build_dir: Path) -> None:
+    dataset = _dataset(build_dir)
+    for graph in dataset.graphs():
+        if "/graph/article/" not in str(graph.identifier):
+            continue
+        for cls in (CIV.Tenure, CIV.Letter, CIV.Event, CIV.Boycott, CIV.Meeting):
+            for fact in graph.subjects(RDF.type, cls):
+                assert graph.value(fact, CIV.evidence) is not None, fact
+                assert graph.value(fact, CIV.claimedBy) is not None, fact
+        for mention in graph.subjects(RDF.type, CIV.Mention):
+            assert graph.value(mention, CIV.inSentence) is not None, mention
+
+
+def test_a_misspelt_name_links_to_the_right_person(build_dir: Path) -> None:
+    dataset = _dataset(build_dir)
+    graph = dataset.graph(
+        URIRef(DEFAULT_BASE + "graph/article/2018-01-24-doj-demands-papers-mayors-boycott")
+    )
+    denoted = {
+        str(o)
+        for s, o in graph.subject_objects(CIV.denotes)
+        if "Nielson"
+        in str(
+            graph.value(
+                s, URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf")
+            )
+        )
+    }
+    assert denoted == {ID + "person/kirstjen-nielsen"}
+
+
+def test_evaluate_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    from graph.cli import main
+
+    unseen = PROJECT_ROOT / "tests" / "unseen"
+    assert main(["evaluate", "--corpus", str(unseen), "--gold", str(unseen / "gold")]) == 0
+    out = capsys.readouterr().out
+    assert "quotes" in out and "entity linking accuracy" in out
