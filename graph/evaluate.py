@@ -165,7 +165,7 @@ class Predictions:
                     *self.g.objects(thing, CIV.locatedIn),
                     *self.known.objects(thing, CIV.locatedIn),
                 ):
-                    if "State" in self.classes(place):
+                    if isinstance(place, URIRef) and "State" in self.classes(place):
                         state = _path(place)
                 out.append(
                     {"iri": _path(thing), "name": self.label(thing), "kinds": kinds, "state": state}
@@ -207,7 +207,7 @@ class Predictions:
 
     def events(self) -> list[dict[str, Any]]:
         out = []
-        for event in set(self.g.subjects(CIV.claimedBy, None)):
+        for event in {e for e in self.g.subjects(CIV.claimedBy, None) if isinstance(e, URIRef)}:
             kinds = self.classes(event) & EVENT_CLASSES
             if not kinds or (event, RDF.type, CIV.Letter) in self.g:
                 continue
@@ -232,16 +232,16 @@ class Predictions:
             speaker = self.g.value(statement, CIV.speaker)
             if speaker is None:
                 continue
-            begin = int(self.g.value(mention, NIF.beginIndex))  # type: ignore[arg-type]
-            end = int(self.g.value(mention, NIF.endIndex))  # type: ignore[arg-type]
+            begin = int(str(self.g.value(mention, NIF.beginIndex)))
+            end = int(str(self.g.value(mention, NIF.endIndex)))
             parts.append((begin, end, _path(speaker)))
         parts.sort()
         merged: list[list[Any]] = []
-        for begin, end, speaker in parts:
-            if merged and merged[-1][2] == speaker and not self.text[merged[-1][1] : begin].strip():
+        for begin, end, who in parts:
+            if merged and merged[-1][2] == who and not self.text[merged[-1][1] : begin].strip():
                 merged[-1][1] = end
             else:
-                merged.append([begin, end, speaker])
+                merged.append([begin, end, who])
         return [{"start": b, "end": e, "text": self.text[b:e], "speaker": s} for b, e, s in merged]
 
 
@@ -310,7 +310,7 @@ def score_article(gold: dict[str, Any], pred: Predictions, report: Report, slug:
     record(
         "events",
         match(gold["events"], events, lambda g, p: g["type"] == p["type"] and g["date"] == p["date"] and parts(g) == p["participants"]),
-        match(gold["events"], events, lambda g, p: g["type"] == p["type"] and _date_ok(g["date"], p["date"]) and (bool(parts(g) & p["participants"]) or not parts(g) and not p["participants"] or not parts(g) or not p["participants"])),
+        match(gold["events"], events, lambda g, p: g["type"] == p["type"] and _date_ok(g["date"], p["date"]) and (bool(parts(g) & p["participants"]) or (not parts(g) and not p["participants"]) or not parts(g) or not p["participants"])),
     )  # fmt: skip
     text = pred.text
     gold_quotes = []
@@ -353,10 +353,10 @@ def _brief(item: Any) -> str:
             {
                 k: (sorted(v) if isinstance(v, set) else v)
                 for k, v in item.items()
-                if k not in ("text", "note", "start", "end") or k == "text" and len(str(v)) < 60
+                if k not in ("text", "note", "start", "end") or (k == "text" and len(str(v)) < 60)
             },
             ensure_ascii=False,
-        )[:220]  # noqa: E501
+        )[:220]
     return str(item)
 
 

@@ -24,7 +24,7 @@ from graph.errors import ExtractionError
 from graph.extraction.entities import EntityFinder, EntityMention, NewThing
 from graph.extraction.events import Event, Letters, find_events, find_letters
 from graph.extraction.gazetteer import Gazetteer, build_gazetteer
-from graph.extraction.offices import Affiliation, Tenure, find_affiliations, find_tenures
+from graph.extraction.offices import Tenure, find_affiliations, find_tenures
 from graph.extraction.quotes import Quotation, find_quotations
 from graph.extraction.statutes import find_citations
 from graph.extraction.text import paragraphs, quote_spans
@@ -155,7 +155,9 @@ class Extractor:
             yield (self.iri(aff.person), CIV.partyAffiliation, self.iri(aff.party))
             b, e = aff.marker
             if not any(m.start < e and b < m.end for m in mentions):
-                yield from self._mention(node, method, EntityMention(b, e, text[b:e], aff.party, "party"), evidence_of(b))
+                yield from self._mention(
+                    node, method, EntityMention(b, e, text[b:e], aff.party, "party"), evidence_of(b)
+                )
 
         statutes = [(m.start, m.end, m.iri) for m in mentions if m.kind == "statute"]
         for letters in find_letters(
@@ -175,9 +177,10 @@ class Extractor:
             yield from triples
             yield from fact(subject, event.evidence[0][0], event.evidence[1:])
 
-
     # -- pieces --------------------------------------------------------------------------
-    def _mention(self, article: URIRef, method: URIRef, m: EntityMention, sentence: URIRef) -> Iterable[Triple]:
+    def _mention(
+        self, article: URIRef, method: URIRef, m: EntityMention, sentence: URIRef
+    ) -> Iterable[Triple]:
         mention = URIRef(f"{article}/mention/{m.start}-{m.end}")
         yield (mention, RDF.type, CIV.Mention)
         yield from span_triples(mention, article, m.start, m.end, m.text)
@@ -232,7 +235,7 @@ class Extractor:
         subject = self.iri(
             mint_path("tenure", tenure.person.split("/")[-1], tenure.post.split("/")[-1])
         )
-        if tenure.post not in self.gaz.by_path and URIRef(post) not in ():
+        if tenure.post not in self.gaz.by_path:
             holder_label = self._label(tenure.holder, new)
             yield (post, RDF.type, CIV.Post)
             yield (post, RDFS.label, Literal(f"{tenure.office} of {holder_label}", lang="en"))
@@ -255,7 +258,7 @@ class Extractor:
         assert letters.sender is not None
         date = letters.date or "undated"
         sender_short = self._short_name(letters.sender)
-        recipients = letters.recipients or [None]
+        recipients: list[str | None] = [*letters.recipients] or [None]
         for recipient in recipients:
             to = recipient.split("/", 1)[1] if recipient else "unnamed-recipients"
             subject = self.iri(mint_path("letter", date, sender_short, to))

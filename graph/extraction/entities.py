@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from types import SimpleNamespace
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -51,15 +51,30 @@ _NAME = r"[A-Z][\w’'-]+(?:\s[A-Z]\.)?(?:\s(?:de|van|von|del|la)?\s?[A-Z][\w’
 _TITLED_NAME = re.compile(
     r"(?P<place>(?:(?:[A-Z][\w’'-]+|St\.)\s){1,3})?(?:Mayor|Sheriff|Commissioner|Chair|Chairman|Chairwoman|"
     r"Gov\.|Governor|Sen\.|Senator|Rep\.|Representative|Judge|Councilman|Councilwoman|"
-    r"Council Member|Councilmember|Attorney General|Secretary|Director|Chief)\s+(?P<name>" + _NAME + r")"
+    r"Council Member|Councilmember|Attorney General|Secretary|Director|Chief)\s+(?P<name>"
+    + _NAME
+    + r")"
 )
 _BODY_NAME = re.compile(
     r"(?P<org>(?:[A-Z][\w’'-]+\s){1,3}(?:Sheriff[’']s Office|Sheriff[’']s Department|Police Department|"
     r"City Council|County Commission|Board of Supervisors|District Attorney[’']s Office|"
     r"Attorney[’']s Office|Department of Corrections)\b)"
 )
-_SAID_NAME = re.compile(r"\b(?:said|says|according to)\s+(?P<name>" + _NAME + r"),\s+(?:a|an|the)\s")
-_NOT_PLACES = {"State", "The", "U.S.", "US", "Federal", "City", "County", "Deputy", "Former", "Acting"}
+_SAID_NAME = re.compile(
+    r"\b(?:said|says|according to)\s+(?P<name>" + _NAME + r"),\s+(?:a|an|the)\s"
+)
+_NOT_PLACES = {
+    "State",
+    "The",
+    "U.S.",
+    "US",
+    "Federal",
+    "City",
+    "County",
+    "Deputy",
+    "Former",
+    "Acting",
+}
 COUNTY_WORDS = re.compile(r"\b(county|parish|borough)$", re.IGNORECASE)
 
 
@@ -153,7 +168,9 @@ class EntityFinder:
             chosen.append(cand)
         mentions = [EntityMention(s, e, text[s:e], p, k) for s, e, p, k, _ in sorted(chosen)]
         used = {m.iri for m in mentions}
-        new = {p: t for p, t in new.items() if p in used or t.kind == "jurisdiction" and p in used}
+        new = {
+            p: t for p, t in new.items() if p in used or (t.kind == "jurisdiction" and p in used)
+        }
         for thing in list(new.values()):
             if thing.state and thing.state not in used:
                 pass  # the state is known to the gazetteer; nothing more to describe
@@ -166,14 +183,43 @@ class EntityFinder:
             name = m.group("name")
             if any(k.kind != "person" for k in self.gaz.lookup(name)):
                 continue
-            found.append(SimpleNamespace(text=name, start_char=m.start("name"), end_char=m.end("name"), label_="PERSON"))
+            found.append(
+                SimpleNamespace(
+                    text=name, start_char=m.start("name"), end_char=m.end("name"), label_="PERSON"
+                )
+            )
             place = (m.group("place") or "").strip()
-            if place and place.split()[-1] not in _NOT_PLACES and place.split()[0] not in _NOT_PLACES:
-                found.append(SimpleNamespace(text=place, start_char=m.start("place"), end_char=m.start("place") + len(place), label_="GPE"))
+            if (
+                place
+                and place.split()[-1] not in _NOT_PLACES
+                and place.split()[0] not in _NOT_PLACES
+            ):
+                found.append(
+                    SimpleNamespace(
+                        text=place,
+                        start_char=m.start("place"),
+                        end_char=m.start("place") + len(place),
+                        label_="GPE",
+                    )
+                )
         for m in _BODY_NAME.finditer(text):
-            found.append(SimpleNamespace(text=m.group("org"), start_char=m.start("org"), end_char=m.end("org"), label_="ORG"))
+            found.append(
+                SimpleNamespace(
+                    text=m.group("org"),
+                    start_char=m.start("org"),
+                    end_char=m.end("org"),
+                    label_="ORG",
+                )
+            )
         for m in _SAID_NAME.finditer(text):
-            found.append(SimpleNamespace(text=m.group("name"), start_char=m.start("name"), end_char=m.end("name"), label_="PERSON"))
+            found.append(
+                SimpleNamespace(
+                    text=m.group("name"),
+                    start_char=m.start("name"),
+                    end_char=m.end("name"),
+                    label_="PERSON",
+                )
+            )
         return found
 
     def _split(
@@ -201,14 +247,16 @@ class EntityFinder:
                 state = self.gaz.state_named(name)
                 if state is not None:
                     counts[state.iri] += 1
-        for m in re.finditer(r"\([DRI][-–]([A-Z][A-Za-z. ]+)\)|,\s*([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b", text):
+        for m in re.finditer(
+            r"\([DRI][-–]([A-Z][A-Za-z. ]+)\)|,\s*([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b", text
+        ):
             state = self.gaz.state_named(m.group(1) or m.group(2))
             if state is not None and (m.group(2) or "").lower() not in ambiguous:
                 counts[state.iri] += 1
         if not counts:
             return None
-        (best, n), *rest = counts.most_common(2) + [("", 0)]
-        return best if n > rest[0][1] else None
+        ranked = [*counts.most_common(2), ("", 0)]
+        return ranked[0][0] if ranked[0][1] > ranked[1][1] else None
 
     # -- choosing among several known things with one name ---------------------------------
     def _choose(self, knowns: list[Known], text: str, start: int, end: int) -> Known | None:
@@ -292,8 +340,15 @@ class EntityFinder:
         self, ent: Any, text: str, new: dict[str, NewThing], label: str
     ) -> tuple[int, int, str, str] | None:
         name = _clean(ent.text)
-        more = re.match(r"\s+(?:for|of) the (?:[A-Z][\w.’']*\s?)+(?:of (?:[A-Z][\w.’']*\s?)+)?", text[ent.end_char :])
-        if label == "ORG" and more and re.search(r"\b(court|district|office)\b", name + more.group(0), re.I):
+        more = re.match(
+            r"\s+(?:for|of) the (?:[A-Z][\w.’']*\s?)+(?:of (?:[A-Z][\w.’']*\s?)+)?",
+            text[ent.end_char :],
+        )
+        if (
+            label == "ORG"
+            and more
+            and re.search(r"\b(court|district|office)\b", name + more.group(0), re.I)
+        ):
             name = (name + more.group(0)).strip()
         if len(name) < 2:
             return None
@@ -314,14 +369,16 @@ class EntityFinder:
         )
         if not (outlet or acronym or GOVERNMENT_WORDS.search(name) or ORG_WORDS.search(name)):
             after = text[ent.end_char : ent.end_char + 40]
-            if re.match(r"(?:,\s*[A-Z][a-z]+|\s+(?:Mayor|mayor|City|city council|County|police))", after):
+            if re.match(
+                r"(?:,\s*[A-Z][a-z]+|\s+(?:Mayor|mayor|City|city council|County|police))", after
+            ):
                 return self._link_place(ent, text, new, None)
             return None
         if not name[0].isupper() or len(name.split()) > 8:
             return None
         path = mint_path("organization", name)
         classes = {"Organization"}
-        if outlet or OUTLET_WORDS.search(name) and not GOVERNMENT_WORDS.search(name):
+        if outlet or (OUTLET_WORDS.search(name) and not GOVERNMENT_WORDS.search(name)):
             classes.add("NewsOutlet")
         elif GOVERNMENT_WORDS.search(name):
             classes.add("GovernmentBody")

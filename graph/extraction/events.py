@@ -89,20 +89,29 @@ def _recipients(
     return out
 
 
-def _sender(text: str, span: tuple[int, int], bodies: list[EntityMention], letter_at: int) -> str | None:
+def _sender(
+    text: str, span: tuple[int, int], bodies: list[EntityMention], letter_at: int
+) -> str | None:
     """Who sent the letters a sentence speaks of: a body named before the word "letter" in
     it, else the body a head noun points back to ("the department's letters"), else the body
     named last before the sentence."""
     before_letter = [m for m in bodies if span[0] <= m.start < letter_at]
     if before_letter:
         return before_letter[-1].iri
-    head = re.search(r"\b(department|agency|office|administration)\b", text[span[0] : letter_at], re.I)
+    head = re.search(
+        r"\b(department|agency|office|administration)\b", text[span[0] : letter_at], re.I
+    )
     earlier = [m for m in bodies if m.end <= span[0]]
     if head:
         for m in reversed(earlier):
             if head.group(1).lower() in m.text.lower() or head.group(1).lower() in m.iri:
                 return m.iri
-    from_body = [m for m in bodies if _in(m, span) and re.search(r"\bfrom\s+(?:the\s+)?$", text[max(0, m.start - 10) : m.start])]
+    from_body = [
+        m
+        for m in bodies
+        if _in(m, span)
+        and re.search(r"\bfrom\s+(?:the\s+)?$", text[max(0, m.start - 10) : m.start])
+    ]
     if from_body:
         return from_body[0].iri
     return earlier[-1].iri if earlier else None
@@ -127,7 +136,8 @@ def find_letters(
             continue
         dates = [d for d in resolve_dates(sentence, published) if len(d) >= 4]
         sender = _sender(text, span, bodies, _LETTER.search(sentence).start() + span[0])  # type: ignore[union-attr]
-        for date in dates or [published.isoformat() if published else None]:
+        when: list[str | None] = [*dates] or [published.isoformat() if published else None]
+        for date in when:
             entry = rounds.setdefault(date, Letters(sender, date))
             entry.sender = entry.sender or sender
             if len(dates) <= 1:
@@ -206,14 +216,16 @@ def find_events(
     speech_sentences: set[tuple[int, int]] = set()
     for q in quotations:
         span = q.sentence
-        frame = "".join(ch if outside(span[0] + i) else " " for i, ch in enumerate(text[span[0] : span[1]]))
-        dates = resolve_dates(frame, published)
+        frame = "".join(
+            ch if outside(span[0] + i) else " " for i, ch in enumerate(text[span[0] : span[1]])
+        )
+        frame_dates = resolve_dates(frame, published)
         # a plain "said" is a statement event only when the story dates it ("it said Wednesday")
-        kind = _CHANNEL_EVENTS.get(q.channel) or ("StatementEvent" if dates else None)
+        kind = _CHANNEL_EVENTS.get(q.channel) or ("StatementEvent" if frame_dates else None)
         if kind is None or q.speaker is None:
             continue
-        date = dates[0] if dates else (published.isoformat() if published else None)
-        event = events.setdefault((kind, date, q.speaker), Event(kind, date))
+        said_on = frame_dates[0] if frame_dates else (published.isoformat() if published else None)
+        event = events.setdefault((kind, said_on, q.speaker), Event(kind, said_on))
         event.participants[("agent", q.speaker)] = None
         event.evidence.append(span)
         speech_sentences.add(span)
@@ -224,12 +236,16 @@ def find_events(
         inside = [
             m
             for m in mentions
-            if _in(m, span) and outside(m.start) and not _REPORTER.search(text[max(0, m.start - 16) : m.start])
+            if _in(m, span)
+            and outside(m.start)
+            and not _REPORTER.search(text[max(0, m.start - 16) : m.start])
         ]
         dates = dated_spans(masked, published)
         for kind, pattern in EVENT_TRIGGERS:
             hit = pattern.search(masked)
-            if not hit or (kind in _SPEECH and any(b < span[1] and span[0] < e for b, e in speech_sentences)):
+            if not hit or (
+                kind in _SPEECH and any(b < span[1] and span[0] < e for b, e in speech_sentences)
+            ):
                 continue
             trigger_at = span[0] + hit.start()
             where = hit.start()
@@ -243,7 +259,11 @@ def find_events(
             else:
                 date = None
             actors = [m for m in inside if m.kind in ("person", "organization")]
-            places = [m for m in inside if m.kind == "jurisdiction" and m.iri != "jurisdiction/united-states"]
+            places = [
+                m
+                for m in inside
+                if m.kind == "jurisdiction" and m.iri != "jurisdiction/united-states"
+            ]
             before = [m for m in actors if m.start < trigger_at]
             agent = before[-1] if before else (actors[0] if actors else None)
             participants: dict[tuple[str, str], None] = {}
@@ -268,7 +288,9 @@ def find_events(
                     participants[("target", m.iri)] = None
             if not participants and kind not in _MAY_BE_ANONYMOUS:
                 continue  # nobody named takes part: nothing to say about it
-            key_agent = agent.iri if agent is not None and kind not in ("Boycott", "Meeting") else None
+            key_agent = (
+                agent.iri if agent is not None and kind not in ("Boycott", "Meeting") else None
+            )
             same_day = [k for k in events if k[:2] == (kind, date)]
             if key_agent is None and len(same_day) == 1:
                 key_agent = same_day[0][2]  # no one named as agent: the event of that kind that day

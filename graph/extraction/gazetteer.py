@@ -148,7 +148,7 @@ def build_gazetteer(curated: Graph, ontology: Graph) -> Gazetteer:
     seen: dict[tuple[str, str], list[str]] = {}
     for event, date in curated.subject_objects(CIV.onDate):
         for cls in curated.objects(event, RDF.type):
-            if CIV.Event in supers.get(cls, set()) and cls != CIV.Event:  # type: ignore[arg-type]
+            if isinstance(cls, URIRef) and cls != CIV.Event and CIV.Event in supers.get(cls, set()):
                 key = (str(cls).rsplit("#", 1)[-1], str(date))
                 seen.setdefault(key, []).append(str(event).split("/id/", 1)[-1])
     gaz.events = {key: paths[0] for key, paths in seen.items() if len(set(paths)) == 1}

@@ -104,7 +104,9 @@ def _office(title: str, holder: str, gaz: Gazetteer) -> str:
     office = _EXPAND.get(title.lower(), title.lower())
     known = gaz.by_path.get(holder)
     if office == "chief lawyer":
-        county_only = known is not None and "City" not in known.classes and "County" in known.classes
+        county_only = (
+            known is not None and "City" not in known.classes and "County" in known.classes
+        )
         office = "county attorney" if county_only else "city attorney"
     return " ".join(w.capitalize() for w in office.split())
 
@@ -195,7 +197,11 @@ def find_tenures(
             holder_m = mention_ending(len(before_title) + s_start, ("jurisdiction", "organization"))
             holder = holder_m.iri if holder_m else None
             if holder is None:
-                word = re.search(r"\b(county|city|state|conference|department|office|board|council)$", before_title, re.I)
+                word = re.search(
+                    r"\b(county|city|state|conference|department|office|board|council)$",
+                    before_title,
+                    re.I,
+                )
                 if word and word.group(1).lower() == "state" and article_state:
                     holder = article_state.split("/id/", 1)[-1]
                 elif word:

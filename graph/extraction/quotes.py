@@ -22,7 +22,16 @@ REPORTING = {
     "conclude", "emphasize", "stress", "testify", "predict", "counter", "caution", "quip",
     "joke", "observe", "mention", "suggest", "maintain",
 }  # fmt: skip
-BODY_NOUNS = {"office", "department", "agency", "administration", "council", "court", "board", "commission"}
+BODY_NOUNS = {
+    "office",
+    "department",
+    "agency",
+    "administration",
+    "council",
+    "court",
+    "board",
+    "commission",
+}
 PRONOUNS = {"he", "she", "they", "it", "i", "we"}
 _CHANNELS = [
     (re.compile(r"\btweet|\btwitter\b|@\w+", re.I), "tweet"),
@@ -35,7 +44,7 @@ _CHANNELS = [
             re.I,
         ),
         "told media",
-    ),  # noqa: E501
+    ),
     (re.compile(r"\bwrote\b|\bletters?\b", re.I), "statement"),
 ]
 
@@ -67,7 +76,7 @@ def _is_partial(text: str, full_text: str, start: int, end: int) -> bool:
     )
     before = full_text[max(0, start - 3) : start - 1]
     inside_sentence = bool(re.search(r"[a-z]\s*$", before)) and not re.search(r"[:,]\s*$", before)
-    return not ends_sentence or inside_sentence and not ends_sentence
+    return not ends_sentence or (inside_sentence and not ends_sentence)
 
 
 def find_quotations(
@@ -88,7 +97,8 @@ def find_quotations(
     def speaker_at(start: int, end: int) -> EntityMention | None:
         found = [m for m in speakers if m.start < end and start < m.end]
         persons = [m for m in found if m.kind == "person"]
-        return (persons or found or [None])[-1]
+        best = persons or found
+        return best[-1] if best else None
 
     def last_named(before: int, kind: str = "person") -> EntityMention | None:
         found = [m for m in speakers if m.end <= before and m.kind == kind]
@@ -115,7 +125,11 @@ def find_quotations(
         ]
         frame = " ".join(t.text for t in frame_tokens)
         speaker: EntityMention | None = None
-        verbs = [t for t in frame_tokens if t.lemma_.lower() in REPORTING and t.pos_ in ("VERB", "AUX", "NOUN")]
+        verbs = [
+            t
+            for t in frame_tokens
+            if t.lemma_.lower() in REPORTING and t.pos_ in ("VERB", "AUX", "NOUN")
+        ]
         verbs.sort(key=lambda t: min(abs(t.idx - q.start), abs(t.idx - q.end)))
         for verb in verbs[:1]:
             head, subjects = verb, []
@@ -126,7 +140,9 @@ def find_quotations(
                 head = head.head
             for subj in subjects:
                 if subj.lower_ in PRONOUNS:
-                    speaker = last_named(q.start, "organization" if subj.lower_ == "it" else "person")
+                    speaker = last_named(
+                        q.start, "organization" if subj.lower_ == "it" else "person"
+                    )
                     break
                 words = list(subj.subtree)
                 speaker = speaker_at(words[0].idx, words[-1].idx + len(words[-1].text))
@@ -135,7 +151,9 @@ def find_quotations(
                 if speaker is None and subj.lower_ in BODY_NOUNS:
                     # "the sheriff's office said": the body of that kind named last
                     bodies = [m for m in speakers if m.kind == "organization" and m.end <= q.start]
-                    speaker = next((m for m in reversed(bodies) if subj.lower_ in m.text.lower()), None)
+                    speaker = next(
+                        (m for m in reversed(bodies) if subj.lower_ in m.text.lower()), None
+                    )
             if not subjects:
                 # "said Attorney General X", "according to X": the name after the verb
                 near = [m for m in speakers if s_start <= m.start < s_end and m.start > verb.idx]
