@@ -32,6 +32,10 @@ _FULL_DATE = re.compile(
     _MONTH + r"\s+(?P<day>\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?", re.I
 )
 _MONTH_YEAR = re.compile(_MONTH + r",?\s+(?P<year>\d{4})", re.I)
+_BARE_MONTH = re.compile(
+    r"\b(?P<month>January|February|March|April|June|July|August|September|October|November|"
+    r"December)\b(?!\s+\d)"
+)
 _LAST_MONTHS = re.compile(r"\blast\s+" + _MONTH + r"(?:\s*(?:,|and|&)\s*(?P<month2>[a-z]+))?", re.I)
 _YEAR = re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d{2})\b", re.I)
 _WEEKDAY = re.compile(
@@ -48,8 +52,9 @@ def _weekday(published: dt.date, weekday: int, qualifier: str) -> dt.date:
     return published - dt.timedelta(days=back)
 
 
-def _month_before(published: dt.date, month: int) -> str:
-    year = published.year if month < published.month else published.year - 1
+def _month_before(published: dt.date, month: int, inclusive: bool = False) -> str:
+    earlier = month <= published.month if inclusive else month < published.month
+    year = published.year if earlier else published.year - 1
     return f"{year:04d}-{month:02d}"
 
 
@@ -111,6 +116,14 @@ def dated_spans(text: str, published: dt.date | None) -> list[tuple[int, str]]:
             qualifier = (m["last"] or "").strip().lower()
             weekday = _weekday(published, WEEKDAYS[m["day"].lower()], qualifier)
             add(m.start(), m.end(), weekday.isoformat())
+    if published is not None:
+        # a month named alone ("the February letter", "in November") is the last one so named
+        for m in _BARE_MONTH.finditer(text):
+            add(
+                m.start(),
+                m.end(),
+                _month_before(published, MONTHS[m["month"].lower()], inclusive=True),
+            )
     for m in _YEAR.finditer(text):
         add(m.start("year"), m.end("year"), m["year"])
     return sorted(found)

@@ -39,6 +39,12 @@ EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("Review", _trigger(r"\breview\b", r"\bflagged\b", r"\baudit\b", r"\binvestigation\b")),
 ]  # fmt: skip
 _LETTER = re.compile(r"\bletters?\b|\bmemos?\b", re.I)
+# What a sentence must say for a round of letters: sent, dated, received, what they ask.
+_SENDING = re.compile(
+    r"\b(?:sent|send(?:s|ing)?|went out|dated|received|mailed|issued|arrived|ask(?:s|ed|ing)?|"
+    r"told|demand(?:s|ed|ing)?|warn(?:s|ed|ing)?|threaten(?:s|ed|ing)?|request(?:s|ed|ing)?|gives?)\b",
+    re.I,
+)
 _THREATS = [
     ("subpoena", re.compile(r"subpoena", re.I)),
     ("legal action", re.compile(r"legal action", re.I)),
@@ -134,7 +140,15 @@ def find_letters(
         sentence = text[span[0] : span[1]]
         if not _LETTER.search(sentence):
             continue
-        dates = [d for d in resolve_dates(sentence, published) if len(d) >= 4]
+        sending = _SENDING.search(sentence)
+        if sending is None:
+            continue  # "their letter" in an answer: no round of letters of its own
+        spans = dated_spans(sentence, published)
+        # dates joined by "and" ("last April and November") are rounds each; otherwise the
+        # date nearest the verb of sending is the round's
+        near = sorted(spans, key=lambda d: abs(d[0] - sending.start()))
+        dates = [near[0][1]] if near else []
+        dates += [d for p, d in spans if near and p != near[0][0] and abs(p - near[0][0]) <= 16]
         sender = _sender(text, span, bodies, _LETTER.search(sentence).start() + span[0])  # type: ignore[union-attr]
         when: list[str | None] = [*dates] or [published.isoformat() if published else None]
         for date in when:
