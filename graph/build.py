@@ -23,11 +23,11 @@ from pathlib import Path
 
 from rdflib import DCTERMS, PROV, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Node
 
 from graph import __version__
 from graph.corpus import Article, read_corpus
-from graph.errors import BuildError, CuratedError, QueryFileError
+from graph.errors import BuildError, CuratedError
 from graph.extract import build_gazetteer, extract_articles
 from graph.iri import slugify
 from graph.namespaces import (
@@ -35,11 +35,13 @@ from graph.namespaces import (
     DCAT,
     DEFAULT_BASE,
     PREFIXES,
+    SCHEMA,
     SD,
     VOID,
     graph_file,
     graph_iri,
 )
+from graph.queries import SavedQuery, load_queries
 from graph.reason import infer
 from graph.settings import Settings
 from graph.validate import Finding, check_shapes
@@ -134,15 +136,21 @@ def read_curated(folder: Path, base: str, articles: Iterable[Article]) -> list[N
     return graphs
 
 
-def check_queries(folder: Path) -> list[Path]:
-    """Every saved query parses; a broken one names its file and the parser's message."""
-    files = sorted(folder.glob("*.rq")) if folder.is_dir() else []
-    for path in files:
-        try:
-            prepareQuery(path.read_text(encoding="utf-8"))
-        except Exception as exc:  # pyparsing and rdflib raise several types
-            raise QueryFileError(f"{path}: the query does not parse: {exc}") from None
-    return files
+def describe_queries(base: str, queries: list[SavedQuery]) -> Iterable[tuple[Node, Node, Node]]:
+    """Each saved query's own IRI and description, for the meta graph."""
+    for query in queries:
+        node = URIRef(f"{base}id/query/{query.name}")
+        yield (node, RDF.type, CIV.SavedQuery)
+        yield (node, RDFS.label, Literal(query.summary, lang="en"))
+        if query.description:
+            yield (node, RDFS.comment, Literal(query.description, lang="en"))
+        for tag in query.tags:
+            yield (node, SCHEMA.keywords, Literal(tag))
+        yield (node, CIV.view, Literal(query.view))
+        for parameter in query.parameters:
+            yield (node, CIV.parameter, Literal(parameter.name))
+        yield (node, CIV.queryText, Literal(query.text))
+        yield (node, SCHEMA.url, URIRef(f"{base}queries/{query.name}"))
 
 
 def union(graphs: Iterable[Graph]) -> Graph:
@@ -451,7 +459,7 @@ def build(settings: Settings) -> BuildResult:
     for article in articles:
         warnings.extend(article.warnings)
     curated = read_curated(Path(settings.curated), base, articles)
-    queries = check_queries(Path(settings.queries))
+    queries = load_queries(Path(settings.queries))
     lap("read")
 
     known = union(c.graph for c in curated)
@@ -508,6 +516,8 @@ def build(settings: Settings) -> BuildResult:
         ),
     ]
     meta = describe_dataset(base, graphs, closure, articles)
+    for triple in describe_queries(base, queries):
+        meta.add(triple)
     graphs.append(NamedGraph(graph_iri(base, "meta"), "meta", meta, None, "dataset description"))
 
     target = settings.build_dir.absolute()
@@ -516,7 +526,7 @@ def build(settings: Settings) -> BuildResult:
     staging = Path(tempfile.mkdtemp(prefix="staging-", dir=versions))
     try:
         for query in queries:
-            write_file(staging, f"queries/{query.name}", query.read_bytes())
+            write_file(staging, f"queries/{query.name}.rq", query.text.encode("utf-8"))
         manifest = write_outputs(staging, settings, graphs)
         manifest["warnings"] = warnings
         (staging / "manifest.json").write_text(

@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", help="threads per worker")
     p.add_argument("--query-timeout", dest="query_timeout", help="seconds a query may run")
     p.add_argument("--row-cap", dest="row_cap", help="most rows a SELECT returns")
+    p.add_argument("--query-workers", dest="query_workers", help="query worker processes")
 
     p = sub.add_parser("query", help="run a SPARQL query against an endpoint and print the result")
     p.add_argument("query_or_file", metavar="QUERY_OR_FILE", help="query text, or a .rq file")
@@ -57,7 +58,7 @@ def _settings_from(args: argparse.Namespace) -> Any:
 
     names = (
         "corpus", "build", "curated", "ontology", "queries", "base", "host", "port",
-        "workers", "threads", "query_timeout", "row_cap", "endpoint",
+        "workers", "threads", "query_timeout", "row_cap", "query_workers", "endpoint",
     )  # fmt: skip
     cli = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
     return load_settings(cli, config_file=Path(args.config) if args.config else None)

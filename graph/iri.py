@@ -30,6 +30,7 @@ KINDS = (
     "statement",
     "source",
     "method",
+    "query",
 )
 
 

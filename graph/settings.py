@@ -97,7 +97,24 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "port the server listens on", _port),
     Setting("store", "memory", "query engine: 'memory' (rdflib) or 'sparql+URL'", _store),
     Setting("query_timeout", 10.0, "seconds an ad-hoc query may run", _positive_float),
-    Setting("row_cap", 10000, "most rows a SELECT returns; truncation is stated", _positive_int),
+    Setting(
+        "row_cap",
+        10000,
+        "most rows a SELECT (or triples a CONSTRUCT/DESCRIBE) returns; truncation is stated",
+        _positive_int,
+    ),
+    Setting(
+        "query_workers",
+        3,
+        "query worker processes per server process (killed and replaced when a query overruns)",
+        _positive_int,
+    ),
+    Setting(
+        "query_memory_mb",
+        2048,
+        "MiB of memory each query worker may add before its query is stopped",
+        _positive_int,
+    ),
     Setting("workers", 1, "gunicorn worker processes", _positive_int),
     Setting(
         "threads", 8, "threads per gunicorn worker (slow clients don't block others)", _positive_int

@@ -281,8 +281,9 @@ def find_events(
             before = [m for m in actors if m.start < trigger_at]
             agent = before[-1] if before else (actors[0] if actors else None)
             participants: dict[tuple[str, str], None] = {}
+            mentioned_only = re.search(r"(?:\bthe|\ba|\btheir|[’']s?)\s*$", masked[: hit.start()])
             if kind == "Boycott":
-                for m in before:
+                for m in before if not mentioned_only else []:  # "the boycott": no one does it here
                     if m.kind == "person":
                         participants[("boycotter", m.iri)] = None
             elif kind == "Meeting":

@@ -1,0 +1,184 @@
+"""Saved queries: headers, typed parameters bound through the engine, and what they answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from graph.build import build
+from graph.errors import QueryFileError
+from graph.queries import ParameterError, SavedQuery, load_queries, load_query
+from graph.settings import PROJECT_ROOT, Settings
+
+ID = "https://kg.example.org/id/"
+QUERIES = {q.name: q for q in load_queries(PROJECT_ROOT / "queries")}
+
+
+@pytest.fixture(scope="module")
+def dataset(build_dir: Path) -> Dataset:
+    data = Dataset(default_union=True)
+    data.parse(build_dir / "dataset.trig", format="trig")
+    return data
+
+
+def run(dataset: Dataset, name: str, **values: str) -> list[dict[str, str]]:
+    query = QUERIES[name]
+    result = dataset.query(query.text, initBindings=query.bindings(values))
+    return [{str(k): str(v) for k, v in row.asdict().items()} for row in result]  # type: ignore[union-attr]
+
+
+def test_there_are_at_least_fifteen_documented_queries() -> None:
+    assert len(QUERIES) >= 15
+    for query in QUERIES.values():
+        assert query.summary and query.description and query.tags, query.name
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_saved_query_answers_with_its_defaults(dataset: Dataset, name: str) -> None:
+    assert run(dataset, name), name
+
+
+def test_parameters_follow_the_basil_convention() -> None:
+    params = {p.name: p for p in QUERIES["articles-mentioning"].parameters}
+    assert params["jurisdiction"].kind == "iri"
+    assert params["jurisdiction"].cls == "https://kg.example.org/ontology#Jurisdiction"
+    assert params["jurisdiction"].enumerate
+    dates = {p.name: p.kind for p in QUERIES["events-between"].parameters}
+    assert dates == {"from": "date", "to": "date"}
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "parameter"),
+    [
+        ("articles-mentioning", {"jurisdiction": "not an iri"}, "jurisdiction"),
+        ("articles-mentioning", {"jurisdiction": "https://x.org/a b"}, "jurisdiction"),
+        ("events-between", {"from": "24/01/2018"}, "from"),
+        ("search-labels", {"colour": "red"}, "colour"),
+    ],
+)
+def test_an_ill_typed_value_names_its_parameter(
+    name: str, values: dict[str, str], parameter: str
+) -> None:
+    with pytest.raises(ParameterError) as err:
+        QUERIES[name].bindings(values)
+    assert err.value.parameter == parameter
+
+
+@pytest.mark.parametrize(
+    "hostile", ['"} ; DROP ALL ; #', 'x") } UNION { ?s ?p ?o } #', "mayor' || true"]
+)
+def test_hostile_values_are_only_values(dataset: Dataset, hostile: str) -> None:
+    before = len(dataset)
+    assert run(dataset, "search-labels", text=hostile) == []
+    assert len(dataset) == before
+
+
+def test_letter_recipients_are_the_23_jurisdictions_of_three_kinds(dataset: Dataset) -> None:
+    rows = [r for r in run(dataset, "letter-recipients") if r.get("date") == "2018-01-24"]
+    recipients = {r["recipient"] for r in rows}
+    assert len(recipients) >= 23
+    kinds = {r["recipient"]: r["kinds"] for r in rows}
+    assert "state" in kinds[ID + "jurisdiction/oregon"]
+    assert "county" in kinds[ID + "jurisdiction/cook-county-il"]
+    assert {"city", "county"} <= set(kinds[ID + "jurisdiction/denver-co"].split(", "))
+    states = {r["recipient"]: r.get("stateName") for r in rows}
+    assert states[ID + "jurisdiction/chicago-il"] == "Illinois"
+
+
+def test_boycotters_with_office_and_party(dataset: Dataset) -> None:
+    rows = {r["person"]: r for r in run(dataset, "boycotters")}
+    for name in (
+        "bill-de-blasio",
+        "mitch-landrieu",
+        "eric-garcetti",
+        "rahm-emanuel",
+        "elizabeth-kautz",
+    ):
+        assert ID + "person/" + name in rows
+    assert rows[ID + "person/elizabeth-kautz"]["party"] == "Republican Party"
+    assert "Mayor of New York City" in rows[ID + "person/bill-de-blasio"]["offices"]
+
+
+def test_quotations_of_a_person_with_their_reports(dataset: Dataset) -> None:
+    rows = run(dataset, "quotations-of-person", speaker=ID + "person/jeff-sessions")
+    assert max(int(r["reports"]) for r in rows) == 4
+    assert any("defies common sense" in r["text"] for r in rows)
+
+
+def test_disagreements_show_both_offices_and_sources(dataset: Dataset) -> None:
+    rows = run(dataset, "disagreements")
+    landrieu = [r for r in rows if r["person"] == ID + "person/mitch-landrieu"]
+    assert any({r["officeA"], r["officeB"]} == {"Chairman", "President"} for r in landrieu)
+
+
+def test_letters_cite_the_statute(dataset: Dataset) -> None:
+    rows = run(dataset, "letters-and-statute")
+    cited = [r for r in rows if r.get("statute") == ID + "statute/usc/8/1373"]
+    assert len({r["letter"] for r in cited}) >= 23
+
+
+def test_officials_by_organization(dataset: Dataset) -> None:
+    rows = run(dataset, "officials-by-organization")
+    assert any(
+        r["person"] == ID + "person/jeff-sessions" and "Attorney General" in r["office"]
+        for r in rows
+    )
+
+
+def test_timeline_is_in_date_order_and_has_the_boycott(dataset: Dataset) -> None:
+    rows = run(dataset, "timeline")
+    dates = [r["date"] for r in rows]
+    assert dates == sorted(dates)
+    assert any(r["kind"] == "Boycott" and r["date"] == "2018-01-24" for r in rows)
+
+
+def test_articles_mentioning_a_jurisdiction(dataset: Dataset) -> None:
+    rows = run(dataset, "articles-mentioning", jurisdiction=ID + "jurisdiction/chicago-il")
+    assert len(rows) >= 3
+    assert all("Chicago" in r["example"] for r in rows)
+
+
+def test_letters_to_a_state(dataset: Dataset) -> None:
+    rows = run(dataset, "letters-to-state", state=ID + "jurisdiction/california")
+    names = {r["name"] for r in rows}
+    assert {"California", "Berkeley", "Sonoma County"} <= names
+    assert "Chicago" not in names
+
+
+def test_facts_only_reasoning_adds(dataset: Dataset) -> None:
+    rows = {r["property"]: int(r["triples"]) for r in run(dataset, "inferred-only")}
+    assert rows["https://kg.example.org/ontology#containsPlace"] > 0
+
+
+def test_the_build_describes_and_copies_each_query(build_dir: Path, dataset: Dataset) -> None:
+    for name in QUERIES:
+        assert (build_dir / "queries" / f"{name}.rq").read_text(encoding="utf-8") == QUERIES[
+            name
+        ].text
+    labels = {str(o) for o in dataset.objects(None, None) if str(o) == QUERIES["timeline"].summary}
+    assert labels
+
+
+def test_a_broken_query_fails_the_build_naming_the_file(
+    tmp_path: Path, project_settings: Settings
+) -> None:
+    (tmp_path / "broken.rq").write_text(
+        "#+ summary: broken\nSELECT ?x WHERE { ?x ", encoding="utf-8"
+    )
+    with pytest.raises(QueryFileError, match=r"broken\.rq"):
+        load_query(tmp_path / "broken.rq")
+    settings = project_settings.replace(queries=str(tmp_path), build=str(tmp_path / "out"))
+    with pytest.raises(QueryFileError, match=r"broken\.rq.*does not parse"):
+        build(settings)
+
+
+def test_a_query_without_summary_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "bare.rq").write_text("SELECT * WHERE { ?s ?p ?o }", encoding="utf-8")
+    with pytest.raises(QueryFileError, match="summary"):
+        load_query(tmp_path / "bare.rq")
+
+
+def test_saved_query_type() -> None:
+    assert all(isinstance(q, SavedQuery) and q.query_type == "SELECT" for q in QUERIES.values())
