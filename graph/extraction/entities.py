@@ -244,7 +244,7 @@ class EntityFinder:
         for ent in doc.ents:
             name = _clean(ent.text)
             if ent.label_ in ("GPE", "ORG", "NORP") and name.lower() not in ambiguous:
-                state = self.gaz.state_named(name)
+                state = self.gaz.state_named(name, codes=False)
                 if state is not None:
                     counts[state.iri] += 1
         for m in re.finditer(

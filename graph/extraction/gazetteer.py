@@ -77,8 +77,12 @@ class Gazetteer:
     def lookup(self, name: str) -> list[Known]:
         return [self.by_iri[i] for i in self.names.get(name, [])]
 
-    def state_named(self, name: str) -> Known | None:
-        iri = self.states.get(name.strip().lower().rstrip("."))
+    def state_named(self, name: str, codes: bool = True) -> Known | None:
+        """The state a name (or, with `codes`, a two-letter postal code) denotes."""
+        key = name.strip().lower().rstrip(".")
+        if not codes and len(key) == 2:
+            return None
+        iri = self.states.get(key)
         return self.by_iri.get(iri) if iri else None
 
 
