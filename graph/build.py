@@ -463,7 +463,17 @@ def build(settings: Settings) -> BuildResult:
     lap("read")
 
     known = union(c.graph for c in curated)
-    extracted = extract_articles(articles, build_gazetteer(known, ontology), base)
+    target = settings.build_dir.absolute()
+    inputs = hashlib.sha256()
+    for path in [ontology_dir / "civic.ttl", *sorted(Path(settings.curated).glob("*.ttl"))]:
+        inputs.update(path.name.encode() + b"\0" + path.read_bytes())
+    extracted = extract_articles(
+        articles,
+        build_gazetteer(known, ontology),
+        base,
+        cache=target.parent / f".{target.name}.cache" / "extract",
+        inputs_digest=inputs.hexdigest(),
+    )
     article_graphs = []
     for article in articles:
         graph = new_graph()
@@ -520,7 +530,6 @@ def build(settings: Settings) -> BuildResult:
         meta.add(triple)
     graphs.append(NamedGraph(graph_iri(base, "meta"), "meta", meta, None, "dataset description"))
 
-    target = settings.build_dir.absolute()
     versions = target.parent / f".{target.name}.versions"
     versions.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="staging-", dir=versions))

