@@ -20,7 +20,9 @@ from graph.settings import PROJECT_ROOT
 def main() -> None:
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT / "corpus"
     articles = read_corpus(corpus)
-    curated, ontology = load_inputs(PROJECT_ROOT / "graph" / "curated", PROJECT_ROOT / "ontology", DEFAULT_BASE)
+    curated, ontology = load_inputs(
+        PROJECT_ROOT / "graph" / "curated", PROJECT_ROOT / "ontology", DEFAULT_BASE
+    )
     gazetteer = build_gazetteer(curated, ontology)
     started = time.perf_counter()
     extractor = Extractor(gazetteer, DEFAULT_BASE)
@@ -36,7 +38,9 @@ def main() -> None:
     for jobs in (1, 2):
         started = time.perf_counter()
         extract_articles(articles, gazetteer, DEFAULT_BASE, jobs=jobs)
-        print(f"extract_articles(jobs={jobs}), loading included: {time.perf_counter() - started:.2f} s")
+        print(
+            f"extract_articles(jobs={jobs}), loading included: {time.perf_counter() - started:.2f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -19,10 +19,11 @@ class ServerStartError(CivicgraphError):
 
 
 class EndpointError(Exception):
-    """A request the endpoint refuses; `status` and `error` say how."""
+    """A request the endpoint refuses; `status` and `error` say how (`retry_after`: seconds)."""
 
     status = 400
     error = "bad request"
+    retry_after: int | None = None
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -51,9 +52,36 @@ class NotAcceptable(EndpointError):
     error = "not acceptable"
 
 
+class QueryError(EndpointError):
+    """A well-formed query that the engine cannot evaluate (a bad regular expression, say)."""
+
+    error = "query error"
+
+
 class QueryTimeout(EndpointError):
     status = 503
     error = "query timeout"
+    retry_after: int | None = 5
+
+
+class QueryMemoryLimit(EndpointError):
+    status = 503
+    error = "memory limit"
+
+
+class EngineFailure(EndpointError):
+    """The query engine failed in a way no query should cause: a bug, logged by the worker."""
+
+    status = 500
+    error = "internal server error"
+
+
+class ServerBusy(EndpointError):
+    """Every query worker stayed busy, or had to be replaced, while this query waited."""
+
+    status = 503
+    error = "server busy"
+    retry_after: int | None = 5
 
 
 _ERROR_TYPES = ("text/plain", "application/json", "application/sparql-results+json", "text/html")
@@ -75,7 +103,10 @@ def error_response(status: int, error: str, message: str) -> Response:
 
 
 def _handle_endpoint_error(exc: EndpointError) -> Response:
-    return error_response(exc.status, exc.error, exc.message)
+    response = error_response(exc.status, exc.error, exc.message)
+    if exc.retry_after is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _handle_http_exception(exc: HTTPException) -> Response:

@@ -1,10 +1,13 @@
-"""Ad-hoc SPARQL over the loaded build: prepare (read-only checks), evaluate, serialise.
+"""Ad-hoc SPARQL over the loaded build: prepare (read-only checks), negotiate, evaluate, serialise.
 
-Nothing here knows about HTTP; `server.sparql` does the protocol and content negotiation.
+Nothing here knows about HTTP requests; `server.sparql` reads the protocol and hands a
+`QueryRequest` to `answer`, which runs in a query worker process (`server.pool`), so that the
+whole of the work, parsing included, stays under the time limit.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import re
@@ -14,18 +17,27 @@ from typing import Any
 from xml.etree import ElementTree
 
 import rdflib.plugins.sparql
-from pyparsing import ParseException
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from pyparsing import ParseBaseException
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.evaluate import evalQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
+from rdflib.plugins.sparql.sparql import Query, SPARQLError
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from graph.namespaces import PREFIXES
-from server.errors import MalformedQuery, ServiceRefused, UpdateRefused
+from server.errors import (
+    EndpointError,
+    MalformedQuery,
+    NotAcceptable,
+    QueryError,
+    ServiceRefused,
+    UpdateRefused,
+)
 from server.store import LoadedBuild
 
 _FORMS = {
@@ -45,7 +57,7 @@ SOLUTION_TYPES: dict[str, str] = {
     "text/tab-separated-values": "tsv",
     "text/html": "html",
 }
-BOOLEAN_TYPES = {k: v for k, v in SOLUTION_TYPES.items() if v in ("json", "xml", "html")}
+BOOLEAN_TYPES = SOLUTION_TYPES
 GRAPH_TYPES: dict[str, str] = {
     "text/turtle": "turtle",
     "application/n-triples": "nt",
@@ -54,18 +66,107 @@ GRAPH_TYPES: dict[str, str] = {
     "text/html": "html",
 }
 
+# `format=` / `output=` / `results=` values (SPARQLWrapper sends all three; Virtuoso, Fuseki and
+# others read one of them) → media type. A media type itself is also accepted.
+SOLUTION_NAMES: dict[str, str] = {
+    "json": "application/sparql-results+json",
+    "srj": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "srx": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "html": "text/html",
+}
+GRAPH_NAMES: dict[str, str] = {
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "n3": "text/turtle",  # Turtle is N3
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "json-ld": "application/ld+json",
+    "jsonld": "application/ld+json",
+    "json": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "xml": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml",
+    "html": "text/html",
+}
+FORMAT_PARAMETERS = ("format", "output", "results")
+
+# Functions whose value differs from one evaluation to the next: such answers get no ETag.
+_VOLATILE = frozenset(
+    {"Builtin_RAND", "Builtin_NOW", "Builtin_UUID", "Builtin_STRUUID", "Builtin_BNODE"}
+)
+# What rdflib raises, from inside its evaluation, on queries it cannot evaluate: a bad regular
+# expression (re.error), an OFFSET beyond any index (ValueError), SUM over IRIs
+# (AttributeError)… The query caused each of them, so each is the client's 400, not a 500.
+_EVALUATION_ERRORS = (
+    re.error,
+    SPARQLError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    KeyError,
+    ArithmeticError,
+    RecursionError,
+)
+_UPDATE_START = re.compile(
+    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+    r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.IGNORECASE,
+)
+_COMMENT = re.compile(r"#[^\n\r]*")
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 UPDATE_REFUSED = "this endpoint is read-only; SPARQL Update is not accepted"
 
 
 def offered_types(form: str) -> dict[str, str]:
-    """The media types a query form can be answered in."""
+    """The media types a query form can be answered in, most preferred first."""
     if form == "SELECT":
         return SOLUTION_TYPES
     if form == "ASK":
         return BOOLEAN_TYPES
     return GRAPH_TYPES
+
+
+def format_names(form: str) -> dict[str, str]:
+    """The `format=` names a query form understands."""
+    return SOLUTION_NAMES if form in ("SELECT", "ASK") else GRAPH_NAMES
+
+
+def negotiate(form: str, accept: str, formats: Sequence[str] = ()) -> tuple[str, str]:
+    """(media type, serialiser) for a result of `form`.
+
+    The first `format=`-style value that names a format of this form wins; else the Accept
+    header, with q-values and wildcards; no usable Accept means the first offered type.
+    `NotAcceptable` if a format was named but none fits, or if nothing in Accept fits.
+    """
+    offered = offered_types(form)
+    if formats:
+        names = format_names(form)
+        for value in formats:
+            key = value.strip().lower()
+            mimetype = names.get(key) or (key if key in offered else None)
+            if mimetype is not None:
+                return mimetype, offered[mimetype]
+        raise NotAcceptable(
+            f"format {formats[0]!r} is not available for a {form} result; "
+            f"format= takes {', '.join(names)} (or one of {', '.join(offered)})"
+        )
+    parsed = parse_accept_header(accept, MIMEAccept)
+    if not any("/" in value for value, _ in parsed):  # absent, or nothing a media range
+        first = next(iter(offered))
+        return first, offered[first]
+    best = parsed.best_match(list(offered))
+    if best is None:
+        raise NotAcceptable(
+            f"nothing in 'Accept: {accept}' fits; a {form} result is available as "
+            f"{', '.join(offered)}"
+        )
+    return best, offered[best]
 
 
 @dataclass(frozen=True)
@@ -74,6 +175,7 @@ class PreparedQuery:
 
     form: str
     query: Query
+    deterministic: bool = True
 
 
 def enable_safe_evaluation() -> None:
@@ -88,17 +190,31 @@ def enable_safe_evaluation() -> None:
 def prepare_query(
     text: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
 ) -> PreparedQuery:
-    """Parse and translate `text`, refusing updates and SERVICE; protocol graphs replace FROM."""
+    """Parse and translate `text`, refusing updates and SERVICE; protocol graphs replace FROM.
+
+    `MalformedQuery` carries the parser's message, with the line and column where it has them.
+    """
+    if not text.strip():
+        raise MalformedQuery("the query is empty")
     try:
         parsed = parseQuery(text)
-    except ParseException as exc:
+    except (ParseBaseException, ValueError) as exc:  # ValueError: a bad \\U escape, say
         if _is_update(text):
             raise UpdateRefused(UPDATE_REFUSED) from None
         raise MalformedQuery(str(exc)) from None
+    except RecursionError:
+        raise MalformedQuery("the query is nested too deeply to parse") from None
     select_star = parsed[1].name == "SelectQuery" and not parsed[1].projection
     try:
         query = translateQuery(parsed)
-    except Exception as exc:  # rdflib signals a user's mistake here (unknown prefix…) as Exception
+    except (SPARQLError, ValueError) as exc:
+        raise MalformedQuery(str(exc)) from None
+    except RecursionError:
+        raise MalformedQuery("the query is nested too deeply to translate") from None
+    except Exception as exc:
+        if type(exc) is not Exception:
+            raise  # a bug, not a mistake in the query: the server's 500
+        # rdflib's algebra reports a mistake in the query (an unknown prefix…) as a bare Exception.
         raise MalformedQuery(str(exc)) from None
     form = _FORMS.get(query.algebra.name)
     if form is None:
@@ -109,20 +225,23 @@ def prepare_query(
     if form == "CONSTRUCT" and not query.algebra.template:
         # rdflib finds the template of `CONSTRUCT WHERE {…}` only without modifiers (LIMIT…).
         query.algebra["template"] = _where_triples(query.algebra.p)
-    if _mentions_service(query.algebra):
+    if _mentions(query.algebra, frozenset({"ServiceGraphPattern"})):
         raise ServiceRefused("SERVICE (federated query) is not allowed on this endpoint")
     if default_graphs or named_graphs:
-        # SPARQL Protocol: default-graph-uri / named-graph-uri override the query's FROM clauses.
+        # SPARQL 1.1 Protocol §2.1.4: a dataset given by default-graph-uri / named-graph-uri
+        # replaces the query's FROM and FROM NAMED as a whole (either parameter is enough).
         query.algebra["datasetClause"] = [
             CompValue("DatasetClause", default=URIRef(iri)) for iri in default_graphs
         ] + [CompValue("DatasetClause", named=URIRef(iri)) for iri in named_graphs]
-    return PreparedQuery(form, query)
+    return PreparedQuery(form, query, deterministic=not _mentions(query.algebra, _VOLATILE))
 
 
 def _is_update(text: str) -> bool:
+    if _UPDATE_START.match(_COMMENT.sub(" ", text)):
+        return True
     try:
         parseUpdate(text)
-    except ParseException:
+    except (ParseBaseException, ValueError, RecursionError):
         return False
     return True
 
@@ -141,16 +260,14 @@ def _where_triples(node: Any) -> list[Any]:
     return list(node.triples)
 
 
-def _mentions_service(node: Any) -> bool:
-    """True if a SERVICE pattern occurs anywhere in the algebra, filters and EXISTS included."""
+def _mentions(node: Any, names: frozenset[str]) -> bool:
+    """True if an algebra node named in `names` occurs anywhere, filters and EXISTS included."""
     if isinstance(node, CompValue):
-        return node.name == "ServiceGraphPattern" or any(
-            _mentions_service(value) for value in node.values()
-        )
+        return node.name in names or any(_mentions(value, names) for value in node.values())
     if isinstance(node, Mapping):
-        return any(_mentions_service(value) for value in node.values())
+        return any(_mentions(value, names) for value in node.values())
     if isinstance(node, list | tuple | set | frozenset):
-        return any(_mentions_service(value) for value in node)
+        return any(_mentions(value, names) for value in node)
     return False
 
 
@@ -164,14 +281,23 @@ class Outcome:
     truncated: bool = False
     answer: bool | None = None
     graph: Graph | None = None
+    turtle: str | None = None  # the graph as Turtle, for the HTML page
 
 
-def evaluate(build: LoadedBuild, prepared: PreparedQuery) -> Outcome:
-    """Evaluate under the time limit; SELECT keeps at most `row_cap` rows and says if it cut."""
-    row_cap = int(build.settings.row_cap)
+def evaluate_query(
+    dataset: Dataset,
+    prepared: PreparedQuery,
+    row_cap: int,
+    bindings: Mapping[str, Identifier] | None = None,
+) -> Outcome:
+    """Evaluate with no time limit (the caller's process is killed if it overruns).
 
-    def work() -> Outcome:
-        result = evalQuery(build.dataset, prepared.query)
+    A SELECT keeps at most `row_cap` rows and says if it cut (a graph is bounded by the time and
+    memory limits alone). `QueryError` for what rdflib cannot evaluate. `bindings` (saved
+    queries' parameters) are bound through the engine as initBindings.
+    """
+    try:
+        result = evalQuery(dataset, prepared.query, bindings)
         if prepared.form == "SELECT":
             rows = [dict(row) for row in itertools.islice(result["bindings"], row_cap + 1)]
             return Outcome(
@@ -183,19 +309,100 @@ def evaluate(build: LoadedBuild, prepared: PreparedQuery) -> Outcome:
         if prepared.form == "ASK":
             return Outcome("ASK", answer=bool(result["askAnswer"]))
         graph: Graph = result["graph"]
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace, replace=True)
-        return Outcome(prepared.form, graph=graph)
+    except _EVALUATION_ERRORS as exc:
+        raise QueryError(f"the query cannot be evaluated: {type(exc).__name__}: {exc}") from None
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, replace=True)
+    return Outcome(prepared.form, graph=graph)
 
-    return build.run_with_time_limit(work)
+
+def evaluate(build: LoadedBuild, prepared: PreparedQuery) -> Outcome:
+    """Evaluate in this process under the time limit (a thread; see `LoadedBuild`)."""
+    row_cap = int(build.settings.row_cap)
+    return build.run_with_time_limit(lambda: evaluate_query(build.dataset, prepared, row_cap))
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One protocol request, as the worker needs it: the query, its dataset, the wanted format."""
+
+    text: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    accept: str = ""
+    formats: tuple[str, ...] = ()
+    # --- saved queries only (server.saved); the protocol never sets these -------------------
+    # Parameter values, bound through the engine (initBindings), never pasted into the text.
+    bindings: tuple[tuple[str, Identifier], ...] = ()
+    # The text is one of the build's saved queries: each worker prepares it once and keeps it.
+    saved: bool = False
+
+
+@functools.lru_cache(maxsize=256)
+def prepare_saved(text: str) -> PreparedQuery:
+    """A saved query prepared once per process (it has no protocol dataset of its own)."""
+    return prepare_query(text)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A query's answer, serialised; for HTML, the outcome for the page instead of a body."""
+
+    form: str
+    mimetype: str
+    body: bytes
+    truncated: bool
+    deterministic: bool
+    outcome: Outcome | None = None
+
+
+def answer(dataset: Dataset, row_cap: int, request: QueryRequest) -> Answer | EndpointError:
+    """The whole of one query: checks, negotiation, evaluation, serialisation.
+
+    A refusal is returned, not raised, so that it crosses from a worker process as a value.
+    """
+    try:
+        if request.saved:
+            prepared = prepare_saved(request.text)
+        else:
+            prepared = prepare_query(request.text, request.default_graphs, request.named_graphs)
+        mimetype, fmt = negotiate(prepared.form, request.accept, request.formats)
+        outcome = evaluate_query(dataset, prepared, row_cap, dict(request.bindings) or None)
+        if fmt == "html":
+            if outcome.graph is not None:
+                outcome.turtle = outcome.graph.serialize(format="turtle")
+                outcome.graph = None
+            body = b""
+        else:
+            body = serialize(outcome, fmt)
+    except EndpointError as exc:
+        return exc
+    return Answer(
+        form=prepared.form,
+        mimetype=mimetype,
+        body=body,
+        truncated=outcome.truncated,
+        deterministic=prepared.deterministic,
+        outcome=outcome if fmt == "html" else None,
+    )
 
 
 def serialize(outcome: Outcome, fmt: str) -> bytes:
-    """Serialise an outcome with rdflib's serialisers (and a small one for TSV)."""
+    """Serialise an outcome with rdflib's serialisers (and small ones for XML, TSV and ASK)."""
     if outcome.graph is not None:
-        return outcome.graph.serialize(format=fmt, encoding="utf-8")
+        try:
+            return outcome.graph.serialize(format=fmt, encoding="utf-8")
+        except ValueError as exc:  # RDF/XML cannot write every IRI as a predicate
+            raise NotAcceptable(
+                f"this graph cannot be written as {fmt}: {exc}; ask for text/turtle, "
+                "application/n-triples or application/ld+json"
+            ) from None
     if fmt == "tsv":
+        if outcome.form == "ASK":  # no standard; Jena's convention
+            return f"?_askResult\n{str(outcome.answer).lower()}\n".encode()
         return _tsv(outcome.variables, outcome.rows).encode("utf-8")
+    if fmt == "csv" and outcome.form == "ASK":
+        return f"_askResult\r\n{str(outcome.answer).lower()}\r\n".encode()
     if fmt == "xml":
         return _xml(outcome)
     result = Result(outcome.form)

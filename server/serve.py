@@ -41,6 +41,16 @@ class CivicgraphServer(BaseApplication):
         if ":" in host and not host.startswith("["):
             host = f"[{host}]"  # an IPv6 address
         limit = math.ceil(float(self.settings.query_timeout))
+        # The worker model. gthread: each gunicorn worker serves `threads` connections at once,
+        # so a slow client or a long query holds one thread, not the server. The threads never
+        # run a query themselves: each worker's app owns a pool of query processes
+        # (server.pool), forked once the dataset is loaded, and a thread only waits for its
+        # answer — up to the time limit, after which that process is killed and replaced and
+        # the client gets 503. So the limit holds even for work that never yields (a
+        # catastrophic regex in C code), other clients go on being served meanwhile, and
+        # queries run in parallel across cores instead of taking turns on one GIL. (sync
+        # workers would serve one client at a time; gevent/eventlet cannot preempt CPU-bound
+        # Python; gunicorn's own `timeout` kills a whole worker, every client with it.)
         return {
             "bind": f"{host}:{self.settings.port}",
             "worker_class": "gthread",
@@ -50,6 +60,7 @@ class CivicgraphServer(BaseApplication):
             "graceful_timeout": limit + 5,
             "timeout": max(30, limit + 10),
             "control_socket_disable": True,
+            "limit_request_line": 8190,  # the most gunicorn allows: room for long GET queries
             "proc_name": "civicgraph",
             "post_worker_init": _ignore_sigint,
         }

@@ -1,11 +1,13 @@
 """The loaded build: manifest, the parsed dataset, and a store that stops overdue queries.
 
 `LoadedBuild` is created once per app from `settings.build_dir` and owns everything the views
-read; nothing is parsed per request.
+read; nothing is parsed per request. It also owns the pool of query worker processes that answer
+ad-hoc SPARQL (`server.pool`); `run_with_time_limit` is for the server's own small queries.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
@@ -22,6 +24,7 @@ from rdflib.plugins.stores.memory import Memory
 
 from graph.settings import Settings
 from server.errors import QueryTimeout, ServerStartError
+from server.pool import QueryPool
 
 REQUIRED_FILES = ("manifest.json", "dataset.trig")
 T = TypeVar("T")
@@ -168,7 +171,25 @@ class LoadedBuild:
         }
         manifest_bytes = (self.build_dir / "manifest.json").read_bytes()
         self.file_hashes["manifest.json"] = hashlib.sha256(manifest_bytes).hexdigest()
+        # The manifest names the sha256 of every file, so its own hash stands for the whole build.
+        self.content_hash = self.file_hashes["manifest.json"]
         self.title, self.description = self._describe()
+        self.pool = self._start_pool()
+
+    def _start_pool(self) -> QueryPool:
+        """The ad-hoc query workers, forked now that the dataset is loaded (pages are shared)."""
+        from server.query import answer
+
+        handler = functools.partial(answer, self.dataset, int(self.settings.row_cap))
+        return QueryPool(
+            handler,
+            size=int(self.settings.query_workers),
+            memory_mb=int(self.settings.query_memory_mb),
+        )
+
+    def close(self) -> None:
+        """Stop the query workers (they also stop by themselves when this process ends)."""
+        self.pool.close()
 
     def _describe(self) -> tuple[str, str | None]:
         for row in self.dataset.query(_DATASET_TITLE):

@@ -38,6 +38,7 @@ def serve_in_thread(app: Flask) -> Iterator[str]:
         server.shutdown()
         thread.join()
         server.server_close()
+        app.extensions["civicgraph"].close()  # its query worker processes
 
 
 @pytest.fixture(scope="module")

@@ -67,6 +67,7 @@ def running(app: Flask) -> Iterator[str]:
         server.shutdown()
         thread.join()
         server.server_close()
+        app.extensions["civicgraph"].close()  # its query worker processes
 
 
 @pytest.fixture(scope="module")
@@ -443,7 +444,7 @@ def test_select_as_html_table(endpoint: str) -> None:
 
 def test_unacceptable_format_is_406(endpoint: str) -> None:
     response = requests.get(
-        endpoint, params={"query": "ASK {}"}, headers={"Accept": "text/csv"}, timeout=30
+        endpoint, params={"query": "ASK {}"}, headers={"Accept": "text/turtle"}, timeout=30
     )
     assert response.status_code == 406
     assert "application/sparql-results+json" in response.text
@@ -611,12 +612,9 @@ def test_time_limit_answers_503_and_stops_the_query(limited_url: str) -> None:
     elapsed = time.monotonic() - started
     assert response.status_code == 503
     assert "time limit" in response.text
-    assert 0.9 < elapsed < 6
-    # The abandoned evaluation notices its deadline and ends; the server keeps answering.
-    deadline = time.monotonic() + 10
-    while any(t.name == "civicgraph-query" for t in threading.enumerate()):
-        assert time.monotonic() < deadline, "the query thread is still running"
-        time.sleep(0.05)
+    assert 0.9 < elapsed < 2
+    # Its worker process was killed and replaced (tests/test_sparql_protocol.py checks the
+    # processes); the server keeps answering.
     assert requests.get(endpoint, params={"query": "ASK {}"}, timeout=30).status_code == 200
 
 
@@ -641,7 +639,8 @@ def test_downloads_serve_the_manifests_files(base_url: str, manifest: dict[str, 
         suffix = "." + name.rsplit(".", 1)[-1]
         content_type = response.headers["Content-Type"]
         assert content_type.count("charset") <= 1, name
-        assert "Content-Encoding" not in response.headers, name  # a .gz arrives as the file
+        if name.endswith(".gz"):
+            assert "Content-Encoding" not in response.headers, name  # a .gz arrives as the file
         if suffix in CONTENT_TYPES:
             assert content_type.split(";")[0] == CONTENT_TYPES[suffix], name
         assert hashlib.sha256(response.content).hexdigest() == info["sha256"], name
@@ -651,7 +650,9 @@ def test_downloads_serve_the_manifests_files(base_url: str, manifest: dict[str, 
             timeout=30,
         )
         assert again.status_code == 304, name
-    response = requests.get(f"{base_url}/download/manifest.json", timeout=30)
+    response = requests.get(
+        f"{base_url}/download/manifest.json", headers={"Accept-Encoding": "identity"}, timeout=30
+    )
     assert response.headers["Content-Type"].startswith("application/json")
     assert response.headers["ETag"] == f'"{hashlib.sha256(response.content).hexdigest()}"'
     assert response.json() == manifest
@@ -687,7 +688,9 @@ def test_home_page_lists_graphs_classes_and_links(base_url: str, manifest: dict[
     assert response.headers["Content-Type"].startswith("text/html")
     page = response.text
     for graph in manifest["graphs"]:
-        assert html.escape(graph["iri"]) in page
+        # shown at this server's origin, not the canonical base
+        local = base_url + "/" + graph["iri"].removeprefix(manifest["base"])
+        assert html.escape(local) in page
         assert f'<td class="number">{graph["triples"]}</td>' in page
     assert len(manifest["classes"]) > 0
     for count in manifest["classes"].values():
