@@ -3,10 +3,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.stamp-installed
+NPM    ?= npm
+VENDOR := server/static/vendor
+ASSETS := $(VENDOR)/.stamp-installed
 
-.PHONY: setup build serve test lint typecheck pytest clean
+.PHONY: setup assets build serve test lint typecheck pytest test-tools clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(ASSETS)
 
 # The lock file pins every package with its hashes; the project itself installs without deps.
 $(STAMP): requirements.lock pyproject.toml
@@ -14,6 +17,21 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# The browser libraries (YASGUI for /query, cytoscape.js for graph views) come from the npm
+# registry, pinned with their hashes by package-lock.json, into node_modules/ (git-ignored); the
+# files the pages load are copied into server/static/vendor/ (git-ignored) and served from there.
+assets: $(ASSETS)
+
+$(ASSETS): package.json package-lock.json
+	$(NPM) ci --ignore-scripts --no-audit --no-fund
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/yasgui $(VENDOR)/cytoscape
+	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/yasgui/
+	cp node_modules/@zazuko/yasgui/package.json $(VENDOR)/yasgui/  # version and licence (MIT)
+	cp node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/cytoscape/
+	cp node_modules/cytoscape/LICENSE node_modules/cytoscape/package.json $(VENDOR)/cytoscape/
+	touch $(ASSETS)
 
 build: setup
 	$(BIN)/civicgraph build
@@ -28,10 +46,22 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-pytest: setup
+# The tests read every download back with an independent parser: rapper (Debian's raptor2-utils).
+# The browser tests drive Debian's chromium with Playwright (which never downloads a browser).
+test-tools:
+	command -v rapper >/dev/null 2>&1 || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y raptor2-utils)
+	test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+pytest: setup test-tools
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# Not a test: starts `civicgraph serve` over build/ on a loopback port, measures latency per
+# query form and requests/s under 8 clients (about 30 s), and writes the figures to BENCHMARKS.md.
+.PHONY: bench-sparql
+bench-sparql: build
+	$(BIN)/python bench/sparql_http.py
 
 # Re-pin after editing requirements.in (needs network to the package index).
 lock:

@@ -9,7 +9,7 @@ from graph.settings import Settings
 
 def create_app(settings: Settings) -> Flask:
     """Create the app for one build folder; raises `ServerStartError` if it cannot be served."""
-    from server import download, errors, home, sparql
+    from server import browse, download, errors, home, linkeddata, saved, sparql
     from server.query import enable_safe_evaluation
     from server.store import LoadedBuild
 
@@ -21,4 +21,7 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(home.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(download.bp)
+    linkeddata.init_app(app)  # /id, /page, /data, /graph, /ontology, /.well-known/void
+    app.register_blueprint(browse.bp)
+    saved.init_app(app)  # /queries, /queries/<name>, /openapi.json, /query
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from graph.namespaces import PREFIXES
+from server.present import linked_data
 from server.sparql import loaded_build
 
 bp = Blueprint("home", __name__)
@@ -37,4 +38,5 @@ def index() -> str:
         graphs=build.graphs,
         classes=classes,
         example_query=EXAMPLE_QUERY,
+        articles=linked_data().articles,
     )

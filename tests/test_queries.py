@@ -26,6 +26,8 @@ def dataset(build_dir: Path) -> Dataset:
 def run(dataset: Dataset, name: str, **values: str) -> list[dict[str, str]]:
     query = QUERIES[name]
     result = dataset.query(query.text, initBindings=query.bindings(values))
+    if query.query_type == "CONSTRUCT":  # its triples, as rows
+        return [{"subject": str(s), "predicate": str(p), "object": str(o)} for s, p, o in result]  # type: ignore[misc]
     return [{str(k): str(v) for k, v in row.asdict().items()} for row in result]  # type: ignore[union-attr]
 
 
@@ -181,4 +183,5 @@ def test_a_query_without_summary_is_refused(tmp_path: Path) -> None:
 
 
 def test_saved_query_type() -> None:
-    assert all(isinstance(q, SavedQuery) and q.query_type == "SELECT" for q in QUERIES.values())
+    assert all(isinstance(q, SavedQuery) for q in QUERIES.values())
+    assert {q.query_type for q in QUERIES.values()} == {"SELECT", "CONSTRUCT"}
