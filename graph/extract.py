@@ -295,10 +295,10 @@ class Extractor:
             else:
                 path = mint_path("event", "undated", f"{slugify(event.type)}-{who}-{slug}")
         subject = self.iri(path)
-        triples: list[Triple] = [
-            (subject, RDF.type, CIV[event.type]),
-            (subject, RDFS.label, Literal(f"{event.type} ({event.date or 'undated'})", lang="en")),
-        ]
+        triples: list[Triple] = [(subject, RDF.type, CIV[event.type])]
+        if path not in self.gaz.events.values():  # a known event keeps its curated label
+            label = f"{event.type} ({event.date or 'undated'})"
+            triples.append((subject, RDFS.label, Literal(label, lang="en")))
         if event.date:
             triples.append((subject, CIV.onDate, date_literal(event.date)))
         for role, participant in event.participants:
