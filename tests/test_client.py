@@ -6,20 +6,17 @@ import csv
 import io
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from live import running, settings_for
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
-from werkzeug.serving import make_server
 
 from graph.client import run_query
 from graph.namespaces import PREFIXES
-from graph.settings import load_settings
 from server import create_app
 
 PER_GRAPH = (
@@ -28,29 +25,16 @@ PER_GRAPH = (
 PER_CLASS = "SELECT ?class (COUNT(*) AS ?n) WHERE { ?thing a ?class } GROUP BY ?class"
 
 
-def serve_in_thread(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/sparql"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        app.extensions["civicgraph"].close()  # its query worker processes
-
-
 @pytest.fixture(scope="module")
 def endpoint(build_dir: Path) -> Iterator[str]:
-    settings = load_settings({"build": str(build_dir)}, environ={})
-    yield from serve_in_thread(create_app(settings))
+    with running(create_app(settings_for(build_dir))) as url:
+        yield url + "/sparql"
 
 
 @pytest.fixture(scope="module")
 def capped_endpoint(build_dir: Path) -> Iterator[str]:
-    settings = load_settings({"build": str(build_dir), "row_cap": 2}, environ={})
-    yield from serve_in_thread(create_app(settings))
+    with running(create_app(settings_for(build_dir, row_cap=2))) as url:
+        yield url + "/sparql"
 
 
 @pytest.fixture(scope="module")

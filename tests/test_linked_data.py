@@ -15,11 +15,9 @@ import json
 import re
 import shutil
 import subprocess
-import threading
 import time
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -28,15 +26,14 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 import pytest
 import rdflib
 import requests
-from flask import Flask
+from live import running, settings_for
 from pyld import jsonld
 from rdflib import PROV, RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
-from werkzeug.serving import make_server
 
 from graph.build import build
 from graph.namespaces import CIV, DCAT, NIF, VOID
-from graph.settings import Settings, load_settings
+from graph.settings import load_settings
 from server import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,27 +61,6 @@ RAPPER_INPUT = {
 
 
 # --- helpers and fixtures -------------------------------------------------------------------
-
-
-@contextmanager
-def running(app: Flask) -> Iterator[str]:
-    """Serve `app` on a free port in a thread; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        close = getattr(app.extensions["civicgraph"], "close", None)
-        if close is not None:
-            close()  # the build's query worker processes, where it has them
-
-
-def settings_for(folder: Path) -> Settings:
-    return load_settings({"build": str(folder)}, environ={})
 
 
 @pytest.fixture(scope="module")

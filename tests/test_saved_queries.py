@@ -12,25 +12,21 @@ import io
 import json
 import re
 import shutil
-import threading
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from flask import Flask
+from live import running, settings_for
 from openapi_spec_validator import validate
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.query import Result
-from werkzeug.serving import make_server
 
 from graph.queries import SavedQuery, load_queries
-from graph.settings import Settings, load_settings
 from server import create_app
 from server.errors import ServerStartError
 
@@ -62,24 +58,6 @@ GRAPH_FORMATS = {  # .json and .xml on a CONSTRUCT are JSON-LD and RDF/XML
 
 
 # --- fixtures and helpers ---------------------------------------------------------------------
-
-
-@contextmanager
-def running(app: Flask) -> Iterator[str]:
-    """Serve `app` on a free port in a thread; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-
-
-def settings_for(build: Path, **values: Any) -> Settings:
-    return load_settings({"build": str(build), **values}, environ={})
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from typing import Any
 
 import pytest
 import requests
-from flask import Flask
+from live import running, settings_for
 from pyparsing import ParseException
 from rdflib import RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
@@ -34,10 +33,8 @@ from rdflib.namespace import RDF
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.query import Result
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, SPARQLWrapper
-from werkzeug.serving import make_server
 
 from graph.namespaces import SD
-from graph.settings import Settings, load_settings
 from server import create_app
 from server.errors import ServerStartError
 from server.serve import serve
@@ -49,25 +46,6 @@ SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?
 
 
 # --- helpers and fixtures -------------------------------------------------------------------
-
-
-def settings_for(build: Path, **values: Any) -> Settings:
-    return load_settings({"build": str(build), **values}, environ={})
-
-
-@contextmanager
-def running(app: Flask) -> Iterator[str]:
-    """Serve `app` on a free port in a thread; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        app.extensions["civicgraph"].close()  # its query worker processes
 
 
 @pytest.fixture(scope="module")
