@@ -26,7 +26,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from graph.corpus import Article
 from graph.errors import ExtractionError
 from graph.extraction.entities import EntityFinder, EntityMention, NewThing
-from graph.extraction.events import Event, Letters, find_events, find_letters
+from graph.extraction.events import Event, Letters, find_events, find_letters, link_rounds
 from graph.extraction.gazetteer import Gazetteer, build_gazetteer
 from graph.extraction.offices import Tenure, find_affiliations, find_tenures
 from graph.extraction.quotes import Quotation, find_quotations
@@ -168,12 +168,19 @@ class Extractor:
                 )
 
         statutes = [(m.start, m.end, m.iri) for m in mentions if m.kind == "statute"]
-        for letters in find_letters(
+        rounds = find_letters(
             text, sentences, paras, mentions, statutes, article.published, self.states
-        ):
+        )
+        first_letter: dict[int, URIRef] = {}
+        for letters in rounds:
             for subject, triples in self._letters(letters):
+                first_letter.setdefault(id(letters), subject)
                 yield from triples
                 yield from fact(subject, letters.evidence[0][0], letters.evidence[1:])
+        for later, earlier in link_rounds(rounds, text):
+            # every letter of the later round follows up the earlier round's first letter
+            for subject, _ in self._letters(later):
+                yield (subject, CIV.followsUp, first_letter[id(earlier)])
         quotations = find_quotations(doc, quote_spans(text), mentions, body)
         for quotation in quotations:
             yield from self._quotation(quotation, node, method, evidence_of(quotation.start))
@@ -283,6 +290,8 @@ class Extractor:
                 triples.append((subject, CIV.concernsStatute, self.iri(letters.statute)))
             for threat in sorted(letters.threatens):
                 triples.append((subject, CIV.threatens, Literal(threat)))
+            for demand in letters.demands:
+                triples.append((subject, CIV.demands, Literal(demand, lang="en")))
             yield subject, triples
 
     def _event(self, event: Event, slug: str) -> tuple[URIRef, list[Triple]]:
@@ -303,6 +312,10 @@ class Extractor:
             triples.append((subject, CIV.onDate, date_literal(event.date)))
         for role, participant in event.participants:
             triples.append((subject, CIV[role], self.iri(participant)))
+        for place in event.places:
+            triples.append((subject, CIV.hasPlace, self.iri(place)))
+        for source in event.sources:  # a second-hand report: the source it names
+            triples.append((subject, CIV.claimedBy, self.iri(source)))
         return subject, triples
 
     def _quotation(

@@ -243,3 +243,38 @@ def test_a_bar_view_draws(page: Page) -> None:
     page.wait_for_selector("#view[data-drawn=bar]")
     rows = page.locator("table.results tbody tr").count()
     assert page.locator("#view svg rect.bar").count() == rows
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/sparql",
+        "/sparql?query=ASK%20%7B%7D&format=html",
+        "/page/person/jeff-sessions",
+        "/page/jurisdiction/chicago-il",
+        "/ontology",
+        "/.well-known/void",
+        "/download",
+        "/queries",
+        "/queries/letters-to-state",
+        "/list?class=https://kg.example.org/ontology%23Person",
+        "/search?q=mayor",
+        "/article/2018-01-24-doj-demands-papers-mayors-boycott",
+        "/query",
+    ],
+)
+def test_every_page_renders_under_its_content_security_policy(page: Page, url: str) -> None:
+    violations: list[str] = []
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
+    response = page.goto(url)
+    assert response is not None and response.status == 200
+    assert "frame-ancestors 'none'" in (response.headers.get("content-security-policy") or "")
+    page.wait_for_load_state("load")
+    if url == "/query":
+        page.wait_for_selector("#editor[data-ready=true] .CodeMirror")
+    # The stylesheet (formerly an inline block) applies: the body's font comes from it.
+    assert "system-ui" in page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert violations == []  # and the fixture checks there were no console errors at all

@@ -191,3 +191,35 @@ def test_parallel_extraction_gives_the_same_triples(inputs: tuple) -> None:  # t
     one = extract_articles(articles, gazetteer, DEFAULT_BASE, jobs=1)
     two = extract_articles(articles, gazetteer, DEFAULT_BASE, jobs=2)
     assert {k: set(v) for k, v in one.items()} == {k: set(v) for k, v in two.items()}
+
+
+def test_letters_say_what_they_demand_and_rounds_follow_up(build_dir: Path) -> None:
+    dataset = _dataset(build_dir)
+    graph = dataset.graph(
+        URIRef(DEFAULT_BASE + "graph/article/2018-01-24-doj-demands-papers-mayors-boycott")
+    )
+    demands = {str(o) for o in graph.objects(None, CIV.demands)}
+    assert any("records showing whether law enforcement officers" in d for d in demands)
+    graph = dataset.graph(
+        URIRef(DEFAULT_BASE + "graph/article/2018-01-24-justice-department-threatens-subpoenas")
+    )
+    follow_ups = list(graph.subject_objects(CIV.followsUp))
+    assert follow_ups
+    dates = {
+        (str(graph.value(a, CIV.onDate)), str(graph.value(b, CIV.onDate))) for a, b in follow_ups
+    }
+    assert all(later > earlier for later, earlier in dates)
+
+
+def test_events_keep_their_place_and_second_hand_source(build_dir: Path) -> None:
+    dataset = _dataset(build_dir)
+    graph = dataset.graph(
+        URIRef(DEFAULT_BASE + "graph/article/2018-01-25-mayors-boycott-trump-meeting")
+    )
+    sources = {str(o) for o in graph.objects(None, CIV.claimedBy)}
+    assert ID + "organization/the-independent" in sources
+    graph = dataset.graph(
+        URIRef(DEFAULT_BASE + "graph/article/2018-01-24-washington-times-mayors-cancel-meeting")
+    )
+    places = {str(o) for o in graph.objects(None, CIV.hasPlace)}
+    assert ID + "organization/white-house" in places

@@ -64,7 +64,35 @@ class Letters:
     recipients: list[str] = field(default_factory=list)
     statute: str | None = None
     threatens: set[str] = field(default_factory=set)
+    demands: list[str] = field(default_factory=list)
     evidence: list[tuple[int, int]] = field(default_factory=list)
+
+
+# What letters ask for: the clause after the verb of asking, up to the end of the clause.
+_DEMANDS = re.compile(
+    r"\b(?:ask(?:ed|ing)?|demand(?:ed|ing)|request(?:ed|ing))\b\s+(?:(?:for|that|each|them|the\s+\w+|to)\s+)*"
+    r"(?P<what>[^.;:]{12,240})",
+    re.IGNORECASE,
+)
+# A story that speaks of earlier requests: its later rounds follow up its earlier ones.
+_FOLLOW_UP = re.compile(
+    r"\b(?:previous|earlier|prior|follow(?:ed|ing|s)?[ -]up|again|new round|last year|did not respond)\b",
+    re.I,
+)
+
+
+def link_rounds(rounds: list[Letters], text: str) -> list[tuple[Letters, Letters]]:
+    """(later, earlier) pairs of rounds, when the story presents the later as a follow-up."""
+    if not _FOLLOW_UP.search(text):
+        return []
+    dated = sorted((r for r in rounds if r.date), key=lambda r: str(r.date))
+    return [
+        (later, earlier)
+        for i, later in enumerate(dated)
+        for earlier in dated[:i]
+        if not str(later.date).startswith(str(earlier.date))
+        and not str(earlier.date).startswith(str(later.date))
+    ]
 
 
 @dataclass
@@ -73,6 +101,8 @@ class Event:
     date: str | None
     participants: dict[tuple[str, str], None] = field(default_factory=dict)  # (role, path)
     evidence: list[tuple[int, int]] = field(default_factory=list)
+    places: dict[str, None] = field(default_factory=dict)  # where it happened: paths
+    sources: dict[str, None] = field(default_factory=dict)  # "according to X": X's path
 
 
 def _in(m: EntityMention, span: tuple[int, int]) -> bool:
@@ -163,6 +193,11 @@ def find_letters(
             for name, pattern in _THREATS:
                 if pattern.search(sentence):
                     entry.threatens.add(name)
+            asked = _DEMANDS.search(sentence)
+            if asked:
+                what = " ".join(asked.group("what").split()).strip(" ,")
+                if what not in entry.demands:
+                    entry.demands.append(what)
             entry.evidence.append(span)
     # a list of places in short paragraphs ("Springfield;", "Sangamon County, Illinois;") after a
     # sentence about letters or recipients: the recipients of the latest round
@@ -312,4 +347,18 @@ def find_events(
             event = events.setdefault((kind, date, key_agent), Event(kind, date))
             event.evidence.append(span)
             event.participants.update(participants)
+            # "at the city hall", "in the capital": the place named right after the trigger
+            for m in inside:
+                gap = text[trigger_at + len(hit.group(0)) : m.start]
+                if (
+                    m.kind in ("jurisdiction", "organization")
+                    and len(gap) < 40
+                    and re.search(r"\b(?:at|in)\s+(?:the\s+)?$", gap)
+                ):
+                    event.places[m.iri] = None
+            for m in mentions:
+                if _in(m, span) and re.search(
+                    r"according to\s+(?:the\s+)?$", text[max(0, m.start - 20) : m.start]
+                ):
+                    event.sources[m.iri] = None
     return list(events.values())
