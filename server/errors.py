@@ -88,8 +88,11 @@ _ERROR_TYPES = ("text/plain", "application/json", "application/sparql-results+js
 
 
 def error_response(status: int, error: str, message: str) -> Response:
-    """The response for any error: JSON, HTML or plain text, as the client's Accept prefers."""
+    """The response for any error: JSON, HTML or plain text, as the client's Accept prefers
+    (a URL that asks for JSON by its suffix, e.g. /queries/NAME.json, gets JSON)."""
     best = request.accept_mimetypes.best_match(_ERROR_TYPES, default="text/plain")
+    if request.path.endswith((".json", ".jsonld")):
+        best = "application/json"
     if best in ("application/json", "application/sparql-results+json"):
         body = json.dumps({"error": error, "message": message}, ensure_ascii=False)
         response = Response(body, mimetype="application/json")

@@ -684,3 +684,14 @@ def test_literal_terms_round_trip_in_bindings(base_url: str) -> None:
     # A value with a language-free string literal comes back unchanged in the editor's VALUES.
     text = editor_config(base_url, saved="search-labels", text='say "hi"')["query"]
     assert Literal('say "hi"').n3() in text
+
+
+def test_a_json_url_gets_its_error_as_json(base_url: str) -> None:
+    response = requests.get(
+        f"{base_url}/queries/articles-mentioning.json",
+        params={"jurisdiction": "not-an-iri"},
+        timeout=30,
+    )
+    assert response.status_code == 400
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert "jurisdiction" in response.json()["message"]
