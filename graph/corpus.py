@@ -43,7 +43,10 @@ def _decode(path: Path, data: bytes) -> str:
         raise CorpusError(
             f"{path}: not UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r})"
         ) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():  # a byte-order mark, no-break spaces, separators: still nothing to read
+        raise CorpusError(f"{path}: the article is empty (only white space)")
+    return text
 
 
 def _read_sidecar(path: Path) -> dict[str, Any]:
@@ -53,6 +56,8 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
         raise CorpusError(f"{path}: the sidecar is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise CorpusError(f"{path}: not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    except RecursionError:
+        raise CorpusError(f"{path}: the sidecar is nested too deeply to read") from None
     if not isinstance(data, dict):
         raise CorpusError(f"{path}: the sidecar must be a JSON object")
     for key, value in data.items():

@@ -181,7 +181,9 @@ class Extractor:
             # every letter of the later round follows up the earlier round's first letter
             for subject, _ in self._letters(later):
                 yield (subject, CIV.followsUp, first_letter[id(earlier)])
-        quotations = find_quotations(doc, quote_spans(text), mentions, body)
+        quotations = find_quotations(
+            doc, quote_spans(text), mentions, body, lambda path: self._classes(path, new)
+        )
         for quotation in quotations:
             yield from self._quotation(quotation, node, method, evidence_of(quotation.start))
         quoted = [(q.start, q.end) for q in quote_spans(text)]
@@ -237,6 +239,13 @@ class Extractor:
         yield (subject, RDFS.label, Literal(thing.label, lang="en"))
         if thing.state:
             yield (subject, CIV.locatedIn, self.iri(thing.state))
+
+    def _classes(self, path: str, new: dict[str, NewThing]) -> set[str]:
+        known = self.gaz.by_path.get(path)
+        if known is not None:
+            return set(known.classes)
+        thing = new.get(path)
+        return set(thing.classes) if thing else set()
 
     def _label(self, path: str, new: dict[str, NewThing]) -> str:
         known = self.gaz.by_path.get(path)

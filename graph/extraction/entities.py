@@ -155,8 +155,10 @@ class EntityFinder:
                 start, end, path, kind = found
                 candidates.append((start, end, path, kind, 1))
         # a surname alone, once the full name has been seen ("Ruiz wrote")
-        for surname, path in persons_full.items():
-            for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
+        for called, path in persons_full.items():
+            if called.startswith("\0"):
+                continue  # a full name, kept for "Mejia Lugo" after "Hector Mejia Lugo"
+            for m in re.finditer(rf"\b{re.escape(called)}\b", text):
                 if in_body(m.start(), m.end()):
                     candidates.append((m.start(), m.end(), path, "person", 0))
         candidates = [c for cand in candidates for c in self._split(cand, text)]
@@ -314,25 +316,35 @@ class EntityFinder:
         for known in self.gaz.lookup(name):
             if known.kind == "person":
                 if len(words) > 1:
-                    persons_full[words[-1]] = path_of(known.iri)
+                    persons_full[surname(words)] = path_of(known.iri)
                 return start, end, path_of(known.iri), "person"
+        for key, seen in list(persons_full.items()):  # full names are kept under "\0" + name
+            full = key[1:]
+            if (
+                key.startswith("\0")
+                and len(words) > 1
+                and full != name
+                and full.endswith(" " + name)
+            ):
+                return start, end, seen, "person"  # "Mejia Lugo" after "Hector Mejia Lugo"
         if len(words) == 1:
-            path = persons_full.get(name)
-            if path is None:
+            alone = persons_full.get(name)
+            if alone is None:
                 matches = [k for k in self.known_persons if k.label.split()[-1] == name]
                 if len(matches) == 1:
-                    path = path_of(matches[0].iri)
-            return (start, end, path, "person") if path else None
+                    alone = path_of(matches[0].iri)
+            return (start, end, alone, "person") if alone else None
         for known in self.known_persons:
             if (
                 known.label.split()[0] == words[0]
                 and fuzz.ratio(known.label, name) >= 85
                 and known.label.split()[-1][:3] == words[-1][:3]
             ):
-                persons_full[words[-1]] = path_of(known.iri)
+                persons_full[surname(words)] = path_of(known.iri)
                 return start, end, path_of(known.iri), "person"
         path = mint_path("person", name)
-        persons_full[words[-1]] = path
+        persons_full[surname(words)] = path
+        persons_full["\0" + name] = path
         new.setdefault(path, NewThing(path, "person", name, {"Person"}))
         return start, end, path, "person"
 
@@ -438,6 +450,15 @@ class EntityFinder:
             ),
         )
         return start, end, path, "jurisdiction"
+
+
+_SUFFIXES = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}
+
+
+def surname(words: list[str]) -> str:
+    """The word a person is called by alone: the last, suffixes ("Jr.") left out."""
+    kept = [w for w in words if w not in _SUFFIXES] or words
+    return kept[-1]
 
 
 def person_slug(path: str) -> str:

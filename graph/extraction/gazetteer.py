@@ -148,7 +148,7 @@ def build_gazetteer(curated: Graph, ontology: Graph) -> Gazetteer:
                 gaz.org_keys.setdefault(org_key(name), known.iri)
         if known.postal_code:
             for name in (*names, known.postal_code):
-                gaz.states[name.lower()] = known.iri
+                gaz.states[name.lower().rstrip(".")] = known.iri
     seen: dict[tuple[str, str], list[str]] = {}
     for event, date in curated.subject_objects(CIV.onDate):
         for cls in curated.objects(event, RDF.type):

@@ -9,6 +9,7 @@ speaker of the quotation just before it or the one the next sentence names.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ REPORTING = {
     "conclude", "emphasize", "stress", "testify", "predict", "counter", "caution", "quip",
     "joke", "observe", "mention", "suggest", "maintain",
 }  # fmt: skip
+PLACE_NOUNS = {"city": "City", "county": "County", "state": "State"}
 BODY_NOUNS = {
     "office",
     "department",
@@ -84,6 +86,7 @@ def find_quotations(
     spans: list[QuoteSpan],
     mentions: list[EntityMention],
     body: list[tuple[int, int]],
+    place_classes: Callable[[str], set[str]] = lambda path: set(),
 ) -> list[Quotation]:
     """Attributed quotations, in text order; an unattributed fragment is dropped."""
     text = doc.text
@@ -93,6 +96,9 @@ def find_quotations(
         return any(s <= pos < e for s, e in inside)
 
     speakers = [m for m in mentions if m.kind in ("person", "organization") and not quoted(m.start)]
+    places: list[EntityMention] | None = [
+        m for m in mentions if m.kind == "jurisdiction" and not quoted(m.start)
+    ]
 
     def speaker_at(start: int, end: int) -> EntityMention | None:
         found = [m for m in speakers if m.start < end and start < m.end]
@@ -125,10 +131,12 @@ def find_quotations(
         ]
         frame = " ".join(t.text for t in frame_tokens)
         speaker: EntityMention | None = None
+        named_before = False  # a named subject of a reporting verb before the quotation
         verbs = [
             t
             for t in frame_tokens
-            if t.lemma_.lower() in REPORTING and t.pos_ in ("VERB", "AUX", "NOUN")
+            if t.lemma_.lower() in REPORTING
+            and (t.pos_ in ("VERB", "AUX") or (t.pos_ == "NOUN" and t.lemma_.lower() == "tweet"))
         ]
         verbs.sort(key=lambda t: min(abs(t.idx - q.start), abs(t.idx - q.end)))
         for verb in verbs[:1]:
@@ -146,6 +154,7 @@ def find_quotations(
                     break
                 words = list(subj.subtree)
                 speaker = speaker_at(words[0].idx, words[-1].idx + len(words[-1].text))
+                named_before = speaker is not None and verb.idx < q.start
                 if speaker is not None and speaker.kind == "organization" and subj.pos_ != "PROPN":
                     speaker = None  # "a senior Labor Department official": no one named
                 if speaker is None and subj.lower_ in BODY_NOUNS:
@@ -153,6 +162,17 @@ def find_quotations(
                     bodies = [m for m in speakers if m.kind == "organization" and m.end <= q.start]
                     speaker = next(
                         (m for m in reversed(bodies) if subj.lower_ in m.text.lower()), None
+                    )
+                if speaker is None and subj.lower_ in PLACE_NOUNS and places is not None:
+                    # "the city said in a statement": the place of that kind named last
+                    kind = PLACE_NOUNS[subj.lower_]
+                    speaker = next(
+                        (
+                            m
+                            for m in reversed(places)
+                            if m.end <= q.start and kind in place_classes(m.iri)
+                        ),
+                        None,
                     )
             if not subjects:
                 # "said Attorney General X", "according to X": the name after the verb
@@ -172,7 +192,7 @@ def find_quotations(
                 speaker = speaker_at(nxt.start_char, nxt.end_char)
         if speaker is None:
             continue
-        if partial and len(q.text.split()) < 3:
+        if partial and len(q.text.split()) < 3 and not named_before:
             follow = text[q.end : q.end + 25]
             if not re.match(r"^[,”\"\s]*(?:\w+\s+)?(?:said|says|added|wrote|tweeted)\b", follow):
                 continue  # a scare-quoted term, not somebody's words

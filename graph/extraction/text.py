@@ -8,11 +8,15 @@ from dataclasses import dataclass
 # Page furniture that is not the story: photo credits and captions, newsletter and comment
 # prompts, copyright lines, datelines. Generic web boilerplate, not anything of one article.
 _FURNITURE = re.compile(
-    r"getty images|\(pictured|in this handout|^\(.*\)$|copyright\s*©|©|sign up for|"
+    r"\bAP Photo\b|contributed to this report|(?-i:^By [A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)+)(?:,? (?:associated press|reuters|staff writer))?$|"
+    r"all rights reserved|^(?:posted|updated|published):|^photo by\b|getty images|\(pictured|in this handout|^\(.*\)$|copyright\s*©|©|sign up for|"
     r"newsletters?$|click (to|here)|comment policy|^filed under|^new, \d+ comments|"
     r"more-arrow|^[-–—]\s.*\b\d{4}\s*$|\bvia (ap|reuters|getty)\b|^photo:|^image:",
     re.IGNORECASE,
 )
+
+
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([A-Za-z .]+\))?\s*[—–-]{1,2}\s+")
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,12 @@ def paragraphs(text: str) -> list[Paragraph]:
         if not stripped:
             continue
         body = not _FURNITURE.search(stripped)
-        out.append(Paragraph(m.start(), m.end(), line, body))
+        start = m.start()
+        dateline = _DATELINE.match(line)
+        if dateline and body:  # "WASHINGTON (AP) — Nine cities…": the dateline is no text
+            start += dateline.end()
+            line = line[dateline.end() :]
+        out.append(Paragraph(start, m.end(), line, body))
     # a paragraph repeated word for word (a headline printed twice) counts once
     seen: set[str] = set()
     deduped = []
@@ -66,9 +75,9 @@ def quote_spans(text: str) -> list[QuoteSpan]:
             if ch in _PAIRS:
                 close = _PAIRS[ch]
                 j = line.find(close, i + 1)
-                if ch == '"' and j == -1:
-                    break
-                end = j if j != -1 else len(line)
+                if ch == '"' and j == -1 and line[:i].count('"') % 2:
+                    break  # a stray mark, not an opening one
+                end = j if j != -1 else len(line)  # a quotation that goes on in the next paragraph
                 inner = line[i + 1 : end]
                 lead = len(inner) - len(inner.lstrip())
                 inner_text = inner.strip()
