@@ -29,9 +29,9 @@ def corpus_report(inputs: tuple) -> Report:  # type: ignore[type-arg]
     return evaluate(PROJECT_ROOT / "corpus", PROJECT_ROOT / "tests" / "gold", *inputs, DEFAULT_BASE)
 
 
-@pytest.fixture(scope="module")
-def unseen_report(inputs: tuple) -> Report:  # type: ignore[type-arg]
-    unseen = PROJECT_ROOT / "tests" / "unseen"
+@pytest.fixture(scope="module", params=["unseen", "unseen2"])
+def unseen_report(inputs: tuple, request: pytest.FixtureRequest) -> Report:  # type: ignore[type-arg]
+    unseen = PROJECT_ROOT / "tests" / request.param
     return evaluate(unseen, unseen / "gold", *inputs, DEFAULT_BASE)
 
 
@@ -62,7 +62,7 @@ def test_extraction_code_names_nobody_from_the_gold(tmp_path: Path) -> None:
     names: set[str] = set()
     for gold in [
         *PROJECT_ROOT.glob("tests/gold/*.json"),
-        *PROJECT_ROOT.glob("tests/unseen/gold/*.json"),
+        *PROJECT_ROOT.glob("tests/*/gold/*.json"),
     ]:
         facts = json.loads(gold.read_text(encoding="utf-8"))
         names |= {p["name"].split()[-1] for p in facts["persons"]}

@@ -60,6 +60,13 @@ _BODY_NAME = re.compile(
     r"City Council|County Commission|Board of Supervisors|District Attorney[’']s Office|"
     r"Attorney[’']s Office|Department of Corrections)\b)"
 )
+_APPOSITIVE_NAME = re.compile(
+    r"(?P<name>"
+    + _NAME
+    + r"),\s+(?:a |an |the )?(?:[a-z]+\s+){0,2}(?:mayor|sheriff|chief|attorney|"
+    r"spokesman|spokeswoman|spokesperson|chair|chairman|chairwoman|commissioner|governor|director|"
+    r"counsel|secretary|senator|representative|judge)\b"
+)
 _SAID_NAME = re.compile(
     r"\b(?:said|says|according to)\s+(?P<name>" + _NAME + r"),\s+(?:a|an|the)\s"
 )
@@ -213,6 +220,17 @@ class EntityFinder:
                     label_="ORG",
                 )
             )
+        for m in _APPOSITIVE_NAME.finditer(text):
+            name = m.group("name")
+            if not any(k.kind != "person" for k in self.gaz.lookup(name)):
+                found.append(
+                    SimpleNamespace(
+                        text=name,
+                        start_char=m.start("name"),
+                        end_char=m.end("name"),
+                        label_="PERSON",
+                    )
+                )
         for m in _SAID_NAME.finditer(text):
             found.append(
                 SimpleNamespace(
@@ -352,6 +370,9 @@ class EntityFinder:
         self, ent: Any, text: str, new: dict[str, NewThing], label: str
     ) -> tuple[int, int, str, str] | None:
         name = _clean(ent.text)
+        titled = _TITLED_NAME.search(name)
+        if titled and titled.end() == len(name):
+            return None  # "Springfield Sheriff Ana Ruiz" is a person with a title, not a body
         more = re.match(
             r"\s+(?:for|of) the (?:[A-Z][\w.’']*\s?)+(?:of (?:[A-Z][\w.’']*\s?)+)?",
             text[ent.end_char :],

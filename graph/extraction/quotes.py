@@ -23,6 +23,11 @@ REPORTING = {
     "conclude", "emphasize", "stress", "testify", "predict", "counter", "caution", "quip",
     "joke", "observe", "mention", "suggest", "maintain",
 }  # fmt: skip
+TITLE_NOUNS = {
+    "mayor", "sheriff", "governor", "chief", "spokesman", "spokeswoman", "spokesperson",
+    "commissioner", "senator", "representative", "judge", "director", "chairman", "chairwoman",
+    "chair", "president", "secretary", "attorney", "counsel", "superintendent",
+}  # fmt: skip
 PLACE_NOUNS = {"city": "City", "county": "County", "state": "State"}
 BODY_NOUNS = {
     "office",
@@ -138,7 +143,15 @@ def find_quotations(
             if t.lemma_.lower() in REPORTING
             and (t.pos_ in ("VERB", "AUX") or (t.pos_ == "NOUN" and t.lemma_.lower() == "tweet"))
         ]
-        verbs.sort(key=lambda t: min(abs(t.idx - q.start), abs(t.idx - q.end)))
+        # a participle used as an adjective ("written policies") reports nothing
+        verbs = [t for t in verbs if t.dep_ not in ("amod", "acl", "relcl", "compound")]
+        # a verb with a subject of its own first, then the nearest
+        verbs.sort(
+            key=lambda t: (
+                not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children),
+                min(abs(t.idx - q.start), abs(t.idx - q.end)),
+            )
+        )
         for verb in verbs[:1]:
             head, subjects = verb, []
             for _ in range(6):
@@ -155,8 +168,22 @@ def find_quotations(
                 words = list(subj.subtree)
                 speaker = speaker_at(words[0].idx, words[-1].idx + len(words[-1].text))
                 named_before = speaker is not None and verb.idx < q.start
-                if speaker is not None and speaker.kind == "organization" and subj.pos_ != "PROPN":
+                if (
+                    speaker is not None
+                    and speaker.kind == "organization"
+                    and not speaker.start <= subj.idx < speaker.end
+                ):
                     speaker = None  # "a senior Labor Department official": no one named
+                if speaker is None and subj.lower_ in TITLE_NOUNS:
+                    # "the sheriff said": the person last named with that title
+                    titled = [
+                        m
+                        for m in speakers
+                        if m.kind == "person"
+                        and m.end <= q.start
+                        and subj.lower_ in text[max(0, m.start - 40) : m.end + 40].lower()
+                    ]
+                    speaker = titled[-1] if titled else None
                 if speaker is None and subj.lower_ in BODY_NOUNS:
                     # "the sheriff's office said": the body of that kind named last
                     bodies = [m for m in speakers if m.kind == "organization" and m.end <= q.start]
