@@ -9,7 +9,7 @@ from graph.settings import Settings
 
 def create_app(settings: Settings) -> Flask:
     """Create the app for one build folder; raises `ServerStartError` if it cannot be served."""
-    from server import browse, download, errors, home, linkeddata, saved, sparql
+    from server import browse, download, errors, home, linkeddata, saved, security, sparql
     from server.query import enable_safe_evaluation
     from server.store import LoadedBuild
 
@@ -18,6 +18,7 @@ def create_app(settings: Settings) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # queries, not uploads
     app.extensions["civicgraph"] = LoadedBuild(settings)
     errors.init_app(app)
+    security.init_app(app)  # CSP, nosniff, frame-ancestors on every response
     app.register_blueprint(home.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(download.bp)

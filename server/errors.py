@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from graph.errors import CivicgraphError
@@ -41,6 +41,11 @@ class MalformedQuery(EndpointError):
 class UpdateRefused(EndpointError):
     status = 403
     error = "update refused"
+
+
+class QueryTooLarge(EndpointError):
+    status = 413
+    error = "query too large"
 
 
 class ServiceRefused(EndpointError):
@@ -116,7 +121,11 @@ def _handle_http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
     name = (exc.name or "error").lower()
     # An unexpected exception arrives as a 500 whose description is generic; Flask has logged it.
-    response = error_response(status, name, exc.description or name)
+    description = exc.description or name
+    if status == 413 and current_app.config.get("MAX_CONTENT_LENGTH"):
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        description = f"the request body is larger than this server's limit of {limit} bytes"
+    response = error_response(status, name, description)
     for header, value in exc.get_headers():
         if header in ("Allow", "Retry-After"):  # 405 and 503 promise these
             response.headers[header] = value

@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import json
 import time
+from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
@@ -27,6 +28,7 @@ from server.errors import (
     NotAcceptable,
     QueryMemoryLimit,
     QueryTimeout,
+    QueryTooLarge,
     ServerBusy,
     UpdateRefused,
 )
@@ -51,6 +53,10 @@ from server.query import (
 from server.store import LoadedBuild
 
 bp = Blueprint("sparql", __name__)
+
+# The longest query text taken (characters). Every saved query is a few hundred; a query this
+# long is a mistake or an attack, and parsing it would hold a thread for nothing.
+MAX_QUERY_CHARS = 100_000
 
 FORMATS = "http://www.w3.org/ns/formats/"
 _RESULT_FORMATS = (
@@ -117,6 +123,7 @@ def read_protocol_request() -> QueryRequest:
     Refuses (4xx) every update, a missing, empty or repeated `query`, and any other POST body.
     """
     params = request.args
+    _require_utf8(request.query_string, "the URL's query string")
     text: str | None = None
     if request.method == "POST":
         content_type = request.mimetype
@@ -127,6 +134,9 @@ def read_protocol_request() -> QueryRequest:
                 raise EndpointError("the query came both as the body and as a 'query' parameter")
             text = _direct_query()
         elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if content_type == "application/x-www-form-urlencoded":
+                # Cached, the body is still parsed as the form below (werkzeug reuses it).
+                _require_utf8(request.get_data(cache=True), "the form")
             params = request.values  # the URL's parameters and the form's fields together
         else:
             raise MissingQuery(
@@ -146,6 +156,11 @@ def read_protocol_request() -> QueryRequest:
         text = queries[0]
     if not text.strip():
         raise MissingQuery("the query is empty")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryTooLarge(
+            f"the query is {len(text)} characters long; this endpoint takes at most "
+            f"{MAX_QUERY_CHARS}"
+        )
     return QueryRequest(
         text=text,
         default_graphs=tuple(params.getlist("default-graph-uri")),
@@ -157,6 +172,19 @@ def read_protocol_request() -> QueryRequest:
 
 def _asks_update(params: object) -> bool:
     return any(name in params for name in _UPDATE_PARAMETERS)  # type: ignore[operator]
+
+
+def _require_utf8(encoded: bytes, where: str) -> None:
+    """Refuse percent-encoded (or `+`-spaced) text whose bytes are not UTF-8, as the protocol asks.
+
+    werkzeug would decode such bytes to U+FFFD and the query would run as something else.
+    """
+    try:
+        unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EndpointError(
+            f"{where} is not valid UTF-8 (byte {exc.start}); the protocol requires UTF-8"
+        ) from None
 
 
 def _direct_query() -> str:

@@ -164,7 +164,7 @@ class EntityFinder:
         # a surname alone, once the full name has been seen ("Ruiz wrote")
         for called, path in persons_full.items():
             if called.startswith("\0"):
-                continue  # a full name, kept for "Mejia Lugo" after "Hector Mejia Lugo"
+                continue  # a full name, kept for "Ruiz Vega" after "Ana Ruiz Vega"
             for m in re.finditer(rf"\b{re.escape(called)}\b", text):
                 if in_body(m.start(), m.end()):
                     candidates.append((m.start(), m.end(), path, "person", 0))
@@ -344,7 +344,7 @@ class EntityFinder:
                 and full != name
                 and full.endswith(" " + name)
             ):
-                return start, end, seen, "person"  # "Mejia Lugo" after "Hector Mejia Lugo"
+                return start, end, seen, "person"  # "Ruiz Vega" after "Ana Ruiz Vega"
         if len(words) == 1:
             alone = persons_full.get(name)
             if alone is None:
