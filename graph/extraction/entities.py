@@ -197,7 +197,9 @@ class EntityFinder:
                     text=name, start_char=m.start("name"), end_char=m.end("name"), label_="PERSON"
                 )
             )
-            place = (m.group("place") or "").strip()
+            place = re.sub(
+                r"\s+(?:Police|Fire|County Sheriff's)$", "", (m.group("place") or "").strip()
+            )
             if (
                 place
                 and place.split()[-1] not in _NOT_PLACES

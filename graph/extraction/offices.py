@@ -12,7 +12,8 @@ from graph.iri import mint_path
 _TITLES = [
     "deputy press secretary", "press secretary", "attorney general", "district attorney",
     "city attorney", "county attorney", "chief lawyer", "state senator", "state representative",
-    "state sen.", "state rep.",
+    "state sen.", "state rep.", "corporation counsel", "chief deputy", "mayor-elect",
+    "police commissioner",
     "lieutenant governor", "police chief", "chief of police", "county executive",
     "county commissioner", "county judge", "council member", "councilmember", "councilman",
     "councilwoman", "commissioner", "mayor", "governor", "gov.", "secretary", "sheriff",
@@ -29,7 +30,9 @@ _EXPAND = {
 }  # fmt: skip
 # Local offices named with no place: the place of that kind named last before the person.
 _LOCAL = {"sheriff": "County", "mayor": "City", "commissioner": "County", "county judge": "County",
-          "police chief": "City", "chief of police": "City", "county executive": "County"}  # fmt: skip
+          "police chief": "City", "chief of police": "City", "county executive": "County",
+          "city attorney": "City", "county attorney": "County", "corporation counsel": "City",
+          "mayor-elect": "City", "chief deputy": "County"}  # fmt: skip
 # Offices that, named with no place or body, belong to the country.
 _NATIONAL = {"president", "attorney general", "vice president"}
 # Offices that, named with no place or body, belong to the state the article is about.
@@ -44,6 +47,14 @@ _APPOSITIVE = re.compile(
     + r"\s+(?:of|for|at)\s+(?:the\s+)?",
     re.IGNORECASE,
 )  # fmt: skip
+_APPOSITIVE_HOLDER = re.compile(
+    r"^,\s+(?:a\s+|an\s+|the\s+)?(?P<holder>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,5})(?:[’']s)?\s+"
+    + _MODIFIER
+    + TITLE
+    + r"\b",
+    re.IGNORECASE,
+)
+_STATE_MARK = re.compile(r"^\s*\([DRI][-–](?P<state>[A-Z][A-Za-z. ]+)\)")
 _OWN_TITLE = re.compile(TITLE + r"\s+(?=\S)", re.IGNORECASE)
 _LIKE = re.compile(
     TITLE + r"s,?\s+(?:like|such as|including)\s+(?:[^.;]*?\band\s+|[^.;]*?,\s+)?$", re.IGNORECASE
@@ -140,6 +151,21 @@ def find_tenures(
                 return m.iri
         return None
 
+    def state_near(person: EntityMention) -> str | None:
+        mark = _STATE_MARK.match(text[person.end : person.end + 30])
+        if mark:
+            state = gaz.state_named(mark.group("state"))
+            if state is not None:
+                return state.iri.split("/id/", 1)[-1]
+        s_start, s_end = sentence_of(person.start)
+        named = [
+            m.iri
+            for m in mentions
+            if m.kind == "jurisdiction" and s_start <= m.start < s_end and m.end <= person.start
+            and (gaz.by_path.get(m.iri) and "State" in gaz.by_path[m.iri].classes)
+        ]  # fmt: skip
+        return named[-1] if named else None
+
     def last_place(kind: str, before: int) -> str | None:
         for m in sorted((m for m in mentions if m.kind == "jurisdiction"), key=lambda m: -m.start):
             known = gaz.by_path.get(m.iri)
@@ -153,6 +179,8 @@ def find_tenures(
         if holder is None:
             if office_key in _NATIONAL and us is not None:
                 holder = "jurisdiction/united-states"
+            elif office_key in _STATEWIDE and (near_state := state_near(person)):
+                holder = near_state
             elif office_key in _STATEWIDE and article_state:
                 holder = article_state.split("/id/", 1)[-1]
             elif office_key in _LOCAL:
@@ -238,6 +266,12 @@ def find_tenures(
             h = mention_ending(s_start + m.start(), ("jurisdiction", "organization"))
             if h is not None:
                 add(person, m.group("title"), h.iri, h.start, person.end)
+        # "X, Springfield's police chief", "X, a Labor Department spokesman"
+        m = _APPOSITIVE_HOLDER.match(right)
+        if m:
+            h = mention_at(person.end + m.start("holder"), ("jurisdiction", "organization"))
+            if h is not None and h.end <= person.end + m.start("title"):
+                add(person, m.group("title"), h.iri, person.start, person.end + m.end())
     return list(out.values())
 
 
