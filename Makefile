@@ -63,6 +63,12 @@ test: lint typecheck pytest
 bench-sparql: build
 	$(BIN)/python bench/sparql_http.py
 
+# Not a test: 60 s of 32 clients (saved queries, pages, downloads, ad-hoc queries) and two
+# runaway clients against `civicgraph serve` on loopback; p50/p99 into RELIABILITY.md.
+.PHONY: load
+load: build
+	$(BIN)/python bench/load.py
+
 # Re-pin after editing requirements.in (needs network to the package index).
 lock:
 	$(BIN)/python -m pip install --quiet uv

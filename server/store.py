@@ -109,7 +109,44 @@ def read_manifest(build_dir: Path) -> dict[str, Any]:
     problem = _manifest_problem(manifest)
     if problem:
         raise ServerStartError(f"cannot serve {path}: {problem}")
+    problem = _files_problem(build_dir, manifest)
+    if problem:
+        raise ServerStartError(f"cannot serve {build_dir}: {problem}")
     return manifest
+
+
+def _files_problem(build_dir: Path, manifest: dict[str, Any]) -> str | None:
+    """The first file the manifest lists that is missing, truncated or changed, if any.
+
+    A build is published whole by one rename, so a mismatch means a copy went wrong, a disk
+    failed or someone edited the folder: the server would serve what the manifest disowns.
+    """
+    listed: dict[str, Any] = dict(manifest.get("files", {}))
+    for entry in manifest["graphs"]:
+        if entry.get("file"):
+            listed.setdefault(str(entry["file"]), {})
+    for name, info in sorted(listed.items()):
+        path = build_dir / name
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            return f"the manifest lists {name!r}, which is outside the build folder"
+        if not path.is_file():
+            return f"{path} is missing (manifest.json lists it)"
+        if not isinstance(info, dict):
+            return f"manifest.json's entry for {name} is not an object"
+        size = path.stat().st_size
+        if isinstance(info.get("bytes"), int) and size != info["bytes"]:
+            return (
+                f"{path} has {size} bytes, manifest.json says {info['bytes']} "
+                "(truncated or changed since the build)"
+            )
+        if "sha256" in info:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if digest != info["sha256"]:
+                return (
+                    f"{path}: its sha256 {digest[:16]}… does not match manifest.json's "
+                    f"{str(info['sha256'])[:16]}… (changed since the build)"
+                )
+    return None
 
 
 def _manifest_problem(manifest: Any) -> str | None:
@@ -144,7 +181,9 @@ class LoadedBuild:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.build_dir = settings.build_dir
+        # The version `build` points to now, once: a rebuild switches the link, and this server
+        # goes on serving the build it loaded (files too) until it is reloaded (SIGHUP).
+        self.build_dir = settings.build_dir.resolve()
         self.manifest = read_manifest(self.build_dir)
         self.store = DeadlineMemory()
         self.dataset = load_dataset(self.build_dir / "dataset.trig", self.store)

@@ -423,8 +423,9 @@ def test_an_ill_typed_value_is_a_400_naming_the_parameter(
     url = f"{base_url}/queries/{name}"
     as_json = get(url + ".json", params=params)
     assert as_json.status_code == 400
-    assert as_json.headers["Content-Type"].startswith("text/plain")  # no Accept: plain text
-    assert f"'{parameter}'" in as_json.text
+    # the .json suffix asks for JSON, errors included (commit b4d6788)
+    assert as_json.headers["Content-Type"].startswith("application/json")
+    assert f"'{parameter}'" in as_json.json()["message"]
     api = get(url, params=params, headers={"Accept": "application/json"})
     assert api.status_code == 400 and f"'{parameter}'" in api.json()["message"]
     page = get(url, params=params, headers={"Accept": "text/html,*/*;q=0.8"})
