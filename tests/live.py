@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+import requests
 from flask import Flask
 from werkzeug.serving import make_server
 
-from graph.settings import Settings, load_settings
+from graph.settings import PROJECT_ROOT, Settings, load_settings
 
 
 def settings_for(build: Path, **values: Any) -> Settings:
@@ -32,3 +39,68 @@ def running(app: Flask) -> Iterator[str]:
         thread.join()
         server.server_close()
         app.extensions["civicgraph"].close()  # the build's query worker processes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def civicgraph_serve(build: Path, log: Path, *flags: str) -> Iterator[tuple[str, int]]:
+    """`civicgraph serve` (gunicorn) on a free port; yields (base URL, master pid)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICGRAPH_")}
+    command = [sys.executable, "-m", "graph.cli", "serve", "--build", str(build)]
+    command += ["--port", str(port), *flags]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"civicgraph serve exited:\n{log.read_text(errors='replace')}")
+            try:
+                if requests.get(base + "/sparql", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:  # not listening yet, or still loading
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"civicgraph serve did not start:\n{log.read_text(errors='replace')}")
+            time.sleep(0.2)
+        yield base, process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    assert "Traceback" not in log.read_text(errors="replace")
+
+
+@contextmanager
+def listener() -> Iterator[tuple[str, socket.socket]]:
+    """A local socket that records whether anything connected to it (nothing should)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(5)
+    sock.setblocking(False)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/", sock
+    finally:
+        sock.close()
+
+
+def nobody_connected(sock: socket.socket) -> bool:
+    try:
+        connection, _ = sock.accept()
+    except BlockingIOError:
+        return True
+    connection.close()
+    return False

@@ -7,17 +7,13 @@ tests fail, they do not skip. Screenshots are kept in test-artifacts/browser/.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
+from live import civicgraph_serve
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, sync_playwright
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,59 +33,12 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 15_000
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def server(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`civicgraph serve` (gunicorn) on a free port; yields its base URL."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICGRAPH_")}
-    env["CIVICGRAPH_QUERY_WORKERS"] = "2"
-    command = [
-        sys.executable,
-        "-m",
-        "graph.cli",
-        "serve",
-        "--build",
-        str(build_dir),
-        "--port",
-        str(port),
-    ]
-    log_path = tmp_path_factory.mktemp("browser") / "serve.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"civicgraph serve exited:\n{log_path.read_text(errors='replace')}")
-                try:
-                    if requests.get(base + "/queries", timeout=2).status_code == 200:
-                        break
-                except requests.ConnectionError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"civicgraph serve did not start:\n{log_path.read_text(errors='replace')}"
-                    )
-                time.sleep(0.2)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-    assert "Traceback" not in log_path.read_text(encoding="utf-8", errors="replace")
+    log = tmp_path_factory.mktemp("browser") / "serve.log"
+    with civicgraph_serve(build_dir, log, "--query-workers", "2") as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from test_sparql_protocol import civicgraph_serve, listener, nobody_connected
+from live import civicgraph_serve, listener, nobody_connected
 
 LIMIT = 1.0
 ROW_CAP = 50

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from test_sparql_protocol import civicgraph_serve
+from live import civicgraph_serve
 
 from server.sparql import MAX_QUERY_CHARS
 

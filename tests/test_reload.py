@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from test_sparql_protocol import civicgraph_serve
+from live import civicgraph_serve
 
 from graph.build import build
 from graph.settings import Settings, load_settings

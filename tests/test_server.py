@@ -19,13 +19,12 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from live import running, settings_for
+from live import listener, nobody_connected, running, settings_for
 from pyparsing import ParseException
 from rdflib import RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
@@ -119,28 +118,6 @@ def count_of(endpoint: str, query: str = COUNT_ALL) -> int:
 def reference_count(reference: Dataset, query: str = COUNT_ALL) -> int:
     row: tuple[Any, ...] = tuple(next(iter(reference.query(query))))
     return int(row[0])
-
-
-@contextmanager
-def listener() -> Iterator[tuple[str, socket.socket]]:
-    """A local socket that records whether anything connected to it (nothing should)."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(5)
-    sock.setblocking(False)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/", sock
-    finally:
-        sock.close()
-
-
-def nobody_connected(sock: socket.socket) -> bool:
-    try:
-        connection, _ = sock.accept()
-    except BlockingIOError:
-        return True
-    connection.close()
-    return False
 
 
 def raw_get(base_url: str, path: str) -> int:

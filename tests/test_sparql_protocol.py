@@ -16,21 +16,18 @@ import io
 import json
 import os
 import random
-import socket
-import subprocess
-import sys
 import threading
 import time
 import warnings
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from xml.dom.minidom import Document
 
 import pytest
 import requests
+from live import civicgraph_serve, listener, nobody_connected
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
@@ -76,49 +73,6 @@ REGEX = (
 
 
 # --- servers ---------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def civicgraph_serve(build: Path, log: Path, *flags: str) -> Iterator[tuple[str, int]]:
-    """`civicgraph serve` (gunicorn) on a free port; yields (base URL, master pid)."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICGRAPH_")}
-    command = [sys.executable, "-m", "graph.cli", "serve", "--build", str(build)]
-    command += ["--port", str(port), *flags]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"civicgraph serve exited:\n{log.read_text(errors='replace')}")
-            try:
-                if requests.get(base + "/sparql", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:  # not listening yet, or still loading
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"civicgraph serve did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.2)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    assert "Traceback" not in log.read_text(errors="replace")
 
 
 @pytest.fixture(scope="module")
@@ -555,28 +509,6 @@ def test_w3c_protocol_dataset_requests(served: str, manifest: dict[str, Any]) ->
     )
     assert response.status_code == 200
     assert response.json()["boolean"] is True
-
-
-@contextmanager
-def listener() -> Iterator[tuple[str, socket.socket]]:
-    """A local socket that records whether anything connected to it (nothing should)."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(5)
-    sock.setblocking(False)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/", sock
-    finally:
-        sock.close()
-
-
-def nobody_connected(sock: socket.socket) -> bool:
-    try:
-        connection, _ = sock.accept()
-    except BlockingIOError:
-        return True
-    connection.close()
-    return False
 
 
 def test_foreign_graph_iris_are_empty_and_never_fetched(served: str, build_dir: Path) -> None:
