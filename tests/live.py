@@ -1,4 +1,4 @@
-"""Serving the real app on a real port for the tests that talk to it over HTTP."""
+"""Shared test helpers: copies of the inputs, and the real app served on a real port."""
 
 from __future__ import annotations
 
@@ -104,3 +104,23 @@ def nobody_connected(sock: socket.socket) -> bool:
         return True
     connection.close()
     return False
+
+
+def copy_inputs(root: Path, with_queries: bool = True) -> Settings:
+    """A copy of the project's inputs (ontology, curated, corpus, queries) under `root`, to break
+    at will, with settings that build into `root/build`."""
+    import shutil
+
+    names = ("ontology", "curated", "corpus", "queries")
+    sources = {
+        "ontology": PROJECT_ROOT / "ontology",
+        "curated": PROJECT_ROOT / "graph" / "curated",
+        "corpus": PROJECT_ROOT / "corpus",
+        "queries": PROJECT_ROOT / "queries",
+    }
+    for name in names:
+        if name != "queries" or with_queries:
+            shutil.copytree(sources[name], root / name)
+    return load_settings(
+        {name: str(root / name) for name in names} | {"build": str(root / "build")}, environ={}
+    )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from live import copy_inputs
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
@@ -17,7 +17,7 @@ from graph.build import build
 from graph.cli import main
 from graph.errors import CuratedError, ShapeViolation
 from graph.namespaces import CIV, NIF
-from graph.settings import Settings, load_settings
+from graph.settings import Settings
 
 ROOT = Path(__file__).parent.parent
 ID = "https://kg.example.org/id/"
@@ -37,20 +37,8 @@ def count(dataset: Dataset, query: str) -> int:
 
 @pytest.fixture
 def small_settings(tmp_path: Path) -> Settings:
-    """A copy of the project's inputs in a temp folder, to break at will."""
-    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
-    shutil.copytree(ROOT / "graph" / "curated", tmp_path / "curated")
-    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
-    return load_settings(
-        {
-            "ontology": str(tmp_path / "ontology"),
-            "curated": str(tmp_path / "curated"),
-            "corpus": str(tmp_path / "corpus"),
-            "queries": str(tmp_path / "queries"),
-            "build": str(tmp_path / "build"),
-        },
-        environ={},
-    )
+    """A copy of the project's inputs in a temp folder, to break at will (no saved queries)."""
+    return copy_inputs(tmp_path, with_queries=False)
 
 
 def test_counts_per_class(build_dir: Path) -> None:

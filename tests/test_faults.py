@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,11 +19,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from live import running, settings_for
+from live import copy_inputs, running, settings_for
 
 from graph.build import build
 from graph.errors import BuildError
-from graph.settings import Settings, load_settings
+from graph.settings import Settings
 from server import create_app
 
 ROOT = Path(__file__).parent.parent
@@ -34,19 +33,7 @@ ARTICLE = "2018-01-24-justice-department-threatens-subpoenas"
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A copy of the project's inputs, built once: the last good build every fault must keep."""
-    root = tmp_path_factory.mktemp("faults")
-    for source, name in [
-        (ROOT / "ontology", "ontology"),
-        (ROOT / "graph" / "curated", "curated"),
-        (ROOT / "corpus", "corpus"),
-        (ROOT / "queries", "queries"),
-    ]:
-        shutil.copytree(source, root / name)
-    settings = load_settings(
-        {name: str(root / name) for name in ("ontology", "curated", "corpus", "queries")}
-        | {"build": str(root / "build")},
-        environ={},
-    )
+    settings = copy_inputs(tmp_path_factory.mktemp("faults"))
     build(settings)
     return settings
 

@@ -9,7 +9,6 @@ builds in one server.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import threading
 import time
@@ -18,10 +17,10 @@ from pathlib import Path
 
 import pytest
 import requests
-from live import civicgraph_serve
+from live import civicgraph_serve, copy_inputs
 
 from graph.build import build
-from graph.settings import Settings, load_settings
+from graph.settings import Settings
 
 ROOT = Path(__file__).parent.parent
 MARKER = "ASK { ?s <http://www.w3.org/2000/01/rdf-schema#label> 'reload marker'@en }"
@@ -36,19 +35,7 @@ CURATED = b"""@prefix civ: <https://kg.example.org/ontology#> .
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("reload")
-    for source, name in [
-        (ROOT / "ontology", "ontology"),
-        (ROOT / "graph" / "curated", "curated"),
-        (ROOT / "corpus", "corpus"),
-        (ROOT / "queries", "queries"),
-    ]:
-        shutil.copytree(source, root / name)
-    settings = load_settings(
-        {name: str(root / name) for name in ("ontology", "curated", "corpus", "queries")}
-        | {"build": str(root / "build")},
-        environ={},
-    )
+    settings = copy_inputs(tmp_path_factory.mktemp("reload"))
     build(settings)
     return settings
 
