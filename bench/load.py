@@ -17,8 +17,6 @@ import http.client
 import os
 import platform
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -28,7 +26,8 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from serving import PROJECT_ROOT, free_port, percentile, start_server, stop_server, write_section
+
 TIME_LIMIT = 2.0
 LOOKUP = (
     "SELECT ?label WHERE { ?s a <https://kg.example.org/ontology#Person> ; "
@@ -61,42 +60,6 @@ MIX: dict[str, list[str]] = {
 }
 MARK_START = "<!-- bench/load.py: start -->"
 MARK_END = "<!-- bench/load.py: end -->"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def start_server(build: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICGRAPH_")}
-    command = [sys.executable, "-m", "graph.cli", "serve", "--build", str(build)]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--query-timeout", str(TIME_LIMIT)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited:\n{log.read_text(errors='replace')}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/sparql")
-            if connection.getresponse().status == 200:
-                connection.close()
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"the server did not start:\n{log.read_text(errors='replace')}")
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))] if ordered else 0
 
 
 class Tally:
@@ -206,16 +169,6 @@ def report(tally: Tally, clients: int, runaways: int, seconds: float, elapsed: f
     )
 
 
-def write_section(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Reliability\n\n"
-    if MARK_START in text and MARK_END in text:
-        before, rest = text.split(MARK_START, 1)
-        text = before + section + rest.split(MARK_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--build", default=str(PROJECT_ROOT / "build"))
@@ -226,7 +179,8 @@ def main() -> int:
     args = parser.parse_args()
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:
-        server = start_server(Path(args.build), port, Path(folder) / "serve.log")
+        log = Path(folder) / "serve.log"
+        server = start_server(Path(args.build), port, log, "--query-timeout", str(TIME_LIMIT))
         try:
             tally = Tally()
             started = time.monotonic()
@@ -244,11 +198,10 @@ def main() -> int:
                 thread.join()
             elapsed = time.monotonic() - started
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            stop_server(server)
     section = report(tally, args.clients, args.runaways, args.seconds, elapsed)
     print(section)
-    write_section(Path(args.out), section)
+    write_section(Path(args.out), section, MARK_START, MARK_END, "Reliability")
     errors = sum(len(v) for v in tally.errors.values())
     return 1 if errors else 0
 

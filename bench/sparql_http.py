@@ -17,9 +17,7 @@ import argparse
 import http.client
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,7 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from serving import PROJECT_ROOT, free_port, percentile, start_server, stop_server, write_section
+
 PREFIXES = (
     "PREFIX civ: <https://kg.example.org/ontology#>\n"
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -92,37 +91,6 @@ class Load:
         return self.requests / self.seconds
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def start_server(build: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICGRAPH_")}
-    command = [sys.executable, "-m", "graph.cli", "serve", "--build", str(build)]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited:\n{log.read_text(errors='replace')}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/sparql")
-            if connection.getresponse().status == 200:
-                connection.close()
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"the server did not start:\n{log.read_text(errors='replace')}")
-
-
 def path_for(query: str) -> str:
     return "/sparql?" + urllib.parse.urlencode({"query": query})
 
@@ -132,11 +100,6 @@ def fetch(connection: http.client.HTTPConnection, path: str, accept: str) -> tup
     response = connection.getresponse()
     body = response.read()
     return response.status, len(body)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def measure_latency(port: int, runs: int) -> list[Latency]:
@@ -258,18 +221,6 @@ def report(
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, section: str) -> None:
-    """Put `section` into `path`, replacing this benchmark's earlier section if there is one."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    if MARK_START in text and MARK_END in text:
-        before, rest = text.split(MARK_START, 1)
-        after = rest.split(MARK_END, 1)[1].lstrip("\n")
-        text = before + section + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def _version(package: str) -> str:
     from importlib.metadata import version
 
@@ -307,15 +258,10 @@ def main() -> int:
                 ),
             ]
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop_server(server)
     section = report(latencies, loads, args.runs, command, load_before)
     if not args.no_write:
-        write_section(Path(args.out), section)
+        write_section(Path(args.out), section, MARK_START, MARK_END, "Benchmarks")
         print(f"wrote {args.out}")
     return 0
 
