@@ -282,23 +282,29 @@ def _ontology(fmt: RdfFormat | None) -> Response:
             response.vary.add("Accept")
             return response
         fmt = BY_MEDIA_TYPE[chosen]
-    source = data.build.build_dir / "ontology.ttl"
+    return turtle_file_or_graph(data, fmt, "ontology", data.named(data.ontology_graph))
+
+
+def turtle_file_or_graph(data: LinkedData, fmt: RdfFormat, name: str, graph: Graph) -> Response:
+    """Turtle straight from the build's `NAME.ttl` (with its ETag); any other format serialised
+    from the graph."""
+    source = data.build.build_dir / f"{name}.ttl"
     if (
         fmt.media_type == "text/turtle"
-        and "ontology.ttl" in data.build.downloads
+        and f"{name}.ttl" in data.build.downloads
         and source.is_file()
     ):
         response = send_file(
             source,
             mimetype="text/turtle",
-            etag=data.build.file_hashes.get("ontology.ttl", True),
+            etag=data.build.file_hashes.get(f"{name}.ttl", True),
             last_modified=data.modified,
             conditional=True,
         )
         response.headers["Content-Type"] = fmt.content_type
         response.vary.add("Accept")
         return response
-    return rdf_response(data.named(data.ontology_graph), fmt, "ontology")
+    return rdf_response(graph, fmt, name)
 
 
 # --- the dataset description -----------------------------------------------------------------
@@ -315,24 +321,7 @@ def void() -> Response:
     chosen = choose(DATA_FIRST_OFFER)
     meta = data.named(data.meta_graph)
     if chosen != "text/html":
-        fmt = BY_MEDIA_TYPE[chosen]
-        source = data.build.build_dir / "void.ttl"
-        if (
-            fmt.media_type == "text/turtle"
-            and "void.ttl" in data.build.downloads
-            and source.is_file()
-        ):
-            response = send_file(
-                source,
-                mimetype="text/turtle",
-                etag=data.build.file_hashes.get("void.ttl", True),
-                last_modified=data.modified,
-                conditional=True,
-            )
-            response.headers["Content-Type"] = fmt.content_type
-            response.vary.add("Accept")
-            return response
-        return rdf_response(meta, fmt, "void")
+        return turtle_file_or_graph(data, BY_MEDIA_TYPE[chosen], "void", meta)
     dataset_iri = data.dataset_iri
     response = Response(
         render_template(
