@@ -1,4 +1,4 @@
-"""`serve(settings)`: run the app under gunicorn (gthread workers), not the Flask dev server."""
+"""`serve(settings)`: run the app under gunicorn (threaded workers), not the Flask dev server."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from gunicorn.arbiter import Arbiter
 from graph.settings import Settings
 from server import create_app
 from server.errors import ServerStartError
-from server.store import read_manifest
+from server.store import check_store, read_manifest
+from server.worker import BufferingThreadWorker
 
 
 class _GracefulArbiter(Arbiter):
@@ -41,19 +42,25 @@ class CivicgraphServer(BaseApplication):
         if ":" in host and not host.startswith("["):
             host = f"[{host}]"  # an IPv6 address
         limit = math.ceil(float(self.settings.query_timeout))
-        # The worker model. gthread: each gunicorn worker serves `threads` connections at once,
-        # so a slow client or a long query holds one thread, not the server. The threads never
-        # run a query themselves: each worker's app owns a pool of query processes
-        # (server.pool), forked once the dataset is loaded, and a thread only waits for its
-        # answer — up to the time limit, after which that process is killed and replaced and
-        # the client gets 503. So the limit holds even for work that never yields (a
-        # catastrophic regex in C code), other clients go on being served meanwhile, and
-        # queries run in parallel across cores instead of taking turns on one GIL. (sync
-        # workers would serve one client at a time; gevent/eventlet cannot preempt CPU-bound
-        # Python; gunicorn's own `timeout` kills a whole worker, every client with it.)
+        # The worker model. gthread: each gunicorn worker serves `threads` requests at once, so
+        # a long query holds one thread, not the server. The threads never run a query
+        # themselves: each worker's app owns a pool of query processes (server.pool), forked
+        # once the dataset is loaded, and a thread only waits for its answer — up to the time
+        # limit, after which that process is killed and replaced and the client gets 503. So
+        # the limit holds even for work that never yields (a catastrophic regex in C code),
+        # other clients go on being served meanwhile, and queries run in parallel across cores
+        # instead of taking turns on one GIL. (sync workers would serve one client at a time;
+        # gevent/eventlet cannot preempt CPU-bound Python; gunicorn's own `timeout` kills a
+        # whole worker, every client with it.)
+        # Slow clients: plain gthread gives a connection to a thread at its first byte, and the
+        # thread then blocks reading the rest with no deadline, so `threads` clients trickling
+        # their headers a byte a second stall the server (tests/test_slow_clients.py; more
+        # threads or a per-read timeout only move the bar, each byte comes in time). Our
+        # subclass (server.worker) reads requests in the worker's event loop and hands a thread
+        # only one that has fully arrived (head and body); one not in within 10 s gets a 408.
         return {
             "bind": f"{host}:{self.settings.port}",
-            "worker_class": "gthread",
+            "worker_class": BufferingThreadWorker,
             "workers": self.settings.workers,
             "threads": self.settings.threads,
             # Enough for a query at the time limit to finish before a worker is stopped.
@@ -78,7 +85,8 @@ class CivicgraphServer(BaseApplication):
 
 def serve(settings: Settings) -> None:
     """Serve `settings.build_dir` until Ctrl-C or SIGTERM; `ServerStartError` if it cannot."""
-    read_manifest(settings.build_dir)  # a clear error here, before any worker starts
+    # Clear errors here, before any worker starts.
+    check_store(settings, read_manifest(settings.build_dir))
     master = os.getpid()
     try:
         CivicgraphServer(settings).run()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -223,3 +224,108 @@ def test_an_article_without_a_date_builds_with_a_warning(inputs: Settings) -> No
     undated = [w for w in result.warnings if "2018-01-26-undated.txt" in w]
     assert any("no publication date" in w for w in undated), result.warnings
     assert "2018-01-26-undated" in (result.path / "dataset.trig").read_text(encoding="utf-8")
+
+
+# A full disk. Two ways to run out of room: a small tmpfs that holds the build (needs root to
+# mount; skipped where it cannot be mounted) and a file-size limit (RLIMIT_FSIZE, with SIGXFSZ
+# ignored so that a write past it fails with EFBIG instead of killing the build), which runs
+# everywhere. Either way the build must stop with one line naming the build and the reason,
+# and the last good build must stay published, byte for byte, with no staging debris.
+
+
+def run_build(settings: Settings, preexec_fn: Callable[[], None] | None = None) -> str:
+    """`civicgraph build` on a new sentence in an article (work to do, a new cache entry);
+    returns what it printed on stderr, once it has failed."""
+    path = input_path(settings, f"corpus/{ARTICLE}.txt")
+    undo = write(path, path.read_bytes() + f"\nThe mayor said {time.time_ns()} words.\n".encode())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICGRAPH_")}
+    try:
+        process = subprocess.run(
+            build_command(settings),
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            preexec_fn=preexec_fn,
+        )
+    finally:
+        undo()
+    assert process.returncode == 1, process.stderr
+    return process.stderr
+
+
+def assert_failed_clearly(stderr: str, settings: Settings, reason: str) -> None:
+    assert "Traceback" not in stderr, stderr
+    errors = [line for line in stderr.splitlines() if line.startswith("civicgraph build:")]
+    assert len(errors) == 1, stderr
+    assert f"cannot write the build to {settings.build_dir.absolute()}" in errors[0]
+    assert reason in errors[0]
+    versions = settings.build_dir.parent / f".{settings.build_dir.name}.versions"
+    assert not list(versions.glob("staging-*"))
+
+
+@pytest.mark.parametrize("limit_kib", [512, pytest.param(16, id="16-cache-write")])
+def test_a_build_over_the_file_size_limit_fails_clearly_and_keeps_the_last_build(
+    inputs: Settings, limit_kib: int
+) -> None:
+    def limit_file_size() -> None:  # in the child, before it runs the build
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_kib * 1024, limit_kib * 1024))
+
+    before = snapshot(inputs.build_dir)
+    stderr = run_build(inputs, limit_file_size)
+    assert_failed_clearly(stderr, inputs, "File too large")
+    assert snapshot(inputs.build_dir) == before
+
+
+@pytest.fixture
+def small_disk(inputs: Settings, tmp_path: Path) -> Iterator[tuple[Settings, Path]]:
+    """A 64 MiB tmpfs holding a copy of the last good build (and the extraction cache), with
+    settings that build there from the inputs."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(disk)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.strip()}); the file-size "
+                    "limit test covers the same failure")  # fmt: skip
+    try:
+        good = inputs.build_dir.resolve()
+        versions = disk / ".build.versions"
+        shutil.copytree(good, versions / good.name)
+        (disk / "build").symlink_to(f".build.versions/{good.name}")
+        shutil.copytree(inputs.build_dir.parent / ".build.cache", disk / ".build.cache")
+        yield inputs.replace(build=str(disk / "build")), disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def fill(disk: Path, room_kib: int) -> None:
+    """Fill `disk` but for `room_kib` KiB."""
+    free = shutil.disk_usage(disk).free
+    with (disk / "filler").open("wb") as filler:
+        os.posix_fallocate(filler.fileno(), 0, free - room_kib * 1024)
+    assert abs(shutil.disk_usage(disk).free - room_kib * 1024) < 64 * 1024
+
+
+@pytest.mark.parametrize("room_kib", [2048, pytest.param(0, id="0-cache-write")])
+def test_a_build_on_a_full_disk_fails_clearly_and_keeps_the_last_build(
+    small_disk: tuple[Settings, Path], room_kib: int
+) -> None:
+    settings, disk = small_disk
+    before = snapshot(settings.build_dir)
+    fill(disk, room_kib)
+    stderr = run_build(settings)
+    assert_failed_clearly(stderr, settings, "No space left on device")
+    assert snapshot(settings.build_dir) == before
+    (disk / "filler").unlink()  # and with room again, the server starts on it and serves it
+    app = create_app(settings_for(settings.build_dir))
+    with running(app) as base:
+        ask = requests.get(base + "/sparql", params={"query": "ASK { ?s a ?c }"}, timeout=30)
+        assert ask.json()["boolean"] is True
