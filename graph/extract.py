@@ -15,7 +15,7 @@ import logging
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,8 @@ from graph.extraction.statutes import find_citations
 from graph.extraction.text import paragraphs, quote_spans
 from graph.iri import mint_path, normalise_quote, slugify
 from graph.namespaces import CIV, NIF, SCHEMA
+from graph.progress import Progress
+from graph.serialise import nt_lines, read_nt
 
 log = logging.getLogger("civicgraph.extract")
 
@@ -456,6 +458,7 @@ def extract_articles(
     jobs: int | None = None,
     cache: Path | None = None,
     inputs_digest: str = "",
+    progress: Progress | None = None,
 ) -> dict[str, list[Triple]]:
     """Extract every article (in parallel across processes when there are several).
 
@@ -473,23 +476,25 @@ def extract_articles(
             keys[article.slug] = cache_key(article, base, inputs_digest)
             path = cache / f"{keys[article.slug]}.nt"
             if path.exists():
-                graph = Graph()
-                graph.parse(path, format="nt")
-                cached[article.slug] = list(graph)
+                cached[article.slug] = read_nt(path)
     todo = [a for a in articles if a.slug not in cached]
     log.info(
         "extracting %d of %d articles (%d from the cache)", len(todo), len(articles), len(cached)
     )
-    fresh = _extract_all(todo, gazetteer, base, jobs) if todo else {}
+    progress = progress or Progress.quiet()
+    with progress.stage("extract", len(articles)) as step:
+        step.advance(len(cached))
+        fresh = _extract_all(todo, gazetteer, base, jobs, step.advance) if todo else {}
     if cache is not None:
         for slug, triples in fresh.items():
-            graph = Graph()
-            for triple in triples:
-                graph.add(triple)
             target = cache / f"{keys[slug]}.nt"
             partial = target.with_suffix(".part")
-            graph.serialize(partial, format="nt", encoding="utf-8")
-            os.replace(partial, target)
+            try:
+                partial.write_text("".join(nt_lines(triples)), encoding="utf-8")
+                os.replace(partial, target)
+            except OSError as exc:  # a full disk, say: the cache is an aid, the build goes on
+                partial.unlink(missing_ok=True)
+                log.warning("cannot keep %s in the extraction cache: %s", slug, exc)
     return cluster_statements({a.slug: cached.get(a.slug) or fresh[a.slug] for a in articles}, base)
 
 
@@ -520,22 +525,33 @@ def cache_key(article: Article, base: str, inputs_digest: str) -> str:
 
 
 def _extract_all(
-    articles: Sequence[Article], gazetteer: Gazetteer, base: str, jobs: int | None
+    articles: Sequence[Article],
+    gazetteer: Gazetteer,
+    base: str,
+    jobs: int | None,
+    done: Callable[[], None] = lambda: None,
 ) -> dict[str, list[Triple]]:
+    """Each article's triples by slug; `done()` after each article."""
     if jobs is None:
         jobs = min(os.cpu_count() or 1, len(articles)) if len(articles) >= PARALLEL_FROM else 1
+    results: dict[str, list[Triple]] = {}
     if jobs <= 1:
         extractor = Extractor(gazetteer, base)
-        results = {a.slug: extractor.extract(a) for a in articles}
+        for article in articles:
+            results[article.slug] = extractor.extract(article)
+            done()
     else:
         # forkserver: the workers never inherit the threads of a running server or test
         context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(
             jobs, mp_context=context, initializer=_init_worker, initargs=(gazetteer, base)
         ) as pool:
-            chunk = max(1, len(articles) // (jobs * 4))
+            # small chunks: progress moves often and the workers finish together
+            chunk = max(1, min(8, len(articles) // (jobs * 4)))
             out = pool.map(_extract_in_worker, articles, chunksize=chunk)
-            results = {a.slug: t for a, t in zip(articles, out, strict=True)}
+            for article, triples in zip(articles, out, strict=True):
+                results[article.slug] = triples
+                done()
     return results
 
 

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import re
+import zlib
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
+from pyshacl import __version__ as pyshacl_version
 from pyshacl import validate
-from rdflib import RDF, BNode, Graph
+from rdflib import RDF, RDFS, BNode, Graph, URIRef
+from rdflib.collection import Collection
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import SH
 from rdflib.term import Node
 
 from graph.errors import ShapeViolation
+from graph.progress import Progress
+from graph.serialise import nt_lines, read_nt_text
+
+log = logging.getLogger("civicgraph.validate")
+Triple = tuple[Node, Node, Node]
 
 
 @dataclass(frozen=True)
@@ -43,11 +61,14 @@ def _shape_name(shapes: Graph, shape: Node | None) -> str:
     return _text(shapes, shape)
 
 
-def check_shapes(data: Graph, shapes: Graph, stage: str) -> list[Finding]:
-    """Validate `data` against `shapes`; raise ShapeViolation on violations, return warnings."""
+def findings_of(data: Graph, shapes: Graph) -> list[Finding]:
+    """Every SHACL result of `data` against `shapes`, in words, sorted."""
+    # inplace: the shapes have no rules and there is no inference, so nothing is written to
+    # `data`, and pySHACL's copy of it (a quarter of the time) is skipped.
     _, report, _ = validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
-    )
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+        inplace=True,
+    )  # fmt: skip
     assert isinstance(report, Graph)
     findings: list[Finding] = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
@@ -62,6 +83,12 @@ def check_shapes(data: Graph, shapes: Graph, stage: str) -> list[Finding]:
             )
         )
     findings.sort(key=lambda f: (f.severity, f.focus, f.path, f.message))
+    return findings
+
+
+def judge(findings: list[Finding], stage: str) -> list[Finding]:
+    """Raise ShapeViolation naming the first violations, if any; else return the warnings."""
+    findings = sorted(findings, key=lambda f: (f.severity, f.focus, f.path, f.message))
     violations = [f for f in findings if f.severity == "Violation"]
     if violations:
         lines = "\n".join(f"  {v}" for v in violations[:50])
@@ -70,3 +97,293 @@ def check_shapes(data: Graph, shapes: Graph, stage: str) -> list[Finding]:
             f"SHACL validation of the {stage} found {len(violations)} violation(s):\n{lines}{more}"
         )
     return [f for f in findings if f.severity != "Violation"]
+
+
+def check_shapes(data: Graph, shapes: Graph, stage: str) -> list[Finding]:
+    """Validate `data` against `shapes`; raise ShapeViolation on violations, return warnings."""
+    return judge(findings_of(data, shapes), stage)
+
+
+# -- validating a large graph in parts ------------------------------------------------------
+#
+# Every shape here reaches its focus nodes by sh:targetClass or sh:targetSubjectsOf and looks
+# only at the focus node's own values (simple paths), at the rdf:type of the values of the
+# paths that carry sh:class (directly or in sh:qualifiedValueShape), and at the ontology's
+# rdfs:subClassOf. So the results for a set of subjects follow from a part of the graph: their
+# own triples, the types of those values, and every rdfs:subClassOf triple. The graph is cut
+# into such parts (an article's sentences, mentions and facts together; what several articles
+# share in a few more), each part is validated on its own (in parallel, and only once for the
+# same content: results are cached by a hash of the part), and a result counts only for a
+# focus node that is one of the part's own subjects. tests/test_validate.py holds the result
+# to plain pySHACL on the whole graph.
+
+_ARTICLE = re.compile(r"/id/article/([^/]+)")
+SHARED_PARTS = 16
+BATCH_TRIPLES = 25_000  # triples per pySHACL run: enough to spread its fixed cost
+PARALLEL_FROM = 60_000  # triples to validate before a second process pays off
+
+
+# What makes a part's results depend on more than the part: a shape this cut cannot follow.
+_BEYOND = {
+    SH.closed, SH.targetNode, SH.targetObjectsOf, SH.target, SH.sparql, SH.rule, SH.js,
+    SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath,
+}  # fmt: skip
+_PAIRS = (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals)
+_ON_VALUES = (SH.node, SH.qualifiedValueShape, SH["not"])
+_LISTS = (SH["or"], SH["and"], SH.xone)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What the shapes can look at: the predicates of a focus node they read, the classes
+    they target or require, and the paths whose values' types they check."""
+
+    predicates: frozenset[Node]
+    classes: frozenset[Node]
+    typed: frozenset[Node]
+
+
+def _value_shapes(shapes: Graph, shape: Node) -> set[Node]:
+    """The shapes a property shape applies to each of its values (sh:node, sh:or, …)."""
+    found: set[Node] = set()
+    todo = [shape]
+    while todo:
+        current = todo.pop()
+        nested = [o for p in _ON_VALUES for o in shapes.objects(current, p)]
+        for p in _LISTS:
+            for head in shapes.objects(current, p):
+                nested.extend(Collection(shapes, head))
+        for node in nested:
+            if node not in found:
+                found.add(node)
+                todo.append(node)
+    return found
+
+
+def reach(shapes: Graph) -> Reach | None:
+    """What `shapes` can look at, or None when a shape looks further than its focus node's own
+    values and their types (then only the whole graph gives its results)."""
+    if any(True for p in _BEYOND for _ in shapes.triples((None, p, None))):
+        return None
+    predicates: set[Node] = set()
+    for path in shapes.objects(None, SH.path):
+        if not isinstance(path, URIRef):
+            return None  # a sequence path reaches other nodes' values
+        predicates.add(path)
+    for p in (SH.targetSubjectsOf, *_PAIRS):
+        predicates.update(shapes.objects(None, p))
+    classes = set(shapes.objects(None, SH.targetClass)) | set(shapes.objects(None, SH["class"]))
+    typed: set[Node] = set()
+    for shape, path in shapes.subject_objects(SH.path):
+        for nested in _value_shapes(shapes, shape):
+            if (nested, SH.path, None) in shapes or (nested, SH.property, None) in shapes:
+                return None  # a value's own properties
+            if (nested, SH["class"], None) in shapes:
+                typed.add(path)
+        if (shape, SH["class"], None) in shapes:
+            typed.add(path)
+    return Reach(frozenset(predicates), frozenset(classes), frozenset(typed))
+
+
+def _bindings(graph: Graph) -> list[tuple[str, str]]:
+    return [(prefix, str(namespace)) for prefix, namespace in graph.namespaces()]
+
+
+def _graph(bindings: list[tuple[str, str]], text: str) -> Graph:
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in bindings:
+        graph.bind(prefix, namespace, override=True, replace=True)
+    if text:
+        for triple in read_nt_text(text):
+            graph.add(triple)
+    return graph
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Parts to validate in one pySHACL run: (name, own lines) of each, and the context."""
+
+    parts: list[tuple[str, str]]
+    context: str
+    data_bindings: list[tuple[str, str]]
+
+
+_SHAPES: Graph | None = None
+
+
+def _init_worker(bindings: list[tuple[str, str]], shapes_text: str) -> None:
+    global _SHAPES  # parsed once per worker process
+    _SHAPES = _graph(bindings, shapes_text)
+
+
+def _run_batch(batch: _Batch) -> list[tuple[str, list[Finding]]]:
+    """Each part's own results: those whose focus node is one of its subjects."""
+    assert _SHAPES is not None, "worker not initialised"
+    data = _graph(batch.data_bindings, batch.context)
+    subjects: list[set[Node]] = []
+    for _, own in batch.parts:
+        triples = read_nt_text(own)
+        subjects.append({t[0] for t in triples})
+        for triple in triples:
+            data.add(triple)
+    found = findings_of(data, _SHAPES)
+    results = []
+    for (name, _), mine in zip(batch.parts, subjects, strict=True):
+        focus = {_text(data, s) for s in mine}
+        results.append((name, [f for f in found if f.focus in focus]))
+    return results
+
+
+class Validation:
+    """Validates large graphs in parts, in parallel, with each part's results cached."""
+
+    def __init__(
+        self,
+        shapes: Graph,
+        cache: Path | None = None,
+        progress: Progress | None = None,
+        jobs: int | None = None,
+    ) -> None:
+        self.shapes = shapes
+        self.cache = cache
+        self.progress = progress or Progress.quiet()
+        self.jobs = jobs or os.cpu_count() or 1
+        self.reach = reach(shapes)
+        self.shapes_text = "".join(nt_lines(shapes))
+        self.shapes_bindings = _bindings(shapes)
+        # blank nodes named by content: the same shapes give the same key in every build
+        stable = "".join(nt_lines(to_canonical_graph(shapes)))
+        version = f"{pyshacl_version} {stable} {self.shapes_bindings}"
+        self.version = hashlib.sha256(version.encode()).hexdigest()
+
+    def parts(self, data: Graph) -> dict[str, tuple[list[str], list[str]]]:
+        """The graph cut into parts: name → (own lines, context lines), each sorted. Only
+        triples the shapes can look at are kept: their paths, and the types of the classes
+        they target or require (with their subclasses)."""
+        if self.reach is None:  # shapes this cut cannot follow: the whole graph in one part
+            return {"whole": (nt_lines(data), [])}
+        context: list[Triple] = list(data.triples((None, RDFS.subClassOf, None)))
+        relevant: set[Node] = set(self.reach.classes)
+        grew = True
+        while grew:  # every subclass, however deep
+            more = {s for s, _, o in context if o in relevant and s not in relevant}
+            relevant |= more
+            grew = bool(more)
+        kept = self.reach.predicates
+        types: dict[Node, list[Triple]] = {}
+        by_subject: dict[Node, list[Triple]] = {}
+        for triple in data:
+            by_subject.setdefault(triple[0], []).append(triple)
+            if triple[1] == RDF.type and triple[2] in relevant:
+                types.setdefault(triple[0], []).append(triple)
+        parts: dict[str, tuple[list[Triple], list[Triple]]] = {}
+        for subject, triples in by_subject.items():
+            mine = [t for t in triples if t[1] in kept] + types.get(subject, [])
+            if not mine:
+                continue
+            own, needed = parts.setdefault(self._part_of(subject, triples), ([], []))
+            own.extend(mine)
+            for _, p, o in mine:
+                if p in self.reach.typed:
+                    needed.extend(types.get(o, ()))
+        return {
+            name: (nt_lines(own), nt_lines([*needed, *context]))
+            for name, (own, needed) in sorted(parts.items())
+        }
+
+    @staticmethod
+    def _part_of(subject: Node, triples: list[Triple]) -> str:
+        """An article's own nodes, and what only its nodes support, go with the article."""
+        found = _ARTICLE.search(str(subject))
+        if found is None:
+            articles = {
+                m.group(1)
+                for _, _, o in triples
+                if isinstance(o, URIRef) and (m := _ARTICLE.search(o)) is not None
+            }
+            if len(articles) == 1:
+                return "article " + articles.pop()
+            return f"shared {zlib.crc32(str(subject).encode()) % SHARED_PARTS:02d}"
+        return "article " + found.group(1)
+
+    def check(self, data: Graph, stage: str) -> list[Finding]:
+        """As `check_shapes(data, shapes, stage)`: raise on violations, return the warnings."""
+        return judge(self.findings(data, stage), stage)
+
+    def findings(self, data: Graph, stage: str = "graph") -> list[Finding]:
+        """As `findings_of(data, shapes)`: every result, sorted."""
+        parts = self.parts(data)
+        keys = {
+            name: hashlib.sha256(
+                "".join([self.version, "\0", *own, "\0", *context]).encode()
+            ).hexdigest()
+            for name, (own, context) in parts.items()
+        }
+        findings: list[Finding] = []
+        todo: list[str] = []
+        for name in parts:
+            cached = self._cached(keys[name])
+            if cached is None:
+                todo.append(name)
+            else:
+                findings.extend(cached)
+        log.info("validating %d of %d parts (%d from the cache)", len(todo), len(parts),
+                 len(parts) - len(todo))  # fmt: skip
+        batches: list[list[str]] = [[]]
+        size = 0
+        for name in todo:
+            if size >= BATCH_TRIPLES:
+                batches.append([])
+                size = 0
+            batches[-1].append(name)
+            size += len(parts[name][0])
+        batches = [b for b in batches if b]
+        bindings = _bindings(data)
+        work = [
+            _Batch(
+                [(n, "".join(parts[n][0])) for n in names],
+                "".join(sorted({line for n in names for line in parts[n][1]})),
+                bindings,
+            )
+            for names in batches
+        ]
+        total = sum(len(parts[n][0]) for n in todo)
+        with self.progress.stage(f"validate {stage}", len(parts)) as step:
+            step.advance(len(parts) - len(todo))
+            for results in self._run(work, total):
+                for name, found in results:
+                    findings.extend(found)
+                    self._store(keys[name], found)
+                step.advance(len(results))
+        return sorted(findings, key=lambda f: (f.severity, f.focus, f.path, f.message))
+
+    def _run(self, work: list[_Batch], total: int) -> Iterator[list[tuple[str, list[Finding]]]]:
+        if self.jobs <= 1 or total < PARALLEL_FROM or len(work) < 2:
+            _init_worker(self.shapes_bindings, self.shapes_text)
+            yield from map(_run_batch, work)
+            return
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(
+            min(self.jobs, len(work)),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(self.shapes_bindings, self.shapes_text),
+        ) as pool:
+            yield from pool.map(_run_batch, work)
+
+    def _cached(self, key: str) -> list[Finding] | None:
+        if self.cache is None:
+            return None
+        path = self.cache / f"{key}.json"
+        if not path.exists():
+            return None
+        return [Finding(**f) for f in json.loads(path.read_text(encoding="utf-8"))]
+
+    def _store(self, key: str, found: list[Finding]) -> None:
+        if self.cache is None:
+            return
+        self.cache.mkdir(parents=True, exist_ok=True)
+        path = self.cache / f"{key}.json"
+        partial = path.with_suffix(".part")
+        partial.write_text(json.dumps([f.__dict__ for f in found]), encoding="utf-8")
+        os.replace(partial, path)
