@@ -48,9 +48,13 @@ typecheck: setup
 
 # The tests read every download back with an independent parser: rapper (Debian's raptor2-utils).
 # The browser tests drive Debian's chromium with Playwright (which never downloads a browser).
+# The graph store tests publish to a private Virtuoso (Debian's virtuoso-opensource): they start
+# virtuoso-t themselves, with a database of their own on free ports, never the system service
+# (debconf's dba-password question gets its default, unused by the tests).
 test-tools:
 	command -v rapper >/dev/null 2>&1 || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y raptor2-utils)
 	test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	(command -v virtuoso-t && command -v isql-vt) >/dev/null 2>&1 || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource)
 
 pytest: setup test-tools
 	$(BIN)/pytest
@@ -63,11 +67,42 @@ test: lint typecheck pytest
 bench-sparql: build
 	$(BIN)/python bench/sparql_http.py
 
+# Not a test: clean build and one-article rebuild at N = 5 (the corpus), 50 and 500 generated
+# articles (bench/generate.py), each stage's time and peak memory, into BENCHMARKS.md (about
+# 5 minutes on 2 cores; 5000 takes over 20). SIZES=5,50,500,5000 chooses the sizes.
+.PHONY: bench-build
+bench-build: setup
+	$(BIN)/python bench/build_scale.py $(if $(SIZES),--sizes $(SIZES))
+
+# Not a test: per-query latency on the memory, oxigraph and Virtuoso stores (a private Virtuoso
+# is started on loopback and loaded with `civicgraph publish`), and the server's query path
+# against pyoxigraph alone, for build/ (BUILD=DIR for another); into BENCHMARKS.md.
+.PHONY: bench-stores
+bench-stores: build test-tools
+	$(BIN)/python bench/stores.py --virtuoso $(if $(BUILD),--build $(BUILD))
+
+# Not a test: requests/s, p50 and p99 of civicgraph against Virtuoso's own endpoint, same data,
+# 8 clients: two saved queries and one ad-hoc lookup, in one run; into BENCHMARKS.md.
+.PHONY: bench-virtuoso
+bench-virtuoso: build test-tools
+	$(BIN)/python bench/versus_virtuoso.py $(if $(BUILD),--build $(BUILD))
+
+# Every benchmark above, one after the other.
+.PHONY: bench
+bench: bench-sparql bench-build bench-stores bench-virtuoso
+
 # Not a test: 60 s of 32 clients (saved queries, pages, downloads, ad-hoc queries) and two
 # runaway clients against `civicgraph serve` on loopback; p50/p99 into RELIABILITY.md.
 .PHONY: load
 load: build
 	$(BIN)/python bench/load.py
+
+# Not a test: about 3 minutes. Slow clients (4 clients' p50/p99 alone, beside 100 connections
+# trickling their headers, and the same against plain gthread workers) and the time to recover
+# from a runaway query, killed workers, a SIGHUP reload and a failed build; into RELIABILITY.md.
+.PHONY: reliability
+reliability: build
+	$(BIN)/python bench/reliability.py
 
 # Re-pin after editing requirements.in (needs network to the package index).
 lock:

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -21,10 +22,13 @@ def free_port() -> int:
         return port
 
 
-def start_server(build: Path, port: int, log: Path, *flags: str) -> subprocess.Popen[bytes]:
-    """`civicgraph serve` over `build` on 127.0.0.1:`port`, once it answers /sparql."""
+def start_server(
+    build: Path, port: int, log: Path, *flags: str, serve: tuple[str, ...] = ()
+) -> subprocess.Popen[bytes]:
+    """`civicgraph serve` over `build` on 127.0.0.1:`port`, once it answers /sparql. `serve`
+    replaces the command that takes those arguments (`python -m graph.cli serve`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICGRAPH_")}
-    command = [sys.executable, "-m", "graph.cli", "serve", "--build", str(build)]
+    command = [*(serve or (sys.executable, "-m", "graph.cli", "serve")), "--build", str(build)]
     command += ["--host", "127.0.0.1", "--port", str(port), *flags]
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -71,3 +75,53 @@ def write_section(path: Path, section: str, start: str, end: str, heading: str) 
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
+def fetch(connection: http.client.HTTPConnection, path: str, accept: str) -> tuple[int, int]:
+    """One GET on a keep-alive connection: (status, body bytes)."""
+    connection.request("GET", path, headers={"Accept": accept})
+    response = connection.getresponse()
+    body = response.read()
+    return response.status, len(body)
+
+
+def hammer(
+    port: int, targets: list[tuple[str, str]], clients: int, seconds: float, limit: int = 100_000
+) -> tuple[float, list[float], int]:
+    """`clients` threads, each on its own keep-alive connection to 127.0.0.1:`port`, GET the
+    (path, Accept) targets in turn for `seconds`: (elapsed s, latencies ms of the 200s, errors).
+    """
+    times: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    start = threading.Barrier(clients + 1)
+    deadline = [0.0]
+
+    def client(index: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        start.wait()
+        for count in range(limit):
+            if time.monotonic() >= deadline[0]:
+                break
+            path, accept = targets[(index + count) % len(targets)]
+            began = time.perf_counter()
+            try:
+                status, _ = fetch(connection, path, accept)
+            except OSError:
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                status = 0
+            if status == 200:
+                times[index].append((time.perf_counter() - began) * 1000)
+            else:
+                errors[index] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    began = time.monotonic()
+    deadline[0] = began + seconds
+    start.wait()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - began, [t for per in times for t in per], sum(errors)

@@ -20,14 +20,22 @@ import platform
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from serving import PROJECT_ROOT, free_port, percentile, start_server, stop_server, write_section
+from serving import (
+    PROJECT_ROOT,
+    fetch,
+    free_port,
+    hammer,
+    percentile,
+    start_server,
+    stop_server,
+    write_section,
+)
 
 PREFIXES = (
     "PREFIX civ: <https://kg.example.org/ontology#>\n"
@@ -95,13 +103,6 @@ def path_for(query: str) -> str:
     return "/sparql?" + urllib.parse.urlencode({"query": query})
 
 
-def fetch(connection: http.client.HTTPConnection, path: str, accept: str) -> tuple[int, int]:
-    connection.request("GET", path, headers={"Accept": accept})
-    response = connection.getresponse()
-    body = response.read()
-    return response.status, len(body)
-
-
 def measure_latency(port: int, runs: int) -> list[Latency]:
     figures = []
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -128,47 +129,13 @@ def measure_latency(port: int, runs: int) -> list[Latency]:
 
 def measure_load(port: int, name: str, names: list[str], clients: int, seconds: float) -> Load:
     targets = [(path_for(QUERIES[n][0]), QUERIES[n][1]) for n in names]
-    times: list[list[float]] = [[] for _ in range(clients)]
-    errors = [0] * clients
-    start = threading.Barrier(clients + 1)
-    deadline = 0.0
-
-    def client(index: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        start.wait()
-        for count in range(MAX_REQUESTS_PER_CLIENT):
-            if time.monotonic() >= deadline:
-                break
-            path, accept = targets[(index + count) % len(targets)]
-            began = time.perf_counter()
-            try:
-                status, _ = fetch(connection, path, accept)
-            except OSError:
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                status = 0
-            if status == 200:
-                times[index].append((time.perf_counter() - began) * 1000)
-            else:
-                errors[index] += 1
-        connection.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    began = time.monotonic()
-    deadline = began + seconds
-    start.wait()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - began
-    done = [t for per_client in times for t in per_client]
+    elapsed, done, errors = hammer(port, targets, clients, seconds, MAX_REQUESTS_PER_CLIENT)
     load = Load(
         name,
         clients,
         elapsed,
         len(done),
-        sum(errors),
+        errors,
         statistics.median(done) if done else 0.0,
         percentile(done, 0.95) if done else 0.0,
     )

@@ -1,4 +1,4 @@
-"""The build: ontology + curated + extracted → SHACL → owlrl → SHACL → the build folder.
+"""The build: ontology + curated + extracted → SHACL → OWL 2 RL → SHACL → the build folder.
 
 The build is a pure function of its inputs: the same inputs give the same bytes in every RDF
 file and in the manifest. Output goes to a fresh folder and is switched in with one atomic
@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from rdflib import DCTERMS, PROV, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
-from graph import __version__
+from graph import __version__, serialise
 from graph.corpus import Article, read_corpus
 from graph.errors import BuildError, CuratedError
 from graph.extract import build_gazetteer, extract_articles
@@ -41,14 +42,18 @@ from graph.namespaces import (
     graph_file,
     graph_iri,
 )
+from graph.oxstore import write_store
+from graph.progress import Progress
 from graph.queries import SavedQuery, load_queries
-from graph.reason import infer
+from graph.reason import Engine, inferred_triples
 from graph.settings import Settings
-from graph.validate import Finding, check_shapes
+from graph.validate import Finding, Validation
 
 log = logging.getLogger("civicgraph.build")
 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+THREADS = min(4, os.cpu_count() or 1)  # for compressing and hashing files
+Triple = tuple[Node, Node, Node]
 
 
 @dataclass
@@ -57,7 +62,7 @@ class NamedGraph:
 
     iri: URIRef
     kind: str
-    graph: Graph
+    graph: Graph | set[Triple]  # a set for an article's graph: faster to make than a Graph
     derived_from: URIRef | None = None
     title: str = ""
 
@@ -153,17 +158,12 @@ def describe_queries(base: str, queries: list[SavedQuery]) -> Iterable[tuple[Nod
         yield (node, SCHEMA.url, URIRef(f"{base}queries/{query.name}"))
 
 
-def union(graphs: Iterable[Graph]) -> Graph:
+def union(graphs: Iterable[Iterable[Triple]]) -> Graph:
     out = new_graph()
     for graph in graphs:
         for triple in graph:
             out.add(triple)
     return out
-
-
-def class_counts(data: Graph) -> dict[str, int]:
-    counts = Counter(str(o) for o in data.objects(None, RDF.type) if isinstance(o, URIRef))
-    return dict(sorted(counts.items()))
 
 
 # The whole-dataset dumps and their media types (each also has a `.gz` copy).
@@ -282,111 +282,93 @@ def describe_dataset(
     return meta
 
 
-def to_turtle(graph: Graph) -> str:
-    """Turtle whose bytes depend only on the triples: rdflib's serializer follows the store's
-    iteration order in places, so it gets a copy filled in sorted order."""
-    ordered = new_graph()
-    for triple in sorted(graph, key=lambda t: tuple(term.n3() for term in t)):
-        ordered.add(triple)
-    return ordered.serialize(format="turtle")
-
-
-def to_jsonld(graph: Graph) -> str:
-    """JSON-LD (compacted with the project's prefixes) whose bytes depend only on the triples.
-
-    rdflib's serializer lists top-level nodes in set order, so they are sorted by `@id` here.
-    """
-    ordered = new_graph()
-    for triple in sorted(graph, key=lambda t: tuple(term.n3() for term in t)):
-        ordered.add(triple)
-    document = json.loads(
-        ordered.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
-    )
-    nodes = document.get("@graph")
-    if isinstance(nodes, list):
-        nodes.sort(key=lambda node: (str(node.get("@id", "")), json.dumps(node, sort_keys=True)))
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def to_trig(graphs: list[NamedGraph]) -> str:
-    """TriG of the named graphs in the given order (rdflib's TriG orders graphs by hash).
-
-    Each block is the graph's Turtle, untouched but for its prefix lines, which rdflib writes
-    only at the top: indenting or trimming the body could change multi-line literals.
-    """
-    prefixes: set[str] = set()
-    blocks = []
-    for named in graphs:
-        lines = to_turtle(named.graph).split("\n")
-        start = 0
-        while start < len(lines) and (lines[start].startswith("@prefix") or not lines[start]):
-            if lines[start]:
-                prefixes.add(lines[start])
-            start += 1
-        body = "\n".join(lines[start:]).rstrip("\n")
-        blocks.append(f"{named.iri.n3()} {{\n{body}\n}}\n")
-    return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
-
-
-def sorted_lines(text: str) -> str:
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return "\n".join(lines) + "\n"
-
-
-def write_file(folder: Path, name: str, content: str | bytes) -> None:
+def write_file(folder: Path, name: str, content: str | bytes, gzip_copy: bool = True) -> None:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
     path.write_bytes(data)
-    # mtime=0 keeps the compressed bytes a function of the content alone
+    if gzip_copy:
+        write_gzip(path)
+
+
+def write_gzip(path: Path) -> None:
+    """`path.gz`, whose bytes depend on the content alone (no name, mtime 0)."""
     with (
         open(path.with_name(path.name + ".gz"), "wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
+        open(path, "rb") as source,
     ):
-        gz.write(data)
+        shutil.copyfileobj(source, gz, 1 << 20)
 
 
-def write_outputs(folder: Path, settings: Settings, graphs: list[NamedGraph]) -> dict[str, object]:
+def file_digests(folder: Path) -> dict[str, dict[str, object]]:
+    """Size and sha256 of every file under `folder`, by relative path, in path order."""
+
+    def digest(path: Path) -> tuple[str, dict[str, object]]:
+        sha = hashlib.sha256()
+        size = 0
+        with open(path, "rb") as source:
+            while chunk := source.read(1 << 20):
+                sha.update(chunk)
+                size += len(chunk)
+        return path.relative_to(folder).as_posix(), {"sha256": sha.hexdigest(), "bytes": size}
+
+    paths = sorted(p for p in folder.rglob("*") if p.is_file())
+    with ThreadPoolExecutor(THREADS) as pool:  # hashlib and zlib let other threads run
+        return dict(pool.map(digest, paths))
+
+
+def write_outputs(
+    folder: Path, settings: Settings, graphs: list[NamedGraph], progress: Progress | None = None
+) -> dict[str, object]:
     """Serialise every file of the build folder and return the manifest."""
     base = settings.base
-    quads: list[str] = []
-    for named in graphs:
-        write_file(folder, graph_file(str(named.iri), base), to_turtle(named.graph))
-        context = f" {named.iri.n3()} .\n"
-        quads.extend(
-            line[: -len(" .")] + context
-            for line in named.graph.serialize(format="nt").splitlines()
-            if line.strip()
-        )
-    write_file(folder, "dataset.trig", to_trig(graphs))
-    write_file(folder, "dataset.nq", "".join(sorted(set(quads))))
-    everything = union(n.graph for n in graphs)
-    write_file(folder, "graph.ttl", to_turtle(everything))
-    write_file(folder, "graph.nt", sorted_lines(everything.serialize(format="nt")))
-    write_file(folder, "graph.jsonld", to_jsonld(everything))
-    ontology_dir = Path(settings.ontology)
-    write_file(folder, "ontology.ttl", (ontology_dir / "civic.ttl").read_bytes())
-    write_file(folder, "shapes.ttl", (ontology_dir / "shapes.ttl").read_bytes())
-    meta = next(n for n in graphs if n.kind == "meta")
-    write_file(folder, "void.ttl", to_turtle(meta.graph))
+    progress = progress or Progress.quiet()
+    with progress.stage("serialise", len(graphs) + len(DUMPS)) as step:
+        lines: dict[URIRef, list[str]] = {}
+        for named in graphs:
+            lines[named.iri] = serialise.nt_lines(named.graph)
+            name = graph_file(str(named.iri), base)
+            write_file(folder, name, serialise.turtle(lines[named.iri], PREFIXES), False)
+            step.advance()
+        quads = [(str(n.iri), lines[n.iri]) for n in graphs]
+        write_file(folder, "dataset.trig", serialise.trig(quads, PREFIXES), False)
+        step.advance()
+        write_file(folder, "dataset.nq", serialise.nquads(quads), False)
+        step.advance()
+        everything = serialise.merge_lines(lines.values())
+        write_file(folder, "graph.ttl", serialise.turtle(everything, PREFIXES), False)
+        step.advance()
+        write_file(folder, "graph.nt", "".join(everything), False)
+        step.advance()
+        write_file(folder, "graph.jsonld", serialise.jsonld(everything, PREFIXES), False)
+        step.advance()
+        ontology_dir = Path(settings.ontology)
+        write_file(folder, "ontology.ttl", (ontology_dir / "civic.ttl").read_bytes(), False)
+        write_file(folder, "shapes.ttl", (ontology_dir / "shapes.ttl").read_bytes(), False)
+        meta = next(n for n in graphs if n.kind == "meta")
+        write_file(folder, "void.ttl", serialise.turtle(lines[meta.iri], PREFIXES), False)
+    with progress.stage("compress", 1):
+        plain = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".gz")
+        with ThreadPoolExecutor(THREADS) as pool:
+            list(pool.map(write_gzip, plain))
 
     # Triples in each RDF file (and its .gz), for the download page.
-    triples: dict[str, int] = {graph_file(str(n.iri), base): len(n.graph) for n in graphs}
-    triples |= {name: sum(len(n.graph) for n in graphs) for name in ("dataset.trig", "dataset.nq")}
+    triples: dict[str, int] = {graph_file(str(n.iri), base): len(lines[n.iri]) for n in graphs}
+    triples |= {
+        name: sum(len(v) for v in lines.values()) for name in ("dataset.trig", "dataset.nq")
+    }
     triples |= {name: len(everything) for name in ("graph.ttl", "graph.nt", "graph.jsonld")}
     ontology = next((n for n in graphs if n.kind == "ontology"), None)
     if ontology is not None:
         triples["ontology.ttl"] = len(ontology.graph)
     triples["shapes.ttl"] = len(load_turtle(ontology_dir / "shapes.ttl"))
     triples["void.ttl"] = len(meta.graph)
-    files: dict[str, dict[str, object]] = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        rel = path.relative_to(folder).as_posix()
-        data = path.read_bytes()
-        files[rel] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    files = file_digests(folder)
+    for rel, info in files.items():
         count = triples.get(rel.removesuffix(".gz"))
         if count is not None:
-            files[rel]["triples"] = count
+            info["triples"] = count
     digest = hashlib.sha256(
         "".join(f"{info['sha256']}  {name}\n" for name, info in files.items()).encode()
     ).hexdigest()
@@ -395,19 +377,19 @@ def write_outputs(folder: Path, settings: Settings, graphs: list[NamedGraph]) ->
         "base": base,
         "dataset_hash": digest,
         "union_triples": len(everything),
-        "quads": sum(len(n.graph) for n in graphs),
+        "quads": sum(len(v) for v in lines.values()),
         "graphs": [
             {
                 "iri": str(n.iri),
                 "kind": n.kind,
                 "title": n.title,
                 "file": graph_file(str(n.iri), base),
-                "triples": len(n.graph),
+                "triples": len(lines[n.iri]),
                 "derived_from": str(n.derived_from) if n.derived_from else None,
             }
             for n in graphs
         ],
-        "classes": class_counts(everything),
+        "classes": dict(sorted(Counter(serialise.rdf_type_objects(everything)).items())),
         "files": files,
     }
 
@@ -438,9 +420,16 @@ def publish(staging: Path, target: Path, digest: str) -> Path:
     return final
 
 
-def build(settings: Settings) -> BuildResult:
-    """Run the whole build; raise a BuildError subclass, leaving the last build, on any failure."""
+def build(
+    settings: Settings, progress: Progress | None = None, engine: Engine = "reasonable"
+) -> BuildResult:
+    """Run the whole build; raise a BuildError subclass, leaving the last build, on any failure.
+
+    `progress` shows each stage's progress (by default a bar on a terminal, log lines
+    elsewhere); `engine` is the OWL 2 RL reasoner (both give the same triples).
+    """
     base = settings.base
+    progress = progress or Progress()
     seconds: dict[str, float] = {}
     warnings: list[str] = []
     clock = time.perf_counter()
@@ -464,6 +453,7 @@ def build(settings: Settings) -> BuildResult:
 
     known = union(c.graph for c in curated)
     target = settings.build_dir.absolute()
+    cache = target.parent / f".{target.name}.cache"
     inputs = hashlib.sha256()
     for path in [ontology_dir / "civic.ttl", *sorted(Path(settings.curated).glob("*.ttl"))]:
         inputs.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -471,23 +461,20 @@ def build(settings: Settings) -> BuildResult:
         articles,
         build_gazetteer(known, ontology),
         base,
-        cache=target.parent / f".{target.name}.cache" / "extract",
+        cache=cache / "extract",
         inputs_digest=inputs.hexdigest(),
+        progress=progress,
     )
-    article_graphs = []
-    for article in articles:
-        graph = new_graph()
-        for triple in extracted[article.slug]:
-            graph.add(triple)
-        article_graphs.append(
-            NamedGraph(
-                graph_iri(base, "article", article.slug),
-                "article",
-                graph,
-                URIRef(f"{base}id/article/{article.slug}"),
-                f"extracted: {article.title}",
-            )
+    article_graphs = [
+        NamedGraph(
+            graph_iri(base, "article", article.slug),
+            "article",
+            set(extracted[article.slug]),
+            URIRef(f"{base}id/article/{article.slug}"),
+            f"extracted: {article.title}",
         )
+        for article in articles
+    ]
     lap("extract")
 
     # Blank nodes (OWL lists in the ontology) get content-derived labels, so output is stable.
@@ -500,17 +487,19 @@ def build(settings: Settings) -> BuildResult:
     )
     asserted_graphs = [ontology_graph, *curated, *article_graphs]
     asserted = union(g.graph for g in asserted_graphs)
-    findings: list[Finding] = check_shapes(asserted, shapes, "asserted graphs")
+    lap("union")
+    validation = Validation(shapes, cache / "shacl", progress)
+    findings: list[Finding] = validation.check(asserted, "asserted graphs")
     lap("validate asserted")
 
-    inferred = new_graph()
-    for triple in infer(asserted, ontology):
-        inferred.add(triple)
+    inferred = inferred_triples(asserted, ontology, engine)
     lap("reason")
 
-    closure = union([asserted, inferred])
+    closure = asserted  # not needed on its own any more: the inferences go into it
+    for triple in inferred:
+        closure.add(triple)
     findings = sorted(
-        set(findings) | set(check_shapes(closure, shapes, "graphs with inferences")), key=str
+        set(findings) | set(validation.check(closure, "graphs with inferences")), key=str
     )
     warnings.extend(str(f) for f in findings)
     lap("validate closure")
@@ -521,8 +510,8 @@ def build(settings: Settings) -> BuildResult:
             graph_iri(base, "inferred"),
             "inferred",
             inferred,
-            URIRef(f"{base}id/method/owlrl"),
-            "inferred by OWL 2 RL reasoning",
+            URIRef(f"{base}id/method/{engine}"),
+            f"inferred by OWL 2 RL reasoning ({engine})",
         ),
     ]
     meta = describe_dataset(base, graphs, closure, articles)
@@ -531,24 +520,33 @@ def build(settings: Settings) -> BuildResult:
     graphs.append(NamedGraph(graph_iri(base, "meta"), "meta", meta, None, "dataset description"))
 
     versions = target.parent / f".{target.name}.versions"
-    versions.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="staging-", dir=versions))
+    staging: Path | None = None
     try:
+        versions.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=versions))
         for query in queries:
-            write_file(staging, f"queries/{query.name}.rq", query.text.encode("utf-8"))
-        manifest = write_outputs(staging, settings, graphs)
+            write_file(staging, f"queries/{query.name}.rq", query.text.encode("utf-8"), False)
+        manifest = write_outputs(staging, settings, graphs, progress)
         manifest["warnings"] = warnings
+        lap("serialise")
+        # After the files are hashed: the store is checked by its quad count, not its bytes.
+        manifest["stores"] = {"oxigraph": write_store(staging, staging / "dataset.nq")}
         (staging / "manifest.json").write_text(
             json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
-        digest = str(manifest["dataset_hash"])
-        lap("serialise")
+        # The version folder's name: the files' hash and what the store was written as (a new
+        # store layout or Oxigraph version is a new folder, never a stale one reused).
+        stores = json.dumps(manifest["stores"], sort_keys=True)
+        digest = hashlib.sha256(f"{manifest['dataset_hash']} {stores}".encode()).hexdigest()
+        lap("store")
         final = publish(staging, target, digest)
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(f"cannot write the build to {target}: {exc}") from None
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     for warning in warnings:
         log.warning("%s", warning)

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from graph.errors import CivicgraphError
+from graph.errors import BuildError, CivicgraphError
 from graph.settings import describe, load_settings
 
 
@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--query-timeout", dest="query_timeout", help="seconds a query may run")
     p.add_argument("--row-cap", dest="row_cap", help="most rows a SELECT returns")
     p.add_argument("--query-workers", dest="query_workers", help="query worker processes")
+    p.add_argument("--store", help="query engine: oxigraph (default), memory or sparql+URL")
 
     p = sub.add_parser("query", help="run a SPARQL query against an endpoint and print the result")
     p.add_argument("query_or_file", metavar="QUERY_OR_FILE", help="query text, or a .rq file")
@@ -49,6 +50,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", help="folder of gold files NAME.json (default: tests/gold/)")
     p.add_argument("--misses", action="store_true", help="also list every missed and extra fact")
 
+    p = sub.add_parser(
+        "publish",
+        help="load every named graph of a build into a SPARQL store (Graph Store Protocol PUT)",
+    )
+    p.add_argument("--to", dest="to", required=True, metavar="URL", help="graph store endpoint")
+    p.add_argument("--build", help="build folder to publish (default: build/)")
+    p.add_argument("--user", help="user for HTTP authentication")
+    p.add_argument(
+        "--password", help="password (default: the CIVICGRAPH_PUBLISH_PASSWORD environment)"
+    )
+    p.add_argument(
+        "--auth", default="auto", choices=("auto", "digest", "basic"), help="HTTP auth scheme"
+    )
+    p.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds to wait for each graph's answer"
+    )
+
     sub.add_parser("settings", help="print every setting, its value and where it came from")
     return parser
 
@@ -58,7 +76,7 @@ def _settings_from(args: argparse.Namespace) -> Any:
 
     names = (
         "corpus", "build", "curated", "ontology", "queries", "base", "host", "port",
-        "workers", "threads", "query_timeout", "row_cap", "query_workers", "endpoint",
+        "workers", "threads", "query_timeout", "row_cap", "query_workers", "endpoint", "store",
     )  # fmt: skip
     cli = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
     return load_settings(cli, config_file=Path(args.config) if args.config else None)
@@ -83,6 +101,25 @@ def _evaluate(settings: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish(settings: Any, args: argparse.Namespace) -> int:
+    import os
+    import time
+
+    from graph.publish import publish
+
+    password = args.password
+    if password is None and args.user is not None:
+        password = os.environ.get("CIVICGRAPH_PUBLISH_PASSWORD")
+    build = settings.build_dir.resolve()  # the version `build` points to now, once
+    started = time.perf_counter()
+    done = publish(build, args.to, args.user, password, args.auth, args.timeout, print)
+    print(
+        f"published {len(done)} graphs, {sum(g.triples for g in done)} triples, "
+        f"from {build} to {args.to} in {time.perf_counter() - started:.1f} s"
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
@@ -91,7 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "build":
             from graph.build import build
 
-            result = build(settings)
+            try:
+                result = build(settings)
+            except OSError as exc:  # a full disk in a cache, say; the last build stays served
+                raise BuildError(f"cannot write the build to {settings.build_dir}: {exc}") from None
             manifest = result.manifest
             print(
                 f"built {settings.build_dir} → {result.path.name}: "
@@ -110,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_query(args.query_or_file, settings.endpoint, args.format, sys.stdout)
         if args.command == "evaluate":
             return _evaluate(settings, args)
+        if args.command == "publish":
+            return _publish(settings, args)
         if args.command == "settings":
             rows = describe(settings)
             width = max(len(r[0]) for r in rows)

@@ -52,8 +52,8 @@ def _positive_int(value: str) -> int:
 
 
 def _store(value: str) -> str:
-    if value not in ("memory",) and not value.startswith("sparql+"):
-        raise SettingsError(f"store must be 'memory' or 'sparql+URL', not {value!r}")
+    if value not in ("memory", "oxigraph") and not value.startswith("sparql+"):
+        raise SettingsError(f"store must be 'oxigraph', 'memory' or 'sparql+URL', not {value!r}")
     return value
 
 
@@ -95,7 +95,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("host", "127.0.0.1", "address the server listens on"),
     Setting("port", 8000, "port the server listens on", _port),
-    Setting("store", "memory", "query engine: 'memory' (rdflib) or 'sparql+URL'", _store),
+    Setting(
+        "store",
+        "oxigraph",
+        "query engine: 'oxigraph' (the build's on-disk store), 'memory' (rdflib) or 'sparql+URL'",
+        _store,
+    ),
     Setting("query_timeout", 10.0, "seconds an ad-hoc query may run", _positive_float),
     Setting(
         "row_cap",

@@ -30,6 +30,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from graph.namespaces import PREFIXES
+from server.engines import Engine
 from server.errors import (
     EndpointError,
     MalformedQuery,
@@ -38,7 +39,6 @@ from server.errors import (
     ServiceRefused,
     UpdateRefused,
 )
-from server.store import LoadedBuild
 
 _FORMS = {
     "SelectQuery": "SELECT",
@@ -137,7 +137,8 @@ def format_names(form: str) -> dict[str, str]:
     return SOLUTION_NAMES if form in ("SELECT", "ASK") else GRAPH_NAMES
 
 
-def negotiate(form: str, accept: str, formats: Sequence[str] = ()) -> tuple[str, str]:
+@functools.lru_cache(maxsize=1024)
+def negotiate(form: str, accept: str, formats: tuple[str, ...] = ()) -> tuple[str, str]:
     """(media type, serialiser) for a result of `form`.
 
     The first `format=`-style value that names a format of this form wins; else the Accept
@@ -282,6 +283,7 @@ class Outcome:
     answer: bool | None = None
     graph: Graph | None = None
     turtle: str | None = None  # the graph as Turtle, for the HTML page
+    body: bytes | None = None  # already serialised, in the format asked for, by the engine
 
 
 def evaluate_query(
@@ -316,12 +318,6 @@ def evaluate_query(
     return Outcome(prepared.form, graph=graph)
 
 
-def evaluate(build: LoadedBuild, prepared: PreparedQuery) -> Outcome:
-    """Evaluate in this process under the time limit (a thread; see `LoadedBuild`)."""
-    row_cap = int(build.settings.row_cap)
-    return build.run_with_time_limit(lambda: evaluate_query(build.dataset, prepared, row_cap))
-
-
 @dataclass(frozen=True)
 class QueryRequest:
     """One protocol request, as the worker needs it: the query, its dataset, the wanted format."""
@@ -344,6 +340,29 @@ def prepare_saved(text: str) -> PreparedQuery:
     return prepare_query(text)
 
 
+CACHED_TEXT_LIMIT = 16_384  # longer queries are rare, and would crowd the cache
+
+
+@functools.lru_cache(maxsize=512)
+def _prepare_cached(
+    text: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]
+) -> PreparedQuery:
+    return prepare_query(text, default_graphs, named_graphs)
+
+
+def prepare_request(request: QueryRequest) -> PreparedQuery:
+    """The request's query, parsed and checked; each worker remembers the ones it has seen.
+
+    (A query asked again — a dashboard's, a client's retry — then skips rdflib's parser, which
+    costs more than Oxigraph takes to answer most queries. A refusal is not remembered.)
+    """
+    if request.saved:
+        return prepare_saved(request.text)
+    if len(request.text) > CACHED_TEXT_LIMIT:
+        return prepare_query(request.text, request.default_graphs, request.named_graphs)
+    return _prepare_cached(request.text, request.default_graphs, request.named_graphs)
+
+
 @dataclass(frozen=True)
 class Answer:
     """A query's answer, serialised; for HTML, the outcome for the page instead of a body."""
@@ -356,25 +375,22 @@ class Answer:
     outcome: Outcome | None = None
 
 
-def answer(dataset: Dataset, row_cap: int, request: QueryRequest) -> Answer | EndpointError:
+def answer(engine: Engine, row_cap: int, request: QueryRequest) -> Answer | EndpointError:
     """The whole of one query: checks, negotiation, evaluation, serialisation.
 
     A refusal is returned, not raised, so that it crosses from a worker process as a value.
     """
     try:
-        if request.saved:
-            prepared = prepare_saved(request.text)
-        else:
-            prepared = prepare_query(request.text, request.default_graphs, request.named_graphs)
+        prepared = prepare_request(request)
         mimetype, fmt = negotiate(prepared.form, request.accept, request.formats)
-        outcome = evaluate_query(dataset, prepared, row_cap, dict(request.bindings) or None)
+        outcome = engine.evaluate(prepared, request, row_cap, fmt)
         if fmt == "html":
             if outcome.graph is not None:
                 outcome.turtle = outcome.graph.serialize(format="turtle")
                 outcome.graph = None
             body = b""
         else:
-            body = serialize(outcome, fmt)
+            body = outcome.body if outcome.body is not None else serialize(outcome, fmt)
     except EndpointError as exc:
         return exc
     return Answer(

@@ -20,6 +20,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from graph.namespaces import CIV, NIF, ONTOLOGY_IRI, PREFIXES, SCHEMA, VOID
+from server.engines import concise_bounded_description, rdflib_statements
 from server.store import LoadedBuild
 
 PAGE_SIZE = 50
@@ -394,7 +395,9 @@ class LinkedData:
         """The triples matching `pattern`, each with the named graphs that hold it."""
         found: dict[tuple[Node, Node, Node], set[URIRef]] = defaultdict(set)
         for s, p, o, g in self.dataset.quads((*pattern, None)):
-            found[(s, p, o)].add(g if isinstance(g, URIRef) else URIRef(str(g)))
+            name = g if isinstance(g, URIRef) else URIRef(str(g))
+            if name in self.build.graph_iris:  # not a store's own union default graph
+                found[(s, p, o)].add(name)
         return found
 
     def _statement(
@@ -409,17 +412,10 @@ class LinkedData:
         out = Graph(bind_namespaces="none")
         for prefix, namespace in PREFIXES.items():
             out.bind(prefix, namespace)
-        pending: list[Node] = [iri]
-        seen: set[Node] = set()
-        while pending:
-            subject = pending.pop()
-            if subject in seen:
-                continue
-            seen.add(subject)
-            for s, p, o in self.dataset.triples((subject, None, None)):
-                out.add((s, p, o))
-                if isinstance(o, BNode):
-                    pending.append(o)
+        for triple in concise_bounded_description(
+            rdflib_statements(self.dataset), [iri], lambda term: isinstance(term, BNode)
+        ):
+            out.add(triple)
         for s, p, o in self.dataset.triples((None, None, iri)):
             out.add((s, p, o))
         return out
@@ -462,7 +458,11 @@ class LinkedData:
             group.total = len(group.statements)
         incoming_all = sorted(
             ((p, s, in_graphs) for (s, p, _), in_graphs in self._quads((None, None, iri)).items()),
-            key=lambda item: (self.property_label(item[0]).casefold(), *self.sort_key(item[1])),
+            key=lambda item: (
+                self.property_label(item[0]).casefold(),
+                str(item[0]),
+                *self.sort_key(item[1]),
+            ),
         )
         totals = Counter(p for p, _, _ in incoming_all)
         shown, pages = page_of(incoming_all, incoming_page)
@@ -497,10 +497,10 @@ class LinkedData:
             return (1, str(term), term.language or str(term.datatype or ""))
         return (0, *self.sort_key(term))
 
-    def _group_key(self, group: PropertyGroup) -> tuple[int, str]:
-        # Names and descriptions first, then the rest by label.
+    def _group_key(self, group: PropertyGroup) -> tuple[int, str, str]:
+        # Names and descriptions first, then the rest by label (and IRI: two may share a label).
         first = group.predicate in _LABEL_PROPERTIES or group.predicate in _DESCRIPTION_PROPERTIES
-        return (0 if first else 1, group.label.casefold())
+        return (0 if first else 1, group.label.casefold(), str(group.predicate))
 
     def is_local(self, iri: URIRef) -> bool:
         text = str(iri)
@@ -717,7 +717,9 @@ class LinkedData:
                 )
             )
         order = {name: index for index, (_, name) in enumerate(_TERM_KINDS)}
-        return sorted(terms, key=lambda t: (order.get(t.kind, len(order)), t.name.casefold()))
+        return sorted(
+            terms, key=lambda t: (order.get(t.kind, len(order)), t.name.casefold(), t.name)
+        )
 
     def ontology_header(self) -> dict[str, Any]:
         """The ontology's own label, comment and version."""

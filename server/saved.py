@@ -16,8 +16,6 @@ import hashlib
 import importlib.metadata
 import json
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,8 +60,6 @@ EXTENSION = "civicgraph.saved"
 SUFFIXES = ("json", "csv", "tsv", "xml", "ttl", "nt", "jsonld", "rdf", "html", "rq")
 SOLUTION_SUFFIXES = ("json", "csv", "tsv", "xml")
 GRAPH_SUFFIXES = ("ttl", "nt", "jsonld", "rdf")
-CACHE_ENTRIES = 256
-CACHE_BODY_LIMIT = 2 * 1024 * 1024
 VIEW_ROWS = 400  # the most rows a drawing shows (the table shows them all)
 GRAPH_EDGES = 250
 EDITOR_QUERY = """PREFIX civ: <https://kg.example.org/ontology#>
@@ -174,8 +170,6 @@ class SavedQueries:
         self.choices: dict[str, tuple[Choice, ...]] = {c: self._instances(c) for c in classes}
         self.tags = sorted({tag for q in queries for tag in q.tags})
         self.classes, self.properties = self._vocabulary()
-        self._answers: OrderedDict[str, Answer] = OrderedDict()
-        self._lock = threading.Lock()
 
     def _instances(self, cls: str) -> tuple[Choice, ...]:
         rows = self.build.dataset.query(_INSTANCES, initBindings={"class": URIRef(cls)})
@@ -212,24 +206,6 @@ class SavedQueries:
         if parameter.enumerate and parameter.cls is not None:
             return self.choices.get(parameter.cls, ())
         return ()
-
-    def remembered(self, key: str) -> Answer | None:
-        with self._lock:
-            answer = self._answers.get(key)
-            if answer is not None:
-                self._answers.move_to_end(key)
-            return answer
-
-    def remember(self, key: str, answer: Answer) -> None:
-        """Keep a deterministic answer of modest size (the app serves one build: no staleness)."""
-        cells = sum(len(row) for row in answer.outcome.rows) if answer.outcome else 0
-        if not answer.deterministic or len(answer.body) + 64 * cells > CACHE_BODY_LIMIT:
-            return
-        with self._lock:
-            self._answers[key] = answer
-            self._answers.move_to_end(key)
-            while len(self._answers) > CACHE_ENTRIES:
-                self._answers.popitem(last=False)
 
 
 def _tail(iri: str) -> str:
@@ -306,15 +282,10 @@ def answer_for(
     saved: SavedQueries, query: SavedQuery, bindings: Mapping[str, Node], mimetype: str
 ) -> Answer:
     """The query's answer in `mimetype`, from the cache or from a query worker."""
-    terms = bound_terms(bindings)
-    key = json.dumps([query.name, [(n, t.n3()) for n, t in terms], mimetype])
-    found = saved.remembered(key)
-    if found is not None:
-        return found
-    task = QueryRequest(text=query.text, formats=(mimetype,), bindings=terms, saved=True)
-    answer = run_query(saved.build, task)
-    saved.remember(key, answer)
-    return answer
+    task = QueryRequest(
+        text=query.text, formats=(mimetype,), bindings=bound_terms(bindings), saved=True
+    )
+    return run_query(saved.build, task)
 
 
 def answer_etag(
@@ -739,6 +710,8 @@ def openapi_document(saved: SavedQueries, server_url: str) -> dict[str, Any]:
                 "required": p.required,
                 "description": parameter_description(p, saved.choices_for(p)),
                 "schema": parameter_schema(p, saved.choices_for(p)),
+                # An empty value counts as none (the default applies), as a form sends it.
+                **({} if p.required else {"allowEmptyValue": True}),
             }
             for p in query.parameters
         ]
@@ -748,6 +721,8 @@ def openapi_document(saved: SavedQueries, server_url: str) -> dict[str, Any]:
             entry: dict[str, Any] = {}
             if mimetype in ("application/sparql-results+json", "application/json"):
                 entry["schema"] = {"$ref": "#/components/schemas/SparqlResults"}
+            elif mimetype == "application/ld+json":  # JSON, not a string
+                entry["schema"] = {"$ref": "#/components/schemas/JsonLd"}
             else:
                 entry["schema"] = {"type": "string"}
             content[mimetype] = entry
@@ -823,6 +798,10 @@ def openapi_document(saved: SavedQueries, server_url: str) -> dict[str, Any]:
                         },
                         "boolean": {"type": "boolean"},
                     },
+                },
+                "JsonLd": {
+                    "description": "a JSON-LD document (expanded form: an array of node objects)",
+                    "anyOf": [{"type": "array", "items": {"type": "object"}}, {"type": "object"}],
                 },
                 "RdfTerm": {
                     "type": "object",

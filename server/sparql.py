@@ -199,7 +199,20 @@ def _direct_query() -> str:
 
 
 def run_query(build: LoadedBuild, query: QueryRequest) -> Answer:
-    """The query's answer from a worker process, or the `EndpointError` that says why not."""
+    """The query's answer from a worker process, or the `EndpointError` that says why not.
+
+    A deterministic answer is remembered for the build's lifetime (`LoadedBuild.answers`): the
+    data cannot change under a loaded build, so the same request gets the same bytes.
+    """
+    found = build.answers.get(query)
+    if found is not None:
+        return found
+    answer = _run_in_worker(build, query)
+    build.answers.put(query, answer)
+    return answer
+
+
+def _run_in_worker(build: LoadedBuild, query: QueryRequest) -> Answer:
     settings = build.settings
     limit = float(settings.query_timeout)
     try:

@@ -7,22 +7,26 @@ ad-hoc SPARQL (`server.pool`); `run_with_time_limit` is for the server's own sma
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.stores.memory import Memory
 
+from graph.publish import union_graph_iri
 from graph.settings import Settings
+from server.engines import Engine, MemoryEngine, OxigraphEngine, RemoteEngine
 from server.errors import QueryTimeout, ServerStartError
 from server.pool import QueryPool
 
@@ -166,14 +170,64 @@ def _manifest_problem(manifest: Any) -> str | None:
     return None
 
 
-def load_dataset(path: Path, store: Memory | None = None) -> Dataset:
-    """Parse `dataset.trig` into a Dataset whose default graph is the union of its named graphs."""
-    dataset = Dataset(store=store if store is not None else Memory(), default_union=True)
-    try:
-        dataset.parse(path, format="trig")
-    except Exception as exc:  # rdflib's parsers raise many types; any of them means "unusable"
-        raise ServerStartError(f"cannot parse {path}: {exc}") from None
-    return dataset
+def check_store(settings: Settings, manifest: dict[str, Any]) -> None:
+    """Before any worker starts: the store the settings name is there and whole.
+
+    (The memory store's `dataset.trig` is vouched for by the manifest's hash and parsed by each
+    worker; parsing it here too would double the start-up time.)
+    """
+    kind = str(settings.store)
+    if kind == "oxigraph":
+        engine = oxigraph_engine(settings.build_dir.resolve(), manifest)
+        engine.check()
+        engine.close()
+
+
+def oxigraph_engine(build_dir: Path, manifest: dict[str, Any]) -> OxigraphEngine:
+    """The build's Oxigraph store as the manifest describes it (not opened yet)."""
+    entry = dict(manifest.get("stores", {})).get("oxigraph")
+    if not isinstance(entry, dict):
+        raise ServerStartError(
+            f"cannot serve {build_dir} with the oxigraph store: manifest.json lists no store "
+            "(built by an older version? rebuild with `civicgraph build`, or set "
+            "CIVICGRAPH_STORE=memory)"
+        )
+    quads = entry.get("quads")
+    return OxigraphEngine(
+        build_dir / str(entry.get("path", "oxigraph")), quads if isinstance(quads, int) else None
+    )
+
+
+class AnswerCache:
+    """The latest deterministic answers of a loaded build, least recently used dropped first.
+
+    Keyed on the whole request (query text, dataset, format, bound values); an answer with a
+    volatile function (NOW(), RAND()…) or larger than `body_limit` is not kept.
+    """
+
+    def __init__(self, entries: int = 512, body_limit: int = 2 * 1024 * 1024) -> None:
+        self.entries = entries
+        self.body_limit = body_limit
+        self._answers: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key: Any, answer: Any) -> None:
+        outcome = answer.outcome
+        cells = sum(len(row) for row in outcome.rows) if outcome is not None else 0
+        if not answer.deterministic or len(answer.body) + 64 * cells > self.body_limit:
+            return
+        with self._lock:
+            self._answers[key] = answer
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.entries:
+                self._answers.popitem(last=False)
 
 
 class LoadedBuild:
@@ -185,8 +239,13 @@ class LoadedBuild:
         # goes on serving the build it loaded (files too) until it is reloaded (SIGHUP).
         self.build_dir = settings.build_dir.resolve()
         self.manifest = read_manifest(self.build_dir)
-        self.store = DeadlineMemory()
-        self.dataset = load_dataset(self.build_dir / "dataset.trig", self.store)
+        self.engine = self._open_engine()
+        # Forked once the memory engine's dataset is loaded (its pages are then shared), and
+        # before this process opens an on-disk store (each worker opens its own).
+        self.pool = self._start_pool()
+        self.dataset = self.engine.dataset
+        if isinstance(self.engine, OxigraphEngine):
+            self.engine.check()
         self.graphs = tuple(
             GraphEntry(
                 iri=str(entry["iri"]),
@@ -213,13 +272,31 @@ class LoadedBuild:
         # The manifest names the sha256 of every file, so its own hash stands for the whole build.
         self.content_hash = self.file_hashes["manifest.json"]
         self.title, self.description = self._describe()
-        self.pool = self._start_pool()
+        self.answers = AnswerCache()
+
+    def _open_engine(self) -> Engine:
+        kind = str(self.settings.store)
+        if kind == "memory":
+            self.store = DeadlineMemory()
+            return MemoryEngine(self.build_dir / "dataset.trig", self.store)
+        if kind == "oxigraph":
+            return oxigraph_engine(self.build_dir, self.manifest)
+        if kind.startswith("sparql+"):
+            remote = RemoteEngine(
+                kind.removeprefix("sparql+"),
+                float(self.settings.query_timeout),
+                union=union_graph_iri(str(self.manifest.get("base", ""))),
+                graphs=[str(g["iri"]) for g in self.manifest["graphs"]],
+            )
+            remote.check()
+            return remote
+        raise ServerStartError(f"store {kind!r} is not supported")
 
     def _start_pool(self) -> QueryPool:
         """The ad-hoc query workers, forked now that the dataset is loaded (pages are shared)."""
         from server.query import answer
 
-        handler = functools.partial(answer, self.dataset, int(self.settings.row_cap))
+        handler = functools.partial(answer, self.engine, int(self.settings.row_cap))
         return QueryPool(
             handler,
             size=int(self.settings.query_workers),
@@ -229,6 +306,7 @@ class LoadedBuild:
     def close(self) -> None:
         """Stop the query workers (they also stop by themselves when this process ends)."""
         self.pool.close()
+        self.engine.close()
 
     def _describe(self) -> tuple[str, str | None]:
         for row in self.dataset.query(_DATASET_TITLE):
@@ -238,6 +316,13 @@ class LoadedBuild:
                 str(description) if isinstance(description, Literal) else None,
             )
         return "civicgraph", None
+
+    def _deadline(self, seconds: float) -> contextlib.AbstractContextManager[None]:
+        """Reads through rdflib's memory store stop at the deadline; other engines are quick."""
+        store = getattr(self, "store", None)
+        if isinstance(store, DeadlineMemory):
+            return store.deadline(seconds)
+        return contextlib.nullcontext()
 
     def run_with_time_limit(self, work: Callable[[], T]) -> T:
         """Run `work` in its own thread under the query time limit; `QueryTimeout` if it overruns.
@@ -249,7 +334,7 @@ class LoadedBuild:
         outcome: dict[str, Any] = {}
 
         def target() -> None:
-            with self.store.deadline(seconds):
+            with self._deadline(seconds):
                 try:
                     outcome["value"] = work()
                 except BaseException as exc:  # handed to the request thread and raised there

@@ -86,9 +86,19 @@ def test_two_builds_give_the_same_bytes(build_dir: Path, tmp_path: Path) -> None
         [sys.executable, "-m", "graph.cli", "build", "--out", str(out)],
         check=True, env=env, capture_output=True, cwd=ROOT,
     )  # fmt: skip
-    first = sorted(p.relative_to(build_dir) for p in build_dir.rglob("*") if p.is_file())
-    second = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+
+    def files(folder: Path) -> list[Path]:
+        # Not oxigraph/: RocksDB's files (SST numbering, logs, options) differ from one load
+        # to the next, so the manifest checks that store by its quad count, not its bytes.
+        return sorted(
+            rel
+            for rel in (p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
+            if rel.parts[0] != "oxigraph"
+        )
+
+    first, second = files(build_dir), files(out)
     assert first == second
+    assert len(first) > 20
     for rel in first:
         assert (build_dir / rel).read_bytes() == (out / rel).read_bytes(), rel
 

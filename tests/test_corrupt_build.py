@@ -80,10 +80,10 @@ def break_copy(build_dir: Path, folder: Path, name: str) -> Path:
     return copy
 
 
-def civicgraph_serve(build: Path) -> subprocess.CompletedProcess[str]:
+def civicgraph_serve(build: Path, *flags: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICGRAPH_")}
     command = [sys.executable, "-m", "graph.cli", "serve", "--build", str(build)]
-    command += ["--port", str(free_port())]
+    command += ["--port", str(free_port()), *flags]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -114,7 +114,7 @@ def test_a_dataset_the_manifest_does_not_vouch_for_fails_in_the_worker(
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
     del manifest["files"]["dataset.trig"]
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    done = civicgraph_serve(copy)
+    done = civicgraph_serve(copy, "--store", "memory")  # the store that reads dataset.trig
     assert done.returncode == 1
     assert f"cannot parse {copy / 'dataset.trig'}" in done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith("civicgraph serve: ")
@@ -128,3 +128,29 @@ def test_an_intact_copy_is_served(build_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "build"
     shutil.copytree(build_dir.resolve(), copy)
     create_app(settings_for(copy)).extensions["civicgraph"].close()
+
+
+def test_a_missing_oxigraph_store_is_refused_in_one_line(build_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "build"
+    shutil.copytree(build_dir.resolve(), copy)
+    shutil.rmtree(copy / "oxigraph")
+    done = civicgraph_serve(copy)
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert f"{copy / 'oxigraph'} is missing or not a store" in lines[0]
+
+
+def test_an_oxigraph_store_that_is_not_what_the_build_wrote_is_refused(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    """A store with other content than the manifest records (a partial copy, say)."""
+    copy = tmp_path / "build"
+    shutil.copytree(build_dir.resolve(), copy)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    # manifest.json is not among the hashed files, so only the store's record disagrees.
+    manifest["stores"]["oxigraph"]["quads"] += 1
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    done = civicgraph_serve(copy)
+    assert done.returncode == 1, done.stderr
+    assert "quads, manifest.json says" in done.stderr.strip().splitlines()[-1]

@@ -54,19 +54,20 @@ HOSTILE: dict[str, tuple[str, set[int], str]] = {
     "LIMIT past 2**63": (
         "SELECT * WHERE { ?s ?p ?o } LIMIT 999999999999999999999",
         {400},
-        "cannot be evaluated",
+        "",  # rdflib: "cannot be evaluated"; Oxigraph's parser refuses it
     ),
     "OFFSET past 2**63": (
         "SELECT * WHERE { ?s ?p ?o } OFFSET 999999999999999999999",
         {400},
-        "cannot be evaluated",
+        "",  # rdflib: "cannot be evaluated"; Oxigraph's parser refuses it
     ),
     "cyclic property path": (
         CIV + "SELECT ?s ?o WHERE { ?s (civ:locatedIn|^civ:locatedIn)* ?o }",
         {200, 503},
         "",
     ),
-    "any-property path": ("SELECT (COUNT(*) AS ?n) WHERE { ?s (<>|!<>)* ?o }", {200, 503}, ""),
+    # Oxigraph refuses the relative IRI <> (no base IRI) with its parser's message.
+    "any-property path": ("SELECT (COUNT(*) AS ?n) WHERE { ?s (<>|!<>)* ?o }", {200, 400, 503}, ""),
     "deep path sequence": (
         "SELECT * WHERE { ?s " + "/".join(["(<urn:p>|^<urn:p>)*"] * 200) + " ?o }",
         {200, 503},
@@ -77,11 +78,12 @@ HOSTILE: dict[str, tuple[str, set[int], str]] = {
         {503},
         "time limit of 1 s",
     ),
+    # A runaway in rdflib (Python's re backtracks); Oxigraph's regex crate runs in linear time.
     "catastrophic REGEX": (
         "ASK { FILTER(REGEX(CONCAT(STR(42), 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'), "
         "'^.*(a+)+$')) }",
-        {503},
-        "time limit of 1 s",
+        {200, 503},
+        "",
     ),
     "REGEX on every literal": (
         "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?t ?q ?o2 "
@@ -104,11 +106,14 @@ HOSTILE: dict[str, tuple[str, set[int], str]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def endpoint(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("serve") / "hostile.log"
+@pytest.fixture(scope="module", params=["oxigraph", "memory"])
+def endpoint(
+    build_dir: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """The endpoint of `civicgraph serve` on each store: the battery holds for both engines."""
+    log = tmp_path_factory.mktemp("serve") / f"hostile-{request.param}.log"
     flags = ("--query-timeout", str(LIMIT), "--row-cap", str(ROW_CAP), "--query-workers", "3")
-    with civicgraph_serve(build_dir, log, *flags) as (base, _):
+    with civicgraph_serve(build_dir, log, *flags, "--store", str(request.param)) as (base, _):
         yield base + "/sparql"
 
 

@@ -12,7 +12,6 @@ import io
 import json
 import re
 import shutil
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -136,25 +135,6 @@ def saved(base_url: str, name: str, **params: str) -> list[dict[str, str]]:
     return json_rows(get(f"{base_url}/queries/{name}.json", params=params))
 
 
-def reference_rows(
-    reference: Dataset, query: SavedQuery, values: dict[str, str] | None = None
-) -> Counter[tuple[tuple[str, str], ...]]:
-    result = reference.query(query.text, initBindings=query.bindings(values or {}))
-    return Counter(
-        tuple(sorted((str(k), v.n3()) for k, v in row.asdict().items()))  # type: ignore[union-attr]
-        for row in result
-    )
-
-
-def http_rows(response: requests.Response) -> Counter[tuple[tuple[str, str], ...]]:
-    assert response.status_code == 200, response.text
-    result = Result.parse(io.BytesIO(response.content), format="json")
-    return Counter(
-        tuple(sorted((str(k), v.n3()) for k, v in row.items() if v is not None))
-        for row in result.bindings
-    )
-
-
 # --- every query, every format ------------------------------------------------------------------
 
 
@@ -174,16 +154,6 @@ def test_the_server_serves_the_builds_copy_of_every_query(
         text = get(f"{base_url}/queries/{query.name}.rq")
         assert text.headers["Content-Type"].startswith("application/sparql-query")
         assert text.text == (build_dir / "queries" / f"{query.name}.rq").read_text(encoding="utf-8")
-
-
-def test_every_select_answers_with_its_defaults_as_rdflib_does(
-    base_url: str, queries: dict[str, SavedQuery], reference: Dataset
-) -> None:
-    for query in queries.values():
-        if query.query_type != "SELECT":
-            continue
-        response = get(f"{base_url}/queries/{query.name}.json")
-        assert http_rows(response) == reference_rows(reference, query), query.name
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,191 @@
+"""Per-query latency on each store, and the server's query path against pyoxigraph alone.
+
+For one build (the project's, or a generated one with --build), in this process, no HTTP:
+  1. every saved query (with its defaults) and the ad-hoc query forms of bench/sparql_http.py,
+     answered the way a query worker answers them (`server.query.answer`: checks, negotiation,
+     evaluation, serialisation) on the `memory` store, the `oxigraph` store and, with
+     --virtuoso, a private Virtuoso (Debian's virtuoso-opensource, started on free loopback
+     ports and loaded with `civicgraph publish`) asked over its SPARQL endpoint: median ms;
+  2. for the ad-hoc forms, the same query given straight to pyoxigraph (`Store.query` and its
+     own serialiser) against the server's path on the oxigraph store: the overhead factor.
+Prints the figures and writes them into BENCHMARKS.md (a section per build size). Not a test.
+
+    make bench-stores      # or: .venv/bin/python bench/stores.py [--build DIR] [--virtuoso]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+from serving import PROJECT_ROOT, write_section
+from sparql_http import QUERIES
+
+sys.path.insert(0, str(PROJECT_ROOT))
+sys.path.insert(0, str(PROJECT_ROOT / "tests"))
+
+from graph.oxstore import open_read_only
+from graph.queries import load_queries
+from server.engines import RDFLIB_PREFIXES, MemoryEngine, OxigraphEngine, RemoteEngine
+from server.query import QueryRequest, answer
+from server.store import DeadlineMemory, read_manifest
+
+ROW_CAP = 10_000
+
+
+def median_ms(work: Callable[[], Any], runs: int, budget: float) -> float:
+    """The median of up to `runs` timings of `work` (fewer if `budget` seconds run out)."""
+    work()
+    work()  # warm caches: the first run parses and plans
+    times: list[float] = []
+    stop = time.monotonic() + budget
+    while len(times) < runs and (len(times) < 3 or time.monotonic() < stop):
+        started = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def requests_for(build: Path) -> dict[str, QueryRequest]:
+    """Every saved query with its defaults, then the ad-hoc forms."""
+    out: dict[str, QueryRequest] = {}
+    for query in load_queries(build / "queries"):
+        accept = (
+            "text/turtle"
+            if query.query_type in ("CONSTRUCT", "DESCRIBE")
+            else "application/sparql-results+json"
+        )
+        bindings = tuple(query.bindings({}).items())
+        out[f"saved: {query.name}"] = QueryRequest(
+            query.text, accept=accept, bindings=bindings, saved=True
+        )
+    for name, (text, accept) in QUERIES.items():
+        out[f"ad hoc: {name}"] = QueryRequest(text, accept=accept)
+    return out
+
+
+def run(engine: Any, request: QueryRequest) -> None:
+    outcome = answer(engine, ROW_CAP, request)
+    if isinstance(outcome, Exception):
+        raise SystemExit(f"{request.text[:80]!r}: {outcome}")
+
+
+def direct(store: Any, text: str) -> Callable[[], Any]:
+    """The query given to pyoxigraph itself, serialised by pyoxigraph."""
+
+    def work() -> bytes:
+        result = store.query(text, prefixes=RDFLIB_PREFIXES)
+        if isinstance(result, pyoxigraph.QueryTriples):
+            return bytes(result.serialize(format=pyoxigraph.RdfFormat.TURTLE) or b"")
+        if isinstance(result, pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean):
+            return bytes(result.serialize(format=pyoxigraph.QueryResultsFormat.JSON) or b"")
+        raise SystemExit(f"unexpected result {result!r}")
+
+    return work
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--build", type=Path, default=PROJECT_ROOT / "build")
+    parser.add_argument("--runs", type=int, default=25)
+    parser.add_argument("--budget", type=float, default=5.0, help="seconds per query and store")
+    parser.add_argument("--virtuoso", action="store_true", help="also a private Virtuoso")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "BENCHMARKS.md")
+    args = parser.parse_args()
+    build = args.build.resolve()
+    manifest = read_manifest(build)
+    articles = sum(1 for g in manifest["graphs"] if g.get("kind") == "article")
+    quads = int(manifest["stores"]["oxigraph"]["quads"])
+    requests = requests_for(build)
+
+    engines: dict[str, Any] = {}
+    started = time.perf_counter()
+    engines["memory"] = MemoryEngine(build / "dataset.trig", DeadlineMemory())
+    load_memory = time.perf_counter() - started
+    engines["oxigraph"] = OxigraphEngine(build / "oxigraph")
+    cleanup: list[Any] = []
+    publish_seconds = None
+    if args.virtuoso:
+        from virtuoso import running_virtuoso
+
+        from graph.publish import publish
+
+        folder = Path(tempfile.mkdtemp(prefix="bench-virtuoso-"))
+        context = running_virtuoso(folder)
+        virtuoso = context.__enter__()
+        cleanup.append(context)
+        started = time.perf_counter()
+        publish(build, virtuoso.crud_auth, user="dba", password=virtuoso.password, progress=str)
+        publish_seconds = time.perf_counter() - started
+        engines["virtuoso"] = RemoteEngine(virtuoso.sparql, 60)
+
+    try:
+        latencies: dict[str, dict[str, float]] = {}
+        for name, request in requests.items():
+            latencies[name] = {}
+            for store, engine in engines.items():
+                latencies[name][store] = median_ms(
+                    lambda e=engine, r=request: run(e, r), args.runs, args.budget
+                )
+            print(name, {k: round(v, 2) for k, v in latencies[name].items()}, flush=True)
+        store = open_read_only(build / "oxigraph")
+        overhead: dict[str, tuple[float, float]] = {}
+        for name, (text, _accept) in QUERIES.items():
+            ours = latencies[f"ad hoc: {name}"]["oxigraph"]
+            theirs = median_ms(direct(store, text), args.runs, args.budget)
+            overhead[name] = (ours, theirs)
+            print(f"path {name}: ours {ours:.2f} ms, pyoxigraph {theirs:.2f} ms", flush=True)
+    finally:
+        for context in cleanup:
+            context.__exit__(None, None, None)
+
+    stores = list(engines)
+    mark = f"<!-- bench/stores.py {articles} articles: "
+    lines = [
+        f"{mark}start -->",
+        f"## Per-query latency by store: {articles} articles ({quads:,} quads in the store)",
+        "",
+        f"Command: `.venv/bin/python bench/stores.py --build {args.build}"
+        + (" --virtuoso" if args.virtuoso else "")
+        + "` (in one process, no HTTP: each query answered as a query worker answers it —"
+        " checks, negotiation, evaluation, serialisation; median of up to"
+        f" {args.runs} runs after two warm-ups). Loading the memory store took"
+        f" {load_memory:.1f} s"
+        + (
+            f"; `civicgraph publish` into Virtuoso took {publish_seconds:.1f} s"
+            if publish_seconds
+            else ""
+        )
+        + ".",
+        "",
+        "| query | " + " | ".join(f"{s} ms" for s in stores) + " |",
+        "|---|" + "---:|" * len(stores),
+    ]
+    for name, figures in latencies.items():
+        lines.append(f"| {name} | " + " | ".join(f"{figures[s]:.2f}" for s in stores) + " |")
+    lines += [
+        "",
+        "The server's query path on the oxigraph store against pyoxigraph alone (`Store.query` and"
+        " its own JSON/Turtle serialiser, same text):",
+        "",
+        "| ad-hoc query | server path ms | pyoxigraph ms | factor |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, (ours, theirs) in overhead.items():
+        lines.append(f"| {name} | {ours:.2f} | {theirs:.2f} | {ours / theirs:.2f}× |")
+    lines.append(f"{mark}end -->")
+    section = "\n".join(lines) + "\n"
+    write_section(args.out, section, f"{mark}start -->", f"{mark}end -->", "Benchmarks")
+    print(json.dumps({"articles": articles, "written": str(args.out)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""civicgraph against Virtuoso over HTTP, on the same data, in one run.
+
+Starts `civicgraph serve` (default settings: the oxigraph store) over a build, and a private
+Virtuoso 7 (Debian's virtuoso-opensource, on free loopback ports, loaded with `civicgraph
+publish`), then for each workload runs C client threads (http.client, keep-alive) for S
+seconds against each server in turn: requests/s, p50 and p99. Workloads: two saved queries
+(civicgraph: `/queries/NAME.json`; Virtuoso: the same query text with the same parameter
+value written in as a term, as `CIVICGRAPH_STORE=sparql+URL` sends it, on its `/sparql`) and one ad-hoc lookup (the same text to
+both). Every request is a plain GET without If-None-Match. Writes BENCHMARKS.md. Not a test.
+
+    make bench-virtuoso    # or: .venv/bin/python bench/versus_virtuoso.py [--build DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+from serving import PROJECT_ROOT, free_port, hammer, percentile, start_server, stop_server
+from serving import write_section as write_report
+from sparql_http import QUERIES
+
+sys.path.insert(0, str(PROJECT_ROOT))
+sys.path.insert(0, str(PROJECT_ROOT / "tests"))
+
+from graph.publish import publish
+from graph.queries import load_queries
+from server.sparqltext import substitute_terms
+
+SAVED = ("letter-recipients", "quotations-of-person")
+JSON = "application/sparql-results+json"
+MARK = "<!-- bench/versus_virtuoso.py: "
+
+
+def workloads(build: Path) -> list[tuple[str, str, str]]:
+    """(name, civicgraph path, Virtuoso path) for each workload."""
+    queries = {q.name: q for q in load_queries(build / "queries")}
+    out = []
+    for name in SAVED:
+        query = queries[name]
+        bindings = query.bindings({})
+        text = substitute_terms(query.text, {k: v.n3() for k, v in bindings.items()})
+        out.append(
+            (
+                f"saved query {name}",
+                f"/queries/{name}.json",
+                "/sparql?" + urllib.parse.urlencode({"query": text}),
+            )
+        )
+    text = QUERIES["SELECT lookup"][0]
+    path = "/sparql?" + urllib.parse.urlencode({"query": text})
+    out.append(("ad-hoc SELECT lookup", path, path))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--build", type=Path, default=PROJECT_ROOT / "build")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "BENCHMARKS.md")
+    args = parser.parse_args()
+    from virtuoso import running_virtuoso
+
+    build = args.build.resolve()
+    results: list[tuple[str, str, float, float, float, int, int]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        port = free_port()
+        server = start_server(build, port, Path(folder) / "serve.log")
+        try:
+            with running_virtuoso(Path(folder) / "virtuoso") as virtuoso:
+                started = time.perf_counter()
+                publish(
+                    build, virtuoso.crud_auth, user="dba", password=virtuoso.password, progress=str
+                )
+                published = time.perf_counter() - started
+                virtuoso_port = int(virtuoso.base.rsplit(":", 1)[1])
+                for name, ours, theirs in workloads(build):
+                    for server_name, target_port, path in (
+                        ("civicgraph", port, ours),
+                        ("Virtuoso", virtuoso_port, theirs),
+                    ):
+                        hammer(target_port, [(path, JSON)], args.clients, 1.0)  # warm up
+                        elapsed, times, errors = hammer(
+                            target_port, [(path, JSON)], args.clients, args.seconds
+                        )
+                        figures = (
+                            name,
+                            server_name,
+                            len(times) / elapsed,
+                            percentile(times, 0.5),
+                            percentile(times, 0.99),
+                            len(times),
+                            errors,
+                        )
+                        results.append(figures)
+                        print(
+                            f"{name:<36} {server_name:<10} {figures[2]:8.1f} req/s  "
+                            f"p50 {figures[3]:6.2f} ms  p99 {figures[4]:6.2f} ms  "
+                            f"({len(times)} requests, {errors} errors)",
+                            flush=True,
+                        )
+        finally:
+            stop_server(server)
+
+    lines = [
+        f"{MARK}start -->",
+        "## civicgraph against Virtuoso over HTTP",
+        "",
+        f"Command: `.venv/bin/python bench/versus_virtuoso.py --build {args.build}` (or `make "
+        f"bench-virtuoso`): `civicgraph serve` with default settings (oxigraph store; 1 gunicorn "
+        "worker) and a private Virtuoso 7.2 from Debian (default settings of tests/virtuoso.py) "
+        f"on loopback, the same build loaded into Virtuoso by `civicgraph publish` ({published:.1f} s); "
+        f"{args.clients} client threads (Python http.client, keep-alive) for {args.seconds:g} s per "
+        "workload and server, one after the other; plain GETs, no If-None-Match. civicgraph "
+        "serves a saved query from its per-build answer cache after the first request; Virtuoso "
+        "evaluates each request. The Python client is the same for both and limits the ceiling. "
+        f"Machine: {os.cpu_count()} cores, shared.",
+        "",
+        "| workload | server | requests/s | p50 ms | p99 ms | requests | errors |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, server_name, rate, p50, p99, count, errors in results:
+        lines.append(
+            f"| {name} | {server_name} | {rate:.0f} | {p50:.2f} | {p99:.2f} | {count} | {errors} |"
+        )
+    lines.append(f"{MARK}end -->")
+    write_report(
+        args.out, "\n".join(lines) + "\n", f"{MARK}start -->", f"{MARK}end -->", "Benchmarks"
+    )
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
