@@ -198,6 +198,16 @@ def oxigraph_engine(build_dir: Path, manifest: dict[str, Any]) -> OxigraphEngine
     )
 
 
+def remote_engine(url: str, timeout: float, manifest: dict[str, Any]) -> RemoteEngine:
+    """A SPARQL endpoint holding this build as `civicgraph publish` put it there."""
+    return RemoteEngine(
+        url,
+        timeout,
+        union=union_graph_iri(str(manifest.get("base", ""))),
+        graphs=[str(g["iri"]) for g in manifest["graphs"]],
+    )
+
+
 class AnswerCache:
     """The latest deterministic answers of a loaded build, least recently used dropped first.
 
@@ -282,11 +292,8 @@ class LoadedBuild:
         if kind == "oxigraph":
             return oxigraph_engine(self.build_dir, self.manifest)
         if kind.startswith("sparql+"):
-            remote = RemoteEngine(
-                kind.removeprefix("sparql+"),
-                float(self.settings.query_timeout),
-                union=union_graph_iri(str(self.manifest.get("base", ""))),
-                graphs=[str(g["iri"]) for g in self.manifest["graphs"]],
+            remote = remote_engine(
+                kind.removeprefix("sparql+"), float(self.settings.query_timeout), self.manifest
             )
             remote.check()
             return remote
