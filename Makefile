@@ -87,9 +87,15 @@ bench-stores: build test-tools
 bench-virtuoso: build test-tools
 	$(BIN)/python bench/versus_virtuoso.py $(if $(BUILD),--build $(BUILD))
 
+# Not a test: the fast reasoning path against owlrl's full closure (times, and equality) on
+# build/; BUILDS="DIR …" for other builds (e.g. the ones bench-build leaves with --work).
+.PHONY: bench-reasoning
+bench-reasoning: build
+	$(BIN)/python bench/reasoning.py $(BUILDS)
+
 # Every benchmark above, one after the other.
 .PHONY: bench
-bench: bench-sparql bench-build bench-stores bench-virtuoso
+bench: bench-sparql bench-build bench-stores bench-virtuoso bench-reasoning
 
 # Not a test: 60 s of 32 clients (saved queries, pages, downloads, ad-hoc queries) and two
 # runaway clients against `civicgraph serve` on loopback; p50/p99 into RELIABILITY.md.

@@ -1,12 +1,13 @@
-"""civicgraph against Virtuoso over HTTP, on the same data, in one run.
+"""civicgraph against Virtuoso and Oxigraph's own server over HTTP, same data, one run.
 
-Starts `civicgraph serve` (default settings: the oxigraph store) over a build, and a private
-Virtuoso 7 (Debian's virtuoso-opensource, on free loopback ports, loaded with `civicgraph
-publish`), then for each workload runs C client threads (http.client, keep-alive) for S
-seconds against each server in turn: requests/s, p50 and p99. Workloads: two saved queries
-(civicgraph: `/queries/NAME.json`; Virtuoso: the same query text with the same parameter
-value written in as a term, as `CIVICGRAPH_STORE=sparql+URL` sends it, on its `/sparql`) and one ad-hoc lookup (the same text to
-both). Every request is a plain GET without If-None-Match. Writes BENCHMARKS.md. Not a test.
+Starts `civicgraph serve` (the oxigraph store, one gunicorn worker per core) over a build, a
+private Virtuoso 7 (Debian's virtuoso-opensource, on free loopback ports, loaded with
+`civicgraph publish`) and Oxigraph's Rust server read-only over the build's store; then for
+each workload runs C client threads (http.client, keep-alive) for S seconds against each
+server in turn: requests/s, p50 and p99. Workloads: two saved queries (civicgraph:
+`/queries/NAME.json`; the others: the same query text with the parameter value written in as
+a term, as `CIVICGRAPH_STORE=sparql+URL` sends it) and one ad-hoc lookup (the same text to
+all). Every request is a plain GET without If-None-Match. Writes BENCHMARKS.md. Not a test.
 
     make bench-virtuoso    # or: .venv/bin/python bench/versus_virtuoso.py [--build DIR]
 """
@@ -15,10 +16,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
+import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from serving import PROJECT_ROOT, free_port, hammer, percentile, start_server, stop_server
@@ -38,8 +43,8 @@ JSON = "application/sparql-results+json"
 MARK = "<!-- bench/versus_virtuoso.py: "
 
 
-def workloads(build: Path) -> list[tuple[str, str, str]]:
-    """(name, civicgraph path, Virtuoso path) for each workload.
+def workloads(build: Path) -> list[tuple[str, str, str, str]]:
+    """(name, civicgraph path, Virtuoso path, Oxigraph server path) for each workload.
 
     Virtuoso is asked for the same dataset civicgraph's own `sparql+URL` store asks it for: the
     published union as the default graph (its own default graph repeats a triple once per graph
@@ -59,13 +64,39 @@ def workloads(build: Path) -> list[tuple[str, str, str]]:
                 f"saved query {name}",
                 f"/queries/{name}.json",
                 "/sparql?" + urllib.parse.urlencode([("query", text), *dataset]),
+                "/query?" + urllib.parse.urlencode({"query": text}),
             )
         )
     text = QUERIES["SELECT lookup"][0]
     ours = "/sparql?" + urllib.parse.urlencode({"query": text})
     theirs = "/sparql?" + urllib.parse.urlencode([("query", text), *dataset])
-    out.append(("ad-hoc SELECT lookup", ours, theirs))
+    out.append(
+        ("ad-hoc SELECT lookup", ours, theirs, "/query?" + urllib.parse.urlencode({"query": text}))
+    )
     return out
+
+
+@contextmanager
+def oxigraph_server(build: Path, log: Path) -> Iterator[int]:
+    """Oxigraph's own Rust server (PyPI's `oxigraph`) read-only over the build's store: its
+    default graph is the union, as civicgraph's."""
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "oxigraph"), "serve-read-only"]
+    command += ["--location", str(build / "oxigraph"), "--bind", f"127.0.0.1:{port}"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def main() -> None:
@@ -85,17 +116,21 @@ def main() -> None:
         flags = ("--workers", str(args.workers))
         server = start_server(build, port, Path(folder) / "serve.log", *flags)
         try:
-            with running_virtuoso(Path(folder) / "virtuoso") as virtuoso:
+            with (
+                running_virtuoso(Path(folder) / "virtuoso") as virtuoso,
+                oxigraph_server(build, Path(folder) / "oxigraph.log") as oxigraph_port,
+            ):
                 started = time.perf_counter()
                 publish(
                     build, virtuoso.crud_auth, user="dba", password=virtuoso.password, progress=str
                 )
                 published = time.perf_counter() - started
                 virtuoso_port = int(virtuoso.base.rsplit(":", 1)[1])
-                for name, ours, theirs in workloads(build):
+                for name, ours, theirs, ceiling in workloads(build):
                     for server_name, target_port, path in (
                         ("civicgraph", port, ours),
                         ("Virtuoso", virtuoso_port, theirs),
+                        ("Oxigraph server", oxigraph_port, ceiling),
                     ):
                         hammer(target_port, [(path, JSON)], args.clients, 1.0)  # warm up
                         elapsed, times, errors = hammer(
@@ -122,7 +157,7 @@ def main() -> None:
 
     lines = [
         f"{MARK}start -->",
-        "## civicgraph against Virtuoso over HTTP",
+        "## civicgraph against Virtuoso (and Oxigraph's own server) over HTTP",
         "",
         f"Command: `.venv/bin/python bench/versus_virtuoso.py --build {args.build} --workers "
         f"{args.workers}` (or `make bench-virtuoso`): `civicgraph serve --workers {args.workers}` "
@@ -135,7 +170,10 @@ def main() -> None:
         "workload and server, one after the other; plain GETs, no If-None-Match. civicgraph "
         "remembers a deterministic answer per loaded build after the first request (saved or "
         "ad hoc); Virtuoso evaluates each request. The Python client runs on the same 2 cores "
-        "and is the ceiling for both. "
+        "and is the ceiling for all. The third server is Oxigraph's own (Rust, `oxigraph "
+        "serve-read-only` from PyPI's `oxigraph` 0.5) over the build's store, answering the same "
+        "query text (saved queries with the value written in) on every request: the ceiling "
+        "the issue names. "
         f"Machine: {os.cpu_count()} cores, shared.",
         "",
         "| workload | server | requests/s | p50 ms | p99 ms | requests | errors |",

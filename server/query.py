@@ -350,6 +350,11 @@ def _prepare_cached(
     return prepare_query(text, default_graphs, named_graphs)
 
 
+def forget_prepared() -> None:
+    """Forget the queries this process has parsed (for measuring a first sight)."""
+    _prepare_cached.cache_clear()
+
+
 def prepare_request(request: QueryRequest) -> PreparedQuery:
     """The request's query, parsed and checked; each worker remembers the ones it has seen.
 
