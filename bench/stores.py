@@ -105,6 +105,9 @@ def main() -> None:
     parser.add_argument(
         "--no-memory", action="store_true", help="leave out the memory store (large builds)"
     )
+    parser.add_argument(
+        "--remote-timeout", type=float, default=60.0, help="seconds Virtuoso may take per query"
+    )
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "BENCHMARKS.md")
     args = parser.parse_args()
     build = args.build.resolve()
@@ -134,7 +137,7 @@ def main() -> None:
         started = time.perf_counter()
         publish(build, virtuoso.crud_auth, user="dba", password=virtuoso.password, progress=str)
         publish_seconds = time.perf_counter() - started
-        engines["virtuoso"] = remote_engine(virtuoso.sparql, 60, manifest)
+        engines["virtuoso"] = remote_engine(virtuoso.sparql, args.remote_timeout, manifest)
 
     try:
         latencies: dict[str, dict[str, float | None]] = {}
@@ -181,6 +184,7 @@ def main() -> None:
         f"Command: `.venv/bin/python bench/stores.py --build {args.build}"
         + (" --virtuoso" if args.virtuoso else "")
         + (" --no-memory" if args.no_memory else "")
+        + (f" --remote-timeout {args.remote_timeout:g}" if args.remote_timeout != 60 else "")
         + (
             f" --runs {args.runs} --budget {args.budget:g}"
             if args.runs != 25 or args.budget != 5
