@@ -66,6 +66,13 @@ RDFLIB_PREFIXES: dict[str, str] = {
 }
 
 
+def with_prefixes(graph: Graph) -> Graph:
+    """`graph`, with the project's prefixes bound for its serialisations."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, replace=True)
+    return graph
+
+
 class Engine(Protocol):
     """What the server needs from a store (see the module's docstring)."""
 
@@ -152,8 +159,7 @@ def describe(
         rdflib_statements(dataset), resources, lambda term: isinstance(term, BNode)
     ):
         graph.add(triple)
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, replace=True)
+    with_prefixes(graph)
     return graph
 
 
@@ -397,8 +403,7 @@ class OxigraphEngine:
             raise MalformedQuery(f"the store's parser refused the query: {exc}") from None
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
             raise QueryError(f"the query cannot be evaluated: {exc}") from None
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace, replace=True)
+        with_prefixes(graph)
         return Outcome(prepared.form, graph=graph)
 
     def _describe(self, prepared: Any, bindings: Mapping[str, Identifier] | None, fmt: str) -> Any:
@@ -428,8 +433,7 @@ class OxigraphEngine:
         graph = Graph()
         for s, p, o in triples:
             graph.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace, replace=True)
+        with_prefixes(graph)
         return Outcome("DESCRIBE", graph=graph)
 
     def close(self) -> None:
@@ -669,8 +673,7 @@ class RemoteEngine:
             )
         graph = Graph()
         graph.parse(data=answer, format="turtle")
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace, replace=True)
+        with_prefixes(graph)
         return Outcome(prepared.form, graph=graph)
 
     def close(self) -> None:

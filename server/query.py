@@ -29,8 +29,7 @@ from rdflib.term import Identifier, Node
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from graph.namespaces import PREFIXES
-from server.engines import Engine
+from server.engines import Engine, with_prefixes
 from server.errors import (
     EndpointError,
     MalformedQuery,
@@ -313,8 +312,7 @@ def evaluate_query(
         graph: Graph = result["graph"]
     except _EVALUATION_ERRORS as exc:
         raise QueryError(f"the query cannot be evaluated: {type(exc).__name__}: {exc}") from None
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, replace=True)
+    with_prefixes(graph)
     return Outcome(prepared.form, graph=graph)
 
 
