@@ -496,9 +496,6 @@ def _json_solutions(
     return (head + '"results":{"bindings":[' + ",".join(rows) + "]}}").encode("utf-8")
 
 
-EngineFactory = Callable[[], Engine]
-
-
 class MemoryEngine:
     """rdflib's in-memory store and SPARQL engine, loaded from `dataset.trig` (before any fork)."""
 

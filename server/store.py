@@ -1,7 +1,7 @@
-"""The loaded build: manifest, the parsed dataset, and a store that stops overdue queries.
+"""The loaded build: manifest, the query engine of the chosen store, and the answers given.
 
 `LoadedBuild` is created once per app from `settings.build_dir` and owns everything the views
-read; nothing is parsed per request. It also owns the pool of query worker processes that answer
+read (the engine's rdflib `dataset`, the graphs, the downloads); nothing is parsed per request. It also owns the pool of query worker processes that answer
 ad-hoc SPARQL (`server.pool`); `run_with_time_limit` is for the server's own small queries.
 """
 
