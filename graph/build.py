@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
+import inspect
 import json
 import logging
 import os
@@ -21,12 +22,15 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph
 from rdflib import DCTERMS, PROV, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from graph import __version__, serialise
+from graph import namespaces as namespaces_module
 from graph.corpus import Article, read_corpus
 from graph.errors import BuildError, CuratedError
 from graph.extract import build_gazetteer, extract_articles
@@ -193,7 +197,7 @@ def _describe_distribution(meta: Graph, dataset: URIRef, url: str, media_type: s
 
 
 def describe_dataset(
-    base: str, graphs: list[NamedGraph], data: Graph, articles: list[Article]
+    base: str, graphs: list[NamedGraph], data: set[Triple], articles: list[Article]
 ) -> Graph:
     """The meta graph: VoID/DCAT description of the dataset and of each named graph."""
     meta = new_graph()
@@ -237,19 +241,21 @@ def describe_dataset(
         dump = base + "download/" + graph_file(str(named.iri), base)
         meta.add((named.iri, VOID.dataDump, URIRef(dump)))
         _describe_distribution(meta, named.iri, dump, "text/turtle")
-    meta.add((dataset, VOID.triples, Literal(len(data), datatype=XSD.integer)))
-    meta.add(
-        (
-            dataset,
-            VOID.classes,
-            Literal(len(set(data.objects(None, RDF.type))), datatype=XSD.integer),
-        )
-    )
-    meta.add((dataset, VOID.properties, Literal(len(set(data.predicates())), datatype=XSD.integer)))
-    entities = {
-        s for s in data.subjects() if isinstance(s, URIRef) and str(s).startswith(base + "id/")
-    }
-    meta.add((dataset, VOID.entities, Literal(len(entities), datatype=XSD.integer)))
+    classes, properties, subjects = set(), set(), set()
+    rdf_type = RDF.type  # a Namespace makes a new term each time
+    for s, p, o in data:
+        subjects.add(s)
+        properties.add(p)
+        if p == rdf_type:
+            classes.add(o)
+    entities = {s for s in subjects if isinstance(s, URIRef) and s.startswith(base + "id/")}
+    for term, count in (
+        (VOID.triples, len(data)),
+        (VOID.classes, len(classes)),
+        (VOID.properties, len(properties)),
+        (VOID.entities, len(entities)),
+    ):
+        meta.add((dataset, term, Literal(count, datatype=XSD.integer)))
     for article in articles:
         meta.add((dataset, DCTERMS.source, URIRef(f"{base}id/article/{article.slug}")))
     for named in graphs:
@@ -301,36 +307,114 @@ def write_gzip(path: Path) -> None:
         shutil.copyfileobj(source, gz, 1 << 20)
 
 
+def file_sha256(path: Path) -> str | None:
+    """The sha256 of a file's bytes, or None when it cannot be read."""
+    sha = hashlib.sha256()
+    try:
+        with open(path, "rb") as source:
+            while chunk := source.read(1 << 20):
+                sha.update(chunk)
+    except OSError:
+        return None
+    return sha.hexdigest()
+
+
 def file_digests(folder: Path) -> dict[str, dict[str, object]]:
     """Size and sha256 of every file under `folder`, by relative path, in path order."""
 
     def digest(path: Path) -> tuple[str, dict[str, object]]:
-        sha = hashlib.sha256()
-        size = 0
-        with open(path, "rb") as source:
-            while chunk := source.read(1 << 20):
-                sha.update(chunk)
-                size += len(chunk)
-        return path.relative_to(folder).as_posix(), {"sha256": sha.hexdigest(), "bytes": size}
+        return path.relative_to(folder).as_posix(), {
+            "sha256": file_sha256(path),
+            "bytes": path.stat().st_size,
+        }
 
     paths = sorted(p for p in folder.rglob("*") if p.is_file())
     with ThreadPoolExecutor(THREADS) as pool:  # hashlib and zlib let other threads run
         return dict(pool.map(digest, paths))
 
 
+def _writer() -> str:
+    """What the bytes of a graph's files depend on besides its triples: this code's writers
+    and pyoxigraph's. A graph file of the last build is reused only when this is the same."""
+    code = hashlib.sha256()
+    for module in (serialise, namespaces_module):
+        code.update(Path(str(module.__file__)).read_bytes())
+    code.update(inspect.getsource(write_gzip).encode())
+    return f"{code.hexdigest()[:16]} pyoxigraph {pyoxigraph.__version__}"
+
+
+class Reuse:
+    """The last build's graph files, for a rebuild: a graph whose N-Triples lines are the same
+    is linked (not written again) when its file and `.gz` still have their recorded hashes."""
+
+    def __init__(self, previous: Path | None, writer: str) -> None:
+        self.previous = previous
+        self.graphs: dict[str, str] = {}
+        self.files: dict[str, Any] = {}
+        self.linked: set[str] = set()
+        if previous is None:
+            return
+        try:
+            manifest = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if not isinstance(manifest, dict) or manifest.get("writer") != writer:
+            return
+        self.files = manifest.get("files") or {}
+        for entry in manifest.get("graphs") or []:
+            if isinstance(entry, dict) and entry.get("lines_sha256"):
+                self.graphs[str(entry.get("file"))] = str(entry["lines_sha256"])
+
+    def link(self, folder: Path, name: str, lines_sha256: str) -> bool:
+        """Link `name` and `name.gz` from the last build into `folder`, if they are the same."""
+        if self.previous is None or self.graphs.get(name) != lines_sha256:
+            return False
+        names = (name, name + ".gz")
+        for each in names:
+            info = self.files.get(each)
+            if not isinstance(info, dict) or file_sha256(self.previous / each) != info.get(
+                "sha256"
+            ):
+                return False
+        for each in names:
+            (folder / each).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(self.previous / each, folder / each)
+            except OSError:  # another file system, say
+                shutil.copyfile(self.previous / each, folder / each)
+            self.linked.add(each)
+        return True
+
+
 def write_outputs(
-    folder: Path, settings: Settings, graphs: list[NamedGraph], progress: Progress | None = None
+    folder: Path,
+    settings: Settings,
+    graphs: list[NamedGraph],
+    progress: Progress | None = None,
+    previous: Path | None = None,
 ) -> dict[str, object]:
-    """Serialise every file of the build folder and return the manifest."""
+    """Serialise every file of the build folder and return the manifest.
+
+    `previous`, the last build's folder: its file of a graph whose triples did not change is
+    reused."""
     base = settings.base
     progress = progress or Progress.quiet()
+    writer = _writer()
+    reuse = Reuse(previous, writer)
+    names: dict[Node, str] = {}  # each term's N-Triples, written once for every graph
     with progress.stage("serialise", len(graphs) + len(DUMPS)) as step:
         lines: dict[URIRef, list[str]] = {}
+        lines_sha256: dict[URIRef, str] = {}
         for named in graphs:
-            lines[named.iri] = serialise.nt_lines(named.graph)
+            lines[named.iri] = serialise.nt_lines(named.graph, names)
+            lines_sha256[named.iri] = hashlib.sha256(
+                "".join(lines[named.iri]).encode("utf-8")
+            ).hexdigest()
             name = graph_file(str(named.iri), base)
-            write_file(folder, name, serialise.turtle(lines[named.iri], PREFIXES), False)
+            if not reuse.link(folder, name, lines_sha256[named.iri]):
+                write_file(folder, name, serialise.turtle(lines[named.iri], PREFIXES), False)
             step.advance()
+        del names
         quads = [(str(n.iri), lines[n.iri]) for n in graphs]
         write_file(folder, "dataset.trig", serialise.trig(quads, PREFIXES), False)
         step.advance()
@@ -349,7 +433,13 @@ def write_outputs(
         meta = next(n for n in graphs if n.kind == "meta")
         write_file(folder, "void.ttl", serialise.turtle(lines[meta.iri], PREFIXES), False)
     with progress.stage("compress", 1):
-        plain = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".gz")
+        plain = sorted(
+            p
+            for p in folder.rglob("*")
+            if p.is_file()
+            and p.suffix != ".gz"
+            and p.relative_to(folder).as_posix() not in reuse.linked
+        )
         with ThreadPoolExecutor(THREADS) as pool:
             list(pool.map(write_gzip, plain))
 
@@ -374,6 +464,7 @@ def write_outputs(
     ).hexdigest()
     return {
         "generator": f"civicgraph {__version__}",
+        "writer": writer,
         "base": base,
         "dataset_hash": digest,
         "union_triples": len(everything),
@@ -385,6 +476,7 @@ def write_outputs(
                 "title": n.title,
                 "file": graph_file(str(n.iri), base),
                 "triples": len(lines[n.iri]),
+                "lines_sha256": lines_sha256[n.iri],
                 "derived_from": str(n.derived_from) if n.derived_from else None,
             }
             for n in graphs
@@ -486,9 +578,10 @@ def build(
         "ontology",
     )
     asserted_graphs = [ontology_graph, *curated, *article_graphs]
-    asserted = union(g.graph for g in asserted_graphs)
+    # Sets of triples, not Graphs, from here on: filling and testing a set is many times faster.
+    asserted: set[Triple] = set().union(*(g.graph for g in asserted_graphs))
     lap("union")
-    validation = Validation(shapes, cache / "shacl", progress)
+    validation = Validation(shapes, cache / "shacl", progress, prefixes=PREFIXES)
     findings: list[Finding] = validation.check(asserted, "asserted graphs")
     lap("validate asserted")
 
@@ -496,8 +589,7 @@ def build(
     lap("reason")
 
     closure = asserted  # not needed on its own any more: the inferences go into it
-    for triple in inferred:
-        closure.add(triple)
+    closure |= inferred
     findings = sorted(
         set(findings) | set(validation.check(closure, "graphs with inferences")), key=str
     )
@@ -526,11 +618,14 @@ def build(
         staging = Path(tempfile.mkdtemp(prefix="staging-", dir=versions))
         for query in queries:
             write_file(staging, f"queries/{query.name}.rq", query.text.encode("utf-8"), False)
-        manifest = write_outputs(staging, settings, graphs, progress)
+        # The last build, whose unchanged parts a rebuild reuses (each checked as it is).
+        previous = target.resolve() if target.is_symlink() and target.is_dir() else None
+        manifest = write_outputs(staging, settings, graphs, progress, previous)
         manifest["warnings"] = warnings
         lap("serialise")
         # After the files are hashed: the store is checked by its quad count, not its bytes.
-        manifest["stores"] = {"oxigraph": write_store(staging, staging / "dataset.nq")}
+        store = write_store(staging, staging / "dataset.nq", staging / "graph.nt", previous)
+        manifest["stores"] = {"oxigraph": store}
         (staging / "manifest.json").write_text(
             json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )

@@ -407,29 +407,29 @@ def cluster_statements(graphs: dict[str, list[Triple]], base: str) -> dict[str, 
     conference"); statements of one speaker whose normalised words are near-identical
     (rapidfuzz ratio ≥ 90) become one, named after the smallest of their IRIs.
     """
+    quoted_text, speaker = CIV.quotedText, CIV.speaker  # a Namespace makes a new term each time
     words: dict[URIRef, tuple[str, str]] = {}
     for triples in graphs.values():
         for s, p, o in triples:
-            if p == CIV.quotedText:
+            if p == quoted_text:
                 words.setdefault(s, ("", normalise_quote(str(o))))
-            if p == CIV.speaker:
+            if p == speaker:
                 words[s] = (str(o), words.get(s, ("", ""))[1])
     for s, p, o in (t for ts in graphs.values() for t in ts):
-        if p == CIV.quotedText:
+        if p == quoted_text:
             words[s] = (words[s][0], normalise_quote(str(o)))
+    by_speaker: dict[str, list[URIRef]] = {}  # only one speaker's statements can be one
+    for statement in sorted(words):
+        by_speaker.setdefault(words[statement][0], []).append(statement)
     canonical: dict[URIRef, URIRef] = {}
-    ordered = sorted(words)
-    for i, a in enumerate(ordered):
-        if a in canonical:
-            continue
-        canonical[a] = a
-        for b in ordered[i + 1 :]:
-            if (
-                b not in canonical
-                and words[a][0] == words[b][0]
-                and fuzz.ratio(words[a][1], words[b][1]) >= 90
-            ):
-                canonical[b] = a
+    for ordered in by_speaker.values():
+        for i, a in enumerate(ordered):
+            if a in canonical:
+                continue
+            canonical[a] = a
+            for b in ordered[i + 1 :]:
+                if b not in canonical and fuzz.ratio(words[a][1], words[b][1]) >= 90:
+                    canonical[b] = a
     if all(k == v for k, v in canonical.items()):
         return graphs
     return {

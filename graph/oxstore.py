@@ -7,33 +7,153 @@ so the manifest records the store's quad count instead of hashes, and the server
 
 from __future__ import annotations
 
+import io
+import json
+import logging
+import shutil
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pyoxigraph
 
+log = logging.getLogger("civicgraph.store")
+
 STORE_DIR = "oxigraph"
-LAYOUT = 3  # 3: the union of the named graphs, copied in-store, is the default graph
+LAYOUT = 3  # 3: the union of the named graphs is the default graph
 
 
-def write_store(folder: Path, nquads: Path) -> dict[str, object]:
+def write_store(
+    folder: Path, nquads: Path, union: Path, previous: Path | None = None
+) -> dict[str, object]:
     """Load the build into `folder / STORE_DIR`; the manifest's entry for the store.
 
-    `nquads` gives the named graphs; every distinct triple of them is then copied into the
-    store's default graph. A query without FROM then reads each triple once, as SPARQL's RDF
-    merge says (Oxigraph's own "default graph as union" repeats a triple two graphs hold).
-    The copy is made inside the store so that blank nodes stay the same nodes (Oxigraph gives
-    the blank nodes of every file it loads fresh names).
+    `nquads` gives the named graphs, `union` (N-Triples: every distinct triple of them) the
+    default graph. A query without FROM then reads each triple once, as SPARQL's RDF merge
+    says (Oxigraph's own "default graph as union" repeats a triple two graphs hold). Both
+    files go in as one document, so that a blank node is the same node in the default graph
+    and in its named graph (Oxigraph gives the blank nodes of each document fresh names).
+
+    With `previous` (the last build's folder, with the same two files and its store), the
+    store is that store, copied (RocksDB hard-links its immutable files), with what changed
+    removed and added, when that can be done exactly; else it is loaded whole.
     """
     path = folder / STORE_DIR
+    if previous is not None:
+        try:
+            expected = _count_lines(nquads) + _count_lines(union)
+            entry = _update(path, previous, nquads, union, expected)
+        except Unsuitable as why:
+            log.info("store loaded whole: %s", why)
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            return entry
     store = pyoxigraph.Store(str(path))
-    store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    with open(nquads, "rb") as first, open(union, "rb") as second:
+        document = io.BufferedReader(_Concatenation([first, second]), 1 << 20)
+        store.bulk_load(input=document, format=pyoxigraph.RdfFormat.N_QUADS)
     store.optimize()
+    return _close(store)
+
+
+class Unsuitable(Exception):
+    """The last build's store cannot be brought up to date exactly (a reason in words)."""
+
+
+def _entry(quads: int) -> dict[str, object]:
+    engine = f"pyoxigraph {pyoxigraph.__version__}"
+    return {"path": STORE_DIR, "quads": quads, "engine": engine, "layout": LAYOUT}
+
+
+def _close(store: pyoxigraph.Store, expected: int | None = None) -> dict[str, object]:
     quads = len(store)
     store.flush()
     del store  # closes RocksDB before the folder is renamed into place
-    engine = f"pyoxigraph {pyoxigraph.__version__}"
-    return {"path": STORE_DIR, "quads": quads, "engine": engine, "layout": LAYOUT}
+    if expected is not None and quads != expected:
+        raise Unsuitable(f"the store holds {quads} quads, the files {expected}")
+    return _entry(quads)
+
+
+def _update(
+    path: Path, previous: Path, nquads: Path, union: Path, expected: int
+) -> dict[str, object]:
+    """The previous build's store, copied to `path` and brought up to date."""
+    try:
+        manifest = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
+        entry = manifest["stores"]["oxigraph"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise Unsuitable(f"no usable manifest in {previous}: {exc}") from None
+    if {k: entry.get(k) for k in ("engine", "layout")} != {
+        k: _entry(0)[k] for k in ("engine", "layout")
+    }:
+        raise Unsuitable("the last build's store was written by another version")
+    changes: list[tuple[list[bytes], list[bytes], pyoxigraph.RdfFormat]] = []
+    for new, fmt in (
+        (nquads, pyoxigraph.RdfFormat.N_QUADS),
+        (union, pyoxigraph.RdfFormat.N_TRIPLES),
+    ):
+        removed, added = sorted_difference(previous / new.name, new)
+        if any(b"_:" in line for line in (*removed, *added)):
+            raise Unsuitable("a blank node changed (they are named afresh on every load)")
+        changes.append((removed, added, fmt))
+    try:
+        pyoxigraph.Store.read_only(str(previous / STORE_DIR)).backup(str(path))
+        store = pyoxigraph.Store(str(path))
+    except OSError as exc:
+        raise Unsuitable(f"cannot copy the last build's store: {exc}") from None
+    for removed, added, fmt in changes:
+        for quad in pyoxigraph.parse(b"".join(removed), format=fmt):
+            store.remove(quad)
+        store.extend(pyoxigraph.parse(b"".join(added), format=fmt))
+    log.info("store: the last build's, %d quads removed and %d added",
+             sum(len(c[0]) for c in changes), sum(len(c[1]) for c in changes))  # fmt: skip
+    return _close(store, expected)
+
+
+def sorted_difference(old: Path, new: Path) -> tuple[list[bytes], list[bytes]]:
+    """(lines only in `old`, lines only in `new`) of two files whose lines are sorted (by code
+    point: the order of their UTF-8 bytes), read side by side."""
+    removed: list[bytes] = []
+    added: list[bytes] = []
+    try:
+        with open(old, "rb") as before, open(new, "rb") as after:
+            a, b = before.readline(), after.readline()
+            while a or b:
+                if a and (not b or a < b):
+                    removed.append(a)
+                    a = before.readline()
+                elif b and (not a or b < a):
+                    added.append(b)
+                    b = after.readline()
+                else:
+                    a, b = before.readline(), after.readline()
+    except OSError as exc:
+        raise Unsuitable(f"cannot read the last build's files: {exc}") from None
+    return removed, added
+
+
+def _count_lines(path: Path) -> int:
+    """The lines of one of the build's files (one triple or quad each)."""
+    with open(path, "rb") as source:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: source.read(1 << 20), b""))
+
+
+class _Concatenation(io.RawIOBase):
+    """Several binary files read as one, one after the other (each ends with a newline)."""
+
+    def __init__(self, files: list[BinaryIO]) -> None:
+        super().__init__()
+        self.files = files
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self.files:
+            count = self.files[0].readinto(buffer)  # type: ignore[attr-defined]
+            if count:
+                return int(count)
+            self.files.pop(0)
+        return 0
 
 
 def open_read_only(path: Path) -> pyoxigraph.Store:

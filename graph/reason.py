@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from typing import Literal as Choice
+from typing import TypeAlias
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -23,6 +24,8 @@ from rdflib.term import Node
 log = logging.getLogger("civicgraph.reason")
 
 Triple = tuple[Node, Node, Node]
+# The asserted triples: a Graph, or a set (the build's: far faster to fill and test than a Graph).
+Triples: TypeAlias = Graph | set[Triple]
 Engine = Choice["reasonable", "owlrl"]
 ENGINES: tuple[Engine, ...] = ("reasonable", "owlrl")
 
@@ -58,7 +61,7 @@ def vocabulary(ontology: Graph) -> tuple[set[Node], set[Node]]:
     return named_classes, named_properties
 
 
-def infer(asserted: Graph, ontology: Graph, engine: Engine = "reasonable") -> Graph:
+def infer(asserted: Triples, ontology: Graph, engine: Engine = "reasonable") -> Graph:
     """The OWL 2 RL closure of `asserted` (which includes the ontology) minus what was asserted.
 
     Kept are only valid triples (no literal subjects, no blank nodes) about instances, not the
@@ -71,7 +74,7 @@ def infer(asserted: Graph, ontology: Graph, engine: Engine = "reasonable") -> Gr
 
 
 def inferred_triples(
-    asserted: Graph, ontology: Graph, engine: Engine = "reasonable"
+    asserted: Triples, ontology: Graph, engine: Engine = "reasonable"
 ) -> set[Triple]:
     """`infer` as a set of triples (a set is much faster to fill than a Graph)."""
     if engine == "owlrl":
@@ -83,7 +86,7 @@ def inferred_triples(
     return keep_vocabulary(closure, asserted, ontology)
 
 
-def owlrl_closure(asserted: Graph) -> Graph:
+def owlrl_closure(asserted: Triples) -> Graph:
     """owlrl's closure of everything asserted (owlrl expands in place, so on a copy)."""
     import owlrl
 
@@ -96,16 +99,17 @@ def owlrl_closure(asserted: Graph) -> Graph:
     return work
 
 
-def keep_vocabulary(closure: Iterable[Triple], asserted: Graph, ontology: Graph) -> set[Triple]:
+def keep_vocabulary(closure: Iterable[Triple], asserted: Triples, ontology: Graph) -> set[Triple]:
     """What a closure adds to `asserted`: new valid triples about instances in our vocabulary."""
     classes, properties = vocabulary(ontology)
     terms = set(ontology.subjects())
     kept: dict[Node, set[Triple]] = {}  # by predicate
+    rdf_type, same_as = RDF.type, OWL.sameAs  # a Namespace makes a new term each time
     for s, p, o in closure:
-        if p == RDF.type:
+        if p == rdf_type:
             if o not in classes:
                 continue
-        elif p == OWL.sameAs:
+        elif p == same_as:
             if s == o or isinstance(o, Literal):
                 continue
         elif p not in properties:
@@ -115,7 +119,10 @@ def keep_vocabulary(closure: Iterable[Triple], asserted: Graph, ontology: Graph)
         kept.setdefault(p, set()).add((s, p, o))
     new: set[Triple] = set()
     for p, triples in kept.items():  # minus what was asserted, one predicate at a time
-        new |= triples - set(asserted.triples((None, p, None)))
+        if isinstance(asserted, Graph):
+            new |= triples - set(asserted.triples((None, p, None)))
+        else:
+            new |= {t for t in triples if t not in asserted}
     return new
 
 
@@ -137,9 +144,12 @@ def property_chains(ontology: Graph) -> list[tuple[Node, list[Node]]]:
     ]
 
 
+_XSD_STRING = XSD.string
+
+
 def _plain(term: Node) -> Node:
     """reasonable types every plain literal xsd:string; rdflib keeps the two apart."""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
+    if isinstance(term, Literal) and term.datatype == _XSD_STRING:
         return Literal(str(term))
     return term
 
@@ -160,7 +170,7 @@ def _follow_chains(closure: set[Triple], chains: list[tuple[Node, list[Node]]]) 
     return found - closure
 
 
-def reasonable_closure(asserted: Graph, ontology: Graph) -> set[Triple]:
+def reasonable_closure(asserted: Triples, ontology: Graph) -> set[Triple]:
     """The closure by `reasonable` of the triples the ontology can act on, property chains
     applied between its runs until nothing new follows."""
     import reasonable

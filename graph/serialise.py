@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.plugins.serializers.nt import _nt_row
+from rdflib.plugins.serializers.nt import _quoteLiteral
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
@@ -59,9 +59,26 @@ def _read(triples: Iterable[ox.Triple]) -> list[Triple]:
     return [(term(t.subject), term(t.predicate), term(t.object)) for t in triples]
 
 
-def nt_lines(triples: Iterable[Triple]) -> list[str]:
-    """The N-Triples lines of `triples` (each ending in a newline), sorted, each once."""
-    return sorted({_nt_row(t) for t in triples})
+def nt_lines(triples: Iterable[Triple], names: dict[Node, str] | None = None) -> list[str]:
+    """The N-Triples lines of `triples` (each ending in a newline), sorted, each once.
+
+    Each line is what rdflib writes for the triple; a term is written once and then looked up
+    (in `names`, when given, across calls): rdflib checks an IRI's characters every time."""
+    names = {} if names is None else names
+
+    def name(term: Node) -> str:
+        found = names.get(term)
+        if found is None:
+            found = names[term] = term.n3()
+        return found
+
+    lines: set[str] = set()
+    for s, p, o in triples:
+        if isinstance(o, Literal):
+            lines.add(f"{name(s)} {name(p)} {_quoteLiteral(o)} .\n")
+        else:
+            lines.add(f"{name(s)} {name(p)} {name(o)} .\n")
+    return sorted(lines)
 
 
 def merge_lines(parts: Iterable[Sequence[str]]) -> list[str]:
@@ -138,8 +155,9 @@ def _order(value: Any) -> tuple[str, ...]:
 
 
 def jsonld(lines: Sequence[str], prefixes: Mapping[str, object]) -> str:
-    """JSON-LD of a graph: the prefixes as @context, one node object per subject in @graph,
-    sorted by @id, each property's values sorted; typed literals keep their datatype."""
+    """JSON-LD of a graph: the prefixes as @context, one node object per subject in @graph
+    (one a line), sorted by @id, each property's values sorted; typed literals keep their
+    datatype."""
     context = _prefixes(prefixes)
     compact = _Compactor(context)
     nodes: dict[str, dict[str, list[Any]]] = {}
@@ -176,4 +194,7 @@ def jsonld(lines: Sequence[str], prefixes: Mapping[str, object]) -> str:
                 values.sort(key=_order)
             body[name] = values[0] if len(values) == 1 else values
         graph.append(body)
-    return json.dumps({"@context": context, "@graph": graph}, indent=2, ensure_ascii=False) + "\n"
+    # One node object a line: readable, and written by json's C encoder (indent= is not).
+    nodes_text = ",\n".join(json.dumps(body, ensure_ascii=False) for body in graph)
+    head = json.dumps(context, indent=2, ensure_ascii=False)
+    return f'{{"@context": {head},\n"@graph": [\n{nodes_text}\n]}}\n'

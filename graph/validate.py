@@ -243,7 +243,10 @@ class Validation:
         cache: Path | None = None,
         progress: Progress | None = None,
         jobs: int | None = None,
+        prefixes: dict[str, str] | None = None,
     ) -> None:
+        """`prefixes` name IRIs in the findings of data given as a set of triples (a Graph's
+        own bindings are used for a Graph)."""
         self.shapes = shapes
         self.cache = cache
         self.progress = progress or Progress.quiet()
@@ -251,18 +254,20 @@ class Validation:
         self.reach = reach(shapes)
         self.shapes_text = "".join(nt_lines(shapes))
         self.shapes_bindings = _bindings(shapes)
+        self.prefixes = sorted((prefixes or {}).items())
         # blank nodes named by content: the same shapes give the same key in every build
         stable = "".join(nt_lines(to_canonical_graph(shapes)))
         version = f"{pyshacl_version} {stable} {self.shapes_bindings}"
         self.version = hashlib.sha256(version.encode()).hexdigest()
 
-    def parts(self, data: Graph) -> dict[str, tuple[list[str], list[str]]]:
+    def parts(self, data: Graph | set[Triple]) -> dict[str, tuple[list[str], list[str]]]:
         """The graph cut into parts: name → (own lines, context lines), each sorted. Only
         triples the shapes can look at are kept: their paths, and the types of the classes
         they target or require (with their subclasses)."""
         if self.reach is None:  # shapes this cut cannot follow: the whole graph in one part
             return {"whole": (nt_lines(data), [])}
-        context: list[Triple] = list(data.triples((None, RDFS.subClassOf, None)))
+        subclass_of, rdf_type = RDFS.subClassOf, RDF.type  # each a new term when named
+        context = [t for t in data if t[1] == subclass_of]
         relevant: set[Node] = set(self.reach.classes)
         grew = True
         while grew:  # every subclass, however deep
@@ -274,7 +279,7 @@ class Validation:
         by_subject: dict[Node, list[Triple]] = {}
         for triple in data:
             by_subject.setdefault(triple[0], []).append(triple)
-            if triple[1] == RDF.type and triple[2] in relevant:
+            if triple[1] == rdf_type and triple[2] in relevant:
                 types.setdefault(triple[0], []).append(triple)
         parts: dict[str, tuple[list[Triple], list[Triple]]] = {}
         for subject, triples in by_subject.items():
@@ -306,11 +311,11 @@ class Validation:
             return f"shared {zlib.crc32(str(subject).encode()) % SHARED_PARTS:02d}"
         return "article " + found.group(1)
 
-    def check(self, data: Graph, stage: str) -> list[Finding]:
+    def check(self, data: Graph | set[Triple], stage: str) -> list[Finding]:
         """As `check_shapes(data, shapes, stage)`: raise on violations, return the warnings."""
         return judge(self.findings(data, stage), stage)
 
-    def findings(self, data: Graph, stage: str = "graph") -> list[Finding]:
+    def findings(self, data: Graph | set[Triple], stage: str = "graph") -> list[Finding]:
         """As `findings_of(data, shapes)`: every result, sorted."""
         parts = self.parts(data)
         keys = {
@@ -338,7 +343,7 @@ class Validation:
             batches[-1].append(name)
             size += len(parts[name][0])
         batches = [b for b in batches if b]
-        bindings = _bindings(data)
+        bindings = _bindings(data) if isinstance(data, Graph) else self.prefixes
         work = [
             _Batch(
                 [(n, "".join(parts[n][0])) for n in names],

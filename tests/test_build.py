@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from live import copy_inputs
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -213,3 +214,59 @@ def test_a_rebuild_extracts_only_the_changed_article(
         changed = build(small_settings)
     assert "extracting 1 of 5 articles (4 from the cache)" in caplog.text
     assert changed.manifest["dataset_hash"] != first.manifest["dataset_hash"]
+
+
+def store_quads(build_dir: Path) -> set[str]:
+    store = pyoxigraph.Store.read_only(str(build_dir / "oxigraph"))
+    return {str(q) for q in store.quads_for_pattern(None, None, None, None) if "_:" not in str(q)}
+
+
+def test_a_rebuild_reuses_what_did_not_change_and_equals_a_clean_build(
+    small_settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The graph files of unchanged graphs are the last build's (hard links), its store is
+    brought up to date; the result is what a build from nothing writes."""
+    first = build(small_settings)
+    article = Path(small_settings.corpus) / f"{SMALL_ARTICLE}.txt"
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\nThe council met again on Friday.\n",
+        encoding="utf-8",
+    )
+    with caplog.at_level("INFO", logger="civicgraph.store"):
+        again = build(small_settings)
+    assert "store: the last build's" in caplog.text and "added" in caplog.text
+    linked = {
+        name
+        for name in again.manifest["files"]  # type: ignore[union-attr]
+        if (again.path / name).stat().st_ino == (first.path / name).stat().st_ino
+    }
+    changed = f"graphs/article/{SMALL_ARTICLE}.ttl"
+    assert changed not in linked and "graphs/inferred.ttl" not in linked
+    assert "graphs/ontology.ttl" in linked and f"{changed}.gz" not in linked
+    assert len(linked) >= 20, sorted(linked)
+
+    clean = build(small_settings.replace(build=str(tmp_path / "clean" / "build")))
+    assert clean.manifest == again.manifest
+    assert store_quads(clean.path) == store_quads(again.path)
+    assert "The council met again on Friday." in (again.path / changed).read_text("utf-8")
+
+
+def test_a_rebuild_over_a_damaged_last_build_writes_afresh(
+    small_settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A graph file of the last build changed on disk is written again, not linked; a last
+    build's store that does not match its files is not reused."""
+    first = build(small_settings)
+    ontology = first.path / "graphs" / "ontology.ttl"
+    os.chmod(ontology, 0o644)
+    ontology.write_text(ontology.read_text("utf-8") + "\n# changed\n", encoding="utf-8")
+    (first.path / "graph.nt").unlink()
+    article = Path(small_settings.corpus) / f"{SMALL_ARTICLE}.txt"
+    article.write_text(article.read_text("utf-8") + "\nAnother sentence.\n", encoding="utf-8")
+    with caplog.at_level("INFO", logger="civicgraph.store"):
+        again = build(small_settings)
+    assert "store loaded whole" in caplog.text
+    assert "# changed" not in (again.path / "graphs" / "ontology.ttl").read_text("utf-8")
+    clean = build(small_settings.replace(build=str(tmp_path / "clean" / "build")))
+    assert clean.manifest == again.manifest
+    assert store_quads(clean.path) == store_quads(again.path)

@@ -180,7 +180,10 @@ def write_build(folder: Path, trig: str, **manifest_values: Any) -> Path:
     }
     # The same dataset for the oxigraph store, as the build writes it (outside the files hashed).
     (folder / "dataset.nq").write_text(dataset.serialize(format="nquads"), encoding="utf-8")
-    manifest["stores"] = {"oxigraph": write_store(folder, folder / "dataset.nq")}
+    (folder / "graph.nt").write_text(union.serialize(format="nt"), encoding="utf-8")
+    manifest["stores"] = {
+        "oxigraph": write_store(folder, folder / "dataset.nq", folder / "graph.nt")
+    }
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return folder
 
