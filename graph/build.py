@@ -309,14 +309,11 @@ def write_gzip(path: Path) -> None:
 
 def file_sha256(path: Path) -> str | None:
     """The sha256 of a file's bytes, or None when it cannot be read."""
-    sha = hashlib.sha256()
     try:
         with open(path, "rb") as source:
-            while chunk := source.read(1 << 20):
-                sha.update(chunk)
+            return hashlib.file_digest(source, "sha256").hexdigest()
     except OSError:
         return None
-    return sha.hexdigest()
 
 
 def file_digests(folder: Path) -> dict[str, dict[str, object]]:
@@ -425,13 +422,14 @@ def write_outputs(
         step.advance()
         write_file(folder, "graph.nt", "".join(everything), False)
         step.advance()
-        write_file(folder, "graph.jsonld", serialise.jsonld(everything, PREFIXES), False)
+        write_file(folder, "graph.jsonld", serialise.jsonld(everything), False)
         step.advance()
         ontology_dir = Path(settings.ontology)
         write_file(folder, "ontology.ttl", (ontology_dir / "civic.ttl").read_bytes(), False)
         write_file(folder, "shapes.ttl", (ontology_dir / "shapes.ttl").read_bytes(), False)
         meta = next(n for n in graphs if n.kind == "meta")
         write_file(folder, "void.ttl", serialise.turtle(lines[meta.iri], PREFIXES), False)
+    started = time.perf_counter()
     with progress.stage("compress", 1):
         plain = sorted(
             p
@@ -454,7 +452,10 @@ def write_outputs(
         triples["ontology.ttl"] = len(ontology.graph)
     triples["shapes.ttl"] = len(load_turtle(ontology_dir / "shapes.ttl"))
     triples["void.ttl"] = len(meta.graph)
+    compressed = time.perf_counter()
     files = file_digests(folder)
+    log.info("compress: %.2f s, hash: %.2f s (%d graph files reused)", compressed - started,
+             time.perf_counter() - compressed, len(reuse.linked) // 2)  # fmt: skip
     for rel, info in files.items():
         count = triples.get(rel.removesuffix(".gz"))
         if count is not None:

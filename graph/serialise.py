@@ -2,16 +2,14 @@
 
 A graph is first turned into its N-Triples lines (rdflib's own writing of each triple), sorted
 and without duplicates: those lines are the `.nt` and `.nq` files as they are, and pyoxigraph
-(Rust) parses them back to write Turtle and TriG in the same order, so the bytes depend only on
+(Rust) parses them back to write Turtle, TriG and JSON-LD in the same order, so the bytes depend only on
 the triples. rdflib's Turtle writer took minutes for a few hundred thousand triples.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -127,74 +125,10 @@ def rdf_type_objects(lines: Iterable[str]) -> Iterable[str]:
             yield rest[1 : rest.index(">")]
 
 
-class _Compactor:
-    """IRIs as compact IRIs (`civ:Person`) where a prefix of the context covers them."""
-
-    def __init__(self, prefixes: Mapping[str, str]) -> None:
-        self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
-        self.cache: dict[str, str] = {}
-
-    def __call__(self, iri: str) -> str:
-        found = self.cache.get(iri)
-        if found is None:
-            found = iri
-            for name, namespace in self.prefixes:
-                local = iri[len(namespace) :]
-                if iri.startswith(namespace) and local and not local.startswith("//"):
-                    found = f"{name}:{local}"
-                    break
-            self.cache[iri] = found
-        return found
-
-
-def _order(value: Any) -> tuple[str, ...]:
-    """A total order of JSON-LD values: strings, then objects by their members."""
-    if isinstance(value, str):
-        return ("", value)
-    return ("~", *(f"{k}={v}" for k, v in sorted(value.items())))
-
-
-def jsonld(lines: Sequence[str], prefixes: Mapping[str, object]) -> str:
-    """JSON-LD of a graph: the prefixes as @context, one node object per subject in @graph
-    (one a line), sorted by @id, each property's values sorted; typed literals keep their
-    datatype."""
-    context = _prefixes(prefixes)
-    compact = _Compactor(context)
-    nodes: dict[str, dict[str, list[Any]]] = {}
-
-    def term(node: Any) -> str:
-        return f"_:{node.value}" if isinstance(node, ox.BlankNode) else compact(node.value)
-
-    for triple in ox.parse("".join(lines), format=ox.RdfFormat.N_TRIPLES):
-        subject = triple.subject
-        key = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else subject.value
-        node = nodes.setdefault(key, {})
-        value = triple.object
-        predicate = triple.predicate.value
-        if predicate == RDF_TYPE[1:-1] and isinstance(value, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(value.value))
-            continue
-        if isinstance(value, ox.Literal):
-            if value.language:
-                item: Any = {"@language": value.language, "@value": value.value}
-            elif value.datatype.value == XSD_STRING:
-                item = value.value
-            else:
-                item = {"@type": compact(value.datatype.value), "@value": value.value}
-        else:
-            item = {"@id": term(value)}
-        node.setdefault(compact(predicate), []).append(item)
-    graph = []
-    for key in sorted(nodes):
-        body: dict[str, Any] = {
-            "@id": key if key.startswith("_:") else compact(key),
-        }
-        for name, values in sorted(nodes[key].items()):
-            if len(values) > 1:
-                values.sort(key=_order)
-            body[name] = values[0] if len(values) == 1 else values
-        graph.append(body)
-    # One node object a line: readable, and written by json's C encoder (indent= is not).
-    nodes_text = ",\n".join(json.dumps(body, ensure_ascii=False) for body in graph)
-    head = json.dumps(context, indent=2, ensure_ascii=False)
-    return f'{{"@context": {head},\n"@graph": [\n{nodes_text}\n]}}\n'
+def jsonld(lines: Sequence[str]) -> bytes:
+    """JSON-LD of a graph, in expanded form (full IRIs, no @context): one node object per
+    subject, in the order of the lines, written by pyoxigraph."""
+    triples = ox.parse("".join(lines), format=ox.RdfFormat.N_TRIPLES)
+    out = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
+    assert out is not None
+    return out + b"\n"

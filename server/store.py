@@ -144,7 +144,8 @@ def _files_problem(build_dir: Path, manifest: dict[str, Any]) -> str | None:
                 "(truncated or changed since the build)"
             )
         if "sha256" in info:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            with open(path, "rb") as source:  # read in chunks: a dump may be gigabytes
+                digest = hashlib.file_digest(source, "sha256").hexdigest()
             if digest != info["sha256"]:
                 return (
                     f"{path}: its sha256 {digest[:16]}… does not match manifest.json's "
