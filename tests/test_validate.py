@@ -84,3 +84,23 @@ def test_only_changed_parts_are_validated_again(
     with caplog.at_level(logging.INFO, logger="civicgraph.validate"):
         assert validation.check(data, "asserted graphs") == first
     assert f"validating 1 of {parts} parts ({parts - 1} from the cache)" in caplog.text
+
+
+def test_the_text_of_each_article_is_validated_once_across_reasoning(
+    build_dir: Path, shapes: Graph, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Reasoning seldom touches what the shapes read of sentences and mentions: their parts
+    (one per article) come from the cache when the graph with inferences is validated, given
+    as a set of triples as the build gives it, and the findings are pySHACL's on the whole."""
+    data, _ = asserted_of(build_dir)
+    articles = sorted((ROOT / "corpus").glob("*.txt"))
+    validation = Validation(shapes, cache=tmp_path, prefixes=dict(data.namespaces()))
+    validation.check(set(data), "asserted graphs")
+    closure = closure_of(data)
+    with caplog.at_level(logging.INFO, logger="civicgraph.validate"):
+        found = validation.findings(set(closure), "graphs with inferences")
+    assert found == findings_of(closure, shapes)
+    texts = [name for name in validation.parts(closure) if name.startswith("text ")]
+    assert len(texts) == len(articles)
+    cached = int(caplog.text.split(" from the cache")[0].rsplit("(", 1)[1])
+    assert cached >= len(texts), caplog.text
