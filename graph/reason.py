@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any, TypeAlias
 from typing import Literal as Choice
-from typing import TypeAlias
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -170,17 +170,53 @@ def _follow_chains(closure: set[Triple], chains: list[tuple[Node, list[Node]]]) 
     return found - closure
 
 
+def chain_family(ontology: Graph, chains: list[tuple[Node, list[Node]]]) -> set[Node]:
+    """The properties of the chains' links, and those a link's triples can be inferred from by
+    inverse, sub-, super- or equivalent properties (and owl:sameAs): what the triples behind a
+    chain are mostly made of."""
+    family: set[Node] = {OWL.sameAs, *(p for _, chain in chains for p in chain)}
+    related = (OWL.inverseOf, RDFS.subPropertyOf, OWL.equivalentProperty)
+    grew = True
+    while grew:
+        more = {
+            other
+            for p in related
+            for a, b in ontology.subject_objects(p)
+            for other, this in ((a, b), (b, a))
+            if this in family and other not in family and isinstance(other, URIRef)
+        }
+        family |= more
+        grew = bool(more)
+    return family
+
+
+def _closure(reasoner: Any) -> set[Triple]:
+    return {(_plain(s), p, _plain(o)) for s, p, o in reasoner.reason()}
+
+
 def reasonable_closure(asserted: Triples, ontology: Graph) -> set[Triple]:
     """The closure by `reasonable` of the triples the ontology can act on, property chains
-    applied between its runs until nothing new follows."""
+    applied between its runs until nothing new follows.
+
+    What the chains conclude is mostly found first by a small run over the chains' own family
+    of properties, so that the run over everything usually needs no second round (each round
+    returns, and converts, the whole closure again); the rounds still go on until the chains
+    add nothing, so the result does not depend on that first guess."""
     import reasonable
 
     predicates = acted_on(ontology)
-    reasoner = reasonable.PyReasoner()
-    reasoner.from_graph([t for t in asserted if t[1] in predicates] + list(ontology))
+    facts = [t for t in asserted if t[1] in predicates]
     chains = property_chains(ontology)
+    seed: set[Triple] = set()
+    if chains:
+        family = chain_family(ontology, chains)
+        first = reasonable.PyReasoner()
+        first.from_graph([t for t in facts if t[1] in family] + list(ontology))
+        seed = _follow_chains(_closure(first), chains)
+    reasoner = reasonable.PyReasoner()
+    reasoner.from_graph(facts + list(ontology) + sorted(seed))
     while True:
-        closure = {(_plain(s), p, _plain(o)) for s, p, o in reasoner.reason()}
+        closure = _closure(reasoner)
         new = _follow_chains(closure, chains)
         log.debug("reasonable: %d triples, %d new by property chains", len(closure), len(new))
         if not new:
