@@ -144,14 +144,29 @@ def _files_problem(build_dir: Path, manifest: dict[str, Any]) -> str | None:
                 "(truncated or changed since the build)"
             )
         if "sha256" in info:
-            with open(path, "rb") as source:  # read in chunks: a dump may be gigabytes
-                digest = hashlib.file_digest(source, "sha256").hexdigest()
+            digest = _sha256(path)
             if digest != info["sha256"]:
                 return (
                     f"{path}: its sha256 {digest[:16]}… does not match manifest.json's "
                     f"{str(info['sha256'])[:16]}… (changed since the build)"
                 )
     return None
+
+
+# Files this process has hashed, by what the kernel says of them (a change to a file changes
+# its ctime). `civicgraph serve` checks the build before gunicorn forks the workers, which
+# inherit this and so do not read gigabytes again; a SIGHUP's new build is hashed afresh.
+_HASHED: dict[tuple[int, ...], str] = {}
+
+
+def _sha256(path: Path) -> str:
+    info = path.stat()
+    key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    digest = _HASHED.get(key)
+    if digest is None:
+        with open(path, "rb") as source:  # read in chunks: a dump may be gigabytes
+            digest = _HASHED[key] = hashlib.file_digest(source, "sha256").hexdigest()
+    return digest
 
 
 def _manifest_problem(manifest: Any) -> str | None:

@@ -7,6 +7,7 @@ hand-made builds (missing files, a manifest that is not JSON, a dataset that is 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from server.store import _sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -154,3 +157,15 @@ def test_an_oxigraph_store_that_is_not_what_the_build_wrote_is_refused(
     done = civicgraph_serve(copy)
     assert done.returncode == 1, done.stderr
     assert "quads, manifest.json says" in done.stderr.strip().splitlines()[-1]
+
+
+def test_a_file_changed_after_it_was_hashed_is_hashed_again(tmp_path: Path) -> None:
+    """Hashes are remembered (the workers inherit the serve command's), keyed by what the
+    kernel says of the file: a change of the same size, straight after, is still seen."""
+    path = tmp_path / "graph.nt"
+    path.write_bytes(b"a" * 4096)
+    first = _sha256(path)
+    with open(path, "r+b") as file:
+        file.write(b"b")
+    assert _sha256(path) != first
+    assert _sha256(path) == hashlib.sha256(b"b" + b"a" * 4095).hexdigest()
