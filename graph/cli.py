@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "publish",
-        help="load every named graph of a build into a SPARQL store (Graph Store Protocol PUT)",
+        help="load every named graph of a build into a SPARQL store (Graph Store Protocol)",
     )
     p.add_argument("--to", dest="to", required=True, metavar="URL", help="graph store endpoint")
     p.add_argument("--build", help="build folder to publish (default: build/)")
@@ -64,7 +64,16 @@ def _parser() -> argparse.ArgumentParser:
         "--auth", default="auto", choices=("auto", "digest", "basic"), help="HTTP auth scheme"
     )
     p.add_argument(
-        "--timeout", type=float, default=120.0, help="seconds to wait for each graph's answer"
+        "--timeout", type=float, default=120.0, help="seconds to wait for each request's answer"
+    )
+    p.add_argument(
+        "--chunk-triples",
+        dest="chunk_triples",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="send a graph of more than N triples in parts of N (PUT, then POSTs; default "
+        "100000); a graph with blank nodes always goes whole",
     )
 
     sub.add_parser("settings", help="print every setting, its value and where it came from")
@@ -112,7 +121,9 @@ def _publish(settings: Any, args: argparse.Namespace) -> int:
         password = os.environ.get("CIVICGRAPH_PUBLISH_PASSWORD")
     build = settings.build_dir.resolve()  # the version `build` points to now, once
     started = time.perf_counter()
-    done = publish(build, args.to, args.user, password, args.auth, args.timeout, print)
+    done = publish(
+        build, args.to, args.user, password, args.auth, args.timeout, print, args.chunk_triples
+    )
     print(
         f"published {len(done)} graphs, {sum(g.triples for g in done)} triples, "
         f"from {build} to {args.to} in {time.perf_counter() - started:.1f} s"

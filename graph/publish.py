@@ -1,12 +1,36 @@
 """`civicgraph publish`: load every named graph of a build into a remote SPARQL store.
 
-It speaks the SPARQL 1.1 Graph Store HTTP Protocol: for each graph that `manifest.json` lists,
-one `PUT URL?graph=<graph IRI>` with the graph's Turtle file from the build as the body. PUT
-replaces the graph as a whole, so publishing twice never duplicates a triple, and nothing but
-the build's own graphs is touched on the remote.
+It speaks the SPARQL 1.1 Graph Store HTTP Protocol, one graph after another in the order
+`manifest.json` lists them, then the build's union (`graph.ttl`, each triple once) into
+`<base>graph/union`. Each graph's Turtle file is read once and checked against the manifest's
+sha256 before anything of that graph is sent; then:
 
-Credentials go by HTTP Digest or Basic authentication: `auto` answers whichever the server's
-challenge asks for (Virtuoso's `/sparql-graph-crud-auth` asks for Digest).
+- A graph of at most `chunk_triples` triples (100,000 by default; `--chunk-triples`) goes as
+  before: one `PUT URL?graph=<graph IRI>` with the Turtle file as the body.
+- A larger graph goes in parts, because one huge request can outlast the time limit (Virtuoso
+  7.2 did not answer the PUT of a 2-million-triple inferred graph within 120 s). The bytes
+  already read and hashed are parsed with pyoxigraph; the first `chunk_triples` triples go by
+  PUT, which replaces the graph, and every further part by POST, which the protocol defines as
+  a merge into the graph; each part is N-Triples (`application/n-triples`).
+- A blank node's label names the same node only within one request, so every triple of a
+  graph with a blank node goes in its first part (the union holds the ontology's; sent whole,
+  its 4 million triples at 5,000 articles stalled Virtuoso 7.2 at 3.9 million, holding its
+  locks until restarted). The whole file is parsed (and so found well-formed) before any part
+  of a graph is sent.
+
+Each graph starts with a PUT that empties it, so publishing twice never duplicates a triple,
+and nothing but the build's own graphs is touched on the remote. Every request has its own
+time limit (`timeout`, 120 s by default), and goes with the same credentials: HTTP Digest or
+Basic authentication, where `auto` answers whichever the server's first challenge asks for
+(Virtuoso's `/sparql-graph-crud-auth` asks for Digest) and keeps to it for every later request.
+The first failure of any request stops publishing with one line: the graph, the method and
+URL, the HTTP status and an excerpt of the server's answer (or the time-out, or why the server
+could not be reached), and how many graphs were published before it. Graphs before it stay
+published, each complete. A failure after a graph's first part says that the graph is now only
+partly published, and publishing again repairs it (its first request replaces it whole); so
+does a PUT the time limit ended, since the store may keep what it had loaded of it (Virtuoso
+does). The progress line of each graph gives its triples, the first request's status, the time
+and how many requests it took.
 """
 
 from __future__ import annotations
@@ -16,12 +40,13 @@ import html
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import pyoxigraph
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
@@ -29,7 +54,9 @@ from graph.errors import CivicgraphError
 
 AUTH_SCHEMES = ("auto", "digest", "basic")
 TIMEOUT_SECONDS = 120.0
-CONTENT_TYPE = "text/turtle; charset=utf-8"
+CHUNK_TRIPLES = 100_000
+TURTLE = "text/turtle; charset=utf-8"
+N_TRIPLES = "application/n-triples"
 _EXCERPT_CHARS = 300
 
 
@@ -49,12 +76,14 @@ class GraphFile:
 
 @dataclass(frozen=True)
 class Published:
-    """One graph as published: the server's status and the seconds the PUT took."""
+    """One graph as published: the status of its first request (the PUT), the seconds all
+    its requests took, and how many there were (1 unless it went in parts)."""
 
     iri: str
     triples: int
     status: int
     seconds: float
+    requests: int = 1
 
 
 def graphs_of(build_dir: Path) -> list[GraphFile]:
@@ -113,12 +142,15 @@ def publish(
     auth: str = "auto",
     timeout: float = TIMEOUT_SECONDS,
     progress: Callable[[str], Any] = print,
+    chunk_triples: int = CHUNK_TRIPLES,
 ) -> list[Published]:
-    """PUT every named graph of `build_dir` to the graph store at `endpoint`.
+    """Publish every named graph of `build_dir`, then their union, to the graph store at
+    `endpoint`: one PUT each, or parts of `chunk_triples` (see the module's description).
 
     `progress` receives one line per graph. Raises PublishError at the first failure, naming
-    the graph, the HTTP status and an excerpt of the server's answer (graphs before it stay
-    published: each PUT is complete in itself).
+    the graph, the request, the HTTP status and an excerpt of the server's answer (graphs
+    before it stay published, each complete; a graph failed after its first part is partly
+    published until the next publish).
     """
     if not endpoint.startswith(("http://", "https://")):
         raise PublishError(f"the graph store URL must be http(s), not {endpoint!r}")
@@ -126,6 +158,10 @@ def publish(
         raise PublishError(f"unknown auth scheme {auth!r}; choose one of {', '.join(AUTH_SCHEMES)}")
     if password is not None and user is None:
         raise PublishError("a password needs a user (--user)")
+    if isinstance(chunk_triples, bool) or not isinstance(chunk_triples, int) or chunk_triples < 1:
+        raise PublishError(
+            f"the chunk size (--chunk-triples) must be at least 1 triple, not {chunk_triples!r}"
+        )
     # The version `build` points to now, once: a rebuild meanwhile does not mix two builds.
     graphs = graphs_of(build_dir.resolve())
     credentials = _Credentials(user, password or "", auth) if user is not None else None
@@ -134,11 +170,13 @@ def publish(
         for graph in graphs:
             body = _body(graph)
             started = time.perf_counter()
-            response = _put(session, endpoint, graph, body, credentials, timeout, len(done))
+            sender = _Sender(session, endpoint, graph, credentials, timeout, len(done))
+            status, sent, how = _send_graph(sender, graph, body, chunk_triples)
             seconds = time.perf_counter() - started
-            done.append(Published(graph.iri, graph.triples, response.status_code, seconds))
+            done.append(Published(graph.iri, graph.triples, status, seconds, sent))
             progress(
-                f"{graph.iri}  {graph.triples} triples  ({response.status_code}, {seconds:.2f} s)"
+                f"{graph.iri}  {graph.triples} triples  "
+                f"({status}, {seconds:.2f} s, {sent} request{'' if sent == 1 else 's'}{how})"
             )
     return done
 
@@ -156,6 +194,86 @@ def _body(graph: GraphFile) -> bytes:
             "(changed since the build)"
         )
     return body
+
+
+def _parse(graph: GraphFile, body: bytes) -> Iterator[pyoxigraph.Quad]:
+    """The graph's triples from the bytes that were read and hashed (its file is not read
+    again); PublishError if they are not Turtle after all."""
+    try:
+        yield from pyoxigraph.parse(input=body, format=pyoxigraph.RdfFormat.TURTLE)
+    except SyntaxError as exc:
+        raise PublishError(f"graph <{graph.iri}>: cannot parse {graph.path}: {exc}") from None
+
+
+def _has_blank_node(term: object) -> bool:
+    if isinstance(term, pyoxigraph.BlankNode):
+        return True
+    return isinstance(term, pyoxigraph.Triple) and (
+        _has_blank_node(term.subject) or _has_blank_node(term.object)
+    )
+
+
+def _blank_node_triples(graph: GraphFile, body: bytes) -> tuple[list[pyoxigraph.Quad], int]:
+    """(the graph's triples with a blank node, how many triples it has): a whole pass over the
+    file before anything of it is sent, so a parse error cannot leave it half sent."""
+    blank: list[pyoxigraph.Quad] = []
+    count = 0
+    for quad in _parse(graph, body):
+        if _has_blank_node(quad.subject) or _has_blank_node(quad.object):
+            blank.append(quad)
+        count += 1
+    return blank, count
+
+
+def _send_graph(
+    sender: _Sender, graph: GraphFile, body: bytes, chunk_triples: int
+) -> tuple[int, int, str]:
+    """Send one graph whole or in parts: the first request's status, the number of requests,
+    and how it went for the progress line."""
+    if graph.triples <= chunk_triples:
+        return sender.send("PUT", body, TURTLE), 1, ""
+    blank, count = _blank_node_triples(graph, body)
+    if count <= chunk_triples:  # the manifest counted more than the file holds
+        return sender.send("PUT", body, TURTLE), 1, ""
+    # Every triple with a blank node in the first part, however many: a blank node's label
+    # names the same node only within one request.
+    first = max(chunk_triples, len(blank))
+    parts = 1 + -(-(count - first) // chunk_triples)
+    rest = (
+        q
+        for q in _parse(graph, body)
+        if not (_has_blank_node(q.subject) or _has_blank_node(q.object))
+    )
+    status, sent, arrived = 0, 0, 0
+    for batch in _batches(rest, chunk_triples, blank, first):
+        part = _Part(sent, parts, arrived, count)
+        method = "PUT" if sent == 0 else "POST"  # PUT replaces the graph, POST merges into it
+        answered = sender.send(method, _n_triples(batch), N_TRIPLES, part)
+        status, sent, arrived = status or answered, sent + 1, arrived + len(batch)
+    how = f" of up to {chunk_triples} triples"
+    if blank:
+        how += f", the {len(blank)} with blank nodes in the first"
+    return status, sent, how
+
+
+def _batches(
+    quads: Iterator[pyoxigraph.Quad], size: int, first: list[pyoxigraph.Quad], first_size: int
+) -> Iterator[list[pyoxigraph.Quad]]:
+    """`first` filled up to `first_size` from `quads`, then the rest of `quads` by `size`."""
+    batch, limit = list(first), first_size
+    for quad in quads:
+        batch.append(quad)
+        if len(batch) >= limit:
+            yield batch
+            batch, limit = [], size
+    if batch:
+        yield batch
+
+
+def _n_triples(quads: list[pyoxigraph.Quad]) -> bytes:
+    data = pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert data is not None  # serialize() returns the bytes when given no output
+    return data
 
 
 class _Credentials:
@@ -183,59 +301,102 @@ class _Credentials:
         return True
 
 
-def _put(
-    session: requests.Session,
-    endpoint: str,
-    graph: GraphFile,
-    body: bytes,
-    credentials: _Credentials | None,
-    timeout: float,
-    published: int,
-) -> requests.Response:
-    url = graph_store_url(endpoint, graph.iri)
-    headers = {"Content-Type": CONTENT_TYPE}
-    before = f"; {published} graph(s) were published before it" if published else ""
-    try:
-        for _attempt in range(2):
-            response = session.put(
-                url,
-                data=body,
-                headers=headers,
-                auth=credentials.auth if credentials else None,
-                timeout=timeout,
-                allow_redirects=False,  # a redirected PUT may turn into a GET and "succeed"
-            )
-            if not (
-                response.status_code == 401 and credentials and credentials.switch_for(response)
-            ):
-                break
-    except requests.Timeout:
-        hint = ""
-        if urlsplit(endpoint).path.rstrip("/").endswith("/sparql"):
-            hint = (
-                " (a query endpoint? publish needs the store's Graph Store Protocol endpoint, "
-                "e.g. Virtuoso's /sparql-graph-crud-auth; Virtuoso's /sparql never answers a PUT)"
-            )
+@dataclass(frozen=True)
+class _Part:
+    """Part `index` (from 0) of a graph sent in `parts` parts; `arrived` of its `count` triples
+    went in the parts before it."""
+
+    index: int
+    parts: int
+    arrived: int
+    count: int
+
+    def after_later_part(self) -> str:
+        """What a failure of this part leaves on the store if it is not the first."""
+        return (
+            f"; the graph is now only partly published ({self.arrived} of its {self.count} "
+            "triples): publish again to repair it"
+        )
+
+
+class _Sender:
+    """Sends one graph's requests, each with the same credentials, time limit and one-line
+    errors, whether it is the graph's only PUT or one of its parts."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        endpoint: str,
+        graph: GraphFile,
+        credentials: _Credentials | None,
+        timeout: float,
+        published: int,
+    ) -> None:
+        self.session, self.endpoint, self.graph = session, endpoint, graph
+        self.credentials, self.timeout = credentials, timeout
+        self.url = graph_store_url(endpoint, graph.iri)
+        self.before = f"; {published} graph(s) were published before it" if published else ""
+
+    def send(self, method: str, body: bytes, content_type: str, part: _Part | None = None) -> int:
+        """One request; its 2xx status, or PublishError."""
+        endpoint, credentials = self.endpoint, self.credentials
+        where = f"graph <{self.graph.iri}>"
+        if part is not None:
+            where += f" (part {part.index + 1} of {part.parts})"
+
+        def left(unanswered: bool = False) -> str:
+            """What a failure leaves on the store, and the graphs published before it."""
+            if part is not None and part.index > 0:
+                return part.after_later_part() + self.before
+            if unanswered:  # Virtuoso keeps what it loaded of a PUT it was not waited for
+                return (
+                    "; the store may have loaded part of it, leaving the graph only partly "
+                    f"published: publish again to repair it{self.before}"
+                )
+            return self.before  # a PUT refused or never sent changes nothing
+
+        try:
+            for _attempt in range(2):
+                response = self.session.request(
+                    method,
+                    self.url,
+                    data=body,
+                    headers={"Content-Type": content_type},
+                    auth=credentials.auth if credentials else None,
+                    timeout=self.timeout,
+                    allow_redirects=False,  # a redirected PUT may turn into a GET and "succeed"
+                )
+                if not (
+                    response.status_code == 401 and credentials and credentials.switch_for(response)
+                ):
+                    break
+        except requests.Timeout as exc:
+            if urlsplit(endpoint).path.rstrip("/").endswith("/sparql"):
+                after = (
+                    " (a query endpoint? publish needs the store's Graph Store Protocol endpoint, "
+                    "e.g. Virtuoso's /sparql-graph-crud-auth; Virtuoso's /sparql never answers "
+                    f"a PUT){left()}"
+                )
+            else:
+                after = left(unanswered=isinstance(exc, requests.ReadTimeout))
+            raise PublishError(
+                f"{where}: {method} {endpoint} did not answer within {self.timeout:g} s{after}"
+            ) from None
+        except requests.ConnectionError as exc:
+            raise PublishError(
+                f"{where}: cannot reach {endpoint}: {_reason(exc)}{left()}"
+            ) from None
+        except requests.RequestException as exc:
+            raise PublishError(f"{where}: cannot {method} to {endpoint}: {exc}{left()}") from None
+        if 200 <= response.status_code < 300:  # 201 Created, 204 No Content, 200 OK
+            return response.status_code
         raise PublishError(
-            f"graph <{graph.iri}>: {endpoint} did not answer within {timeout:g} s{hint}{before}"
-        ) from None
-    except requests.ConnectionError as exc:
-        raise PublishError(
-            f"graph <{graph.iri}>: cannot reach {endpoint}: {_reason(exc)}{before}"
-        ) from None
-    except requests.RequestException as exc:
-        raise PublishError(
-            f"graph <{graph.iri}>: cannot PUT to {endpoint}: {exc}{before}"
-        ) from None
-    if 200 <= response.status_code < 300:  # 201 Created, 204 No Content, 200 OK
-        return response
-    raise PublishError(
-        f"graph <{graph.iri}>: PUT {endpoint} answered {response.status_code} "
-        f"{response.reason or ''}".rstrip()
-        + _hint(response, credentials)
-        + (f": {_excerpt(response.text)}" if response.text.strip() else "")
-        + before
-    )
+            f"{where}: {method} {endpoint} answered {response.status_code} "
+            f"{response.reason or ''}".rstrip()
+            + _hint(response, credentials)
+            + (f": {_excerpt(response.text)}" if response.text.strip() else "")
+            + left()
+        )
 
 
 def _hint(response: requests.Response, credentials: _Credentials | None) -> str:
