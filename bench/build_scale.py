@@ -127,6 +127,10 @@ def measure(size: int, work: Path) -> tuple[Run, Run]:
     return clean, again
 
 
+def _load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def report(results: dict[int, tuple[Run, Run]], command: str, load_before: str) -> str:
     lines = [
         MARK_START,
@@ -136,14 +140,16 @@ def report(results: dict[int, tuple[Run, Run]], command: str, load_before: str) 
         "its own into a fresh folder (no caches): N = 5 is the project's corpus, a larger N is "
         "N articles from `bench/generate.py` (seed 1373) with the curated reference files. "
         "Then one article gets a sentence more and the same build runs again (its extraction "
-        "and validation caches kept). Times are wall-clock seconds from the build's own log "
+        "and validation caches kept, the last build's unchanged graph files and its Oxigraph "
+        "store reused). Times are wall-clock seconds from the build's own log "
         "(extract includes reading the corpus; serialise includes the union of the graphs and "
         "every file with its gzip copy and hash; store is the Oxigraph store); peak memory is "
         "the largest resident set of the build process or of any of its workers.",
         "",
         f"Run {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}: {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}; load average before the run {load_before} (the "
-        "machine is shared with other work, so figures vary from run to run).",
+        f"Python {platform.python_version()}; load average before the run {load_before}, "
+        f"after it {_load_average()} (the machine is shared with other work, so figures vary "
+        "from run to run).",
         "",
         "| N | triples | clean build (s) | extract | validate | reason | serialise | store "
         "| peak memory (MiB) | rebuild, one article changed (s) | rebuild / clean |",
@@ -180,7 +186,7 @@ def main() -> int:
     command = "make bench-build"
     if sys.argv[1:]:
         command = "python bench/build_scale.py " + " ".join(sys.argv[1:])
-    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    load_before = _load_average()
     with tempfile.TemporaryDirectory(prefix="bench-build-") as temporary:
         work = Path(args.work or temporary)
         work.mkdir(parents=True, exist_ok=True)
