@@ -103,6 +103,9 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=5.0, help="seconds per query and store")
     parser.add_argument("--virtuoso", action="store_true", help="also a private Virtuoso")
     parser.add_argument(
+        "--virtuoso-buffers", type=int, default=4000, help="its NumberOfBuffers (8 KiB each)"
+    )
+    parser.add_argument(
         "--no-memory", action="store_true", help="leave out the memory store (large builds)"
     )
     parser.add_argument(
@@ -131,7 +134,7 @@ def main() -> None:
         from graph.publish import publish
 
         folder = Path(tempfile.mkdtemp(prefix="bench-virtuoso-"))
-        context = running_virtuoso(folder)
+        context = running_virtuoso(folder, buffers=args.virtuoso_buffers)
         virtuoso = context.__enter__()
         cleanup.append(context)
         started = time.perf_counter()

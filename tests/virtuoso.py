@@ -69,8 +69,8 @@ DirsAllowed              = ., {root}
 ThreadCleanupInterval    = 0
 ThreadThreshold          = 10
 ResourcesCleanupInterval = 0
-NumberOfBuffers          = 4000
-MaxDirtyBuffers          = 3000
+NumberOfBuffers          = {buffers}
+MaxDirtyBuffers          = {dirty_buffers}
 MaxQueryMem              = 512M
 ThreadsPerQuery          = 2
 AsyncQueueMaxThreads     = 4
@@ -151,8 +151,13 @@ def _programs() -> tuple[str, str]:
 
 
 @contextmanager
-def running_virtuoso(folder: Path, max_query_seconds: int = 60) -> Iterator[Virtuoso]:
-    """Start a private Virtuoso with its database in `folder`; yields it, then stops it."""
+def running_virtuoso(
+    folder: Path, max_query_seconds: int = 60, buffers: int = 4000
+) -> Iterator[Virtuoso]:
+    """Start a private Virtuoso with its database in `folder`; yields it, then stops it.
+
+    `buffers`: its page buffers (8 KiB each): 4,000 for the tests' small builds; Debian's
+    notes give 340,000 for 4 GiB of memory, what millions of triples need."""
     server, _ = _programs()
     folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
@@ -165,6 +170,8 @@ def running_virtuoso(folder: Path, max_query_seconds: int = 60) -> Iterator[Virt
             sql_port=sql_port,
             http_port=http_port,
             max_query_seconds=max_query_seconds,
+            buffers=buffers,
+            dirty_buffers=buffers * 3 // 4,
         ),
         encoding="utf-8",
     )
