@@ -23,7 +23,11 @@ LAYOUT = 3  # 3: the union of the named graphs is the default graph
 
 
 def write_store(
-    folder: Path, nquads: Path, union: Path, previous: Path | None = None
+    folder: Path,
+    nquads: Path,
+    union: Path,
+    previous: Path | None = None,
+    expected: int | None = None,
 ) -> dict[str, object]:
     """Load the build into `folder / STORE_DIR`; the manifest's entry for the store.
 
@@ -33,14 +37,15 @@ def write_store(
     files go in as one document, so that a blank node is the same node in the default graph
     and in its named graph (Oxigraph gives the blank nodes of each document fresh names).
 
-    With `previous` (the last build's folder, with the same two files and its store), the
-    store is that store, copied (RocksDB hard-links its immutable files), with what changed
-    removed and added, when that can be done exactly; else it is loaded whole.
+    With `previous` (the last build's folder, with the same two files and its store) and
+    `expected` (the lines of the two files: the quads the store must hold), the store is that
+    store, copied (RocksDB hard-links its immutable files), with what changed removed and
+    added, when that can be done exactly and ends with `expected` quads; else it is loaded
+    whole.
     """
     path = folder / STORE_DIR
-    if previous is not None:
+    if previous is not None and expected is not None:
         try:
-            expected = _count_lines(nquads) + _count_lines(union)
             entry = _update(path, previous, nquads, union, expected)
         except Unsuitable as why:
             log.info("store loaded whole: %s", why)
@@ -129,12 +134,6 @@ def sorted_difference(old: Path, new: Path) -> tuple[list[bytes], list[bytes]]:
     except OSError as exc:
         raise Unsuitable(f"cannot read the last build's files: {exc}") from None
     return removed, added
-
-
-def _count_lines(path: Path) -> int:
-    """The lines of one of the build's files (one triple or quad each)."""
-    with open(path, "rb") as source:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: source.read(1 << 20), b""))
 
 
 class _Concatenation(io.RawIOBase):

@@ -2,8 +2,8 @@
 
 A graph is first turned into its N-Triples lines (rdflib's own writing of each triple), sorted
 and without duplicates: those lines are the `.nt` and `.nq` files as they are, and pyoxigraph
-(Rust) parses them back to write Turtle, TriG and JSON-LD in the same order, so the bytes depend only on
-the triples. rdflib's Turtle writer took minutes for a few hundred thousand triples.
+(Rust) parses them back to write Turtle, TriG and JSON-LD in the same order, so the bytes
+depend only on the triples. rdflib's Turtle writer took minutes for a few hundred thousand triples.
 """
 
 from __future__ import annotations
