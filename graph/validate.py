@@ -25,6 +25,7 @@ from rdflib.term import Node
 from graph.errors import ShapeViolation
 from graph.progress import Progress
 from graph.serialise import nt_lines, read_nt_text
+from graph.shacl import engine_for
 
 log = logging.getLogger("civicgraph.validate")
 Triple = tuple[Node, Node, Node]
@@ -235,7 +236,8 @@ def _run_batch(batch: _Batch) -> list[tuple[str, list[Finding]]]:
 
 
 class Validation:
-    """Validates large graphs in parts, in parallel, with each part's results cached."""
+    """Validates large graphs: with graph.shacl's engine when it can read the shapes, else
+    with pySHACL in parts, in parallel, with each part's results cached."""
 
     def __init__(
         self,
@@ -244,10 +246,16 @@ class Validation:
         progress: Progress | None = None,
         jobs: int | None = None,
         prefixes: dict[str, str] | None = None,
+        engine: str = "auto",
     ) -> None:
         """`prefixes` name IRIs in the findings of data given as a set of triples (a Graph's
-        own bindings are used for a Graph)."""
+        own bindings are used for a Graph); `engine` is "auto" (graph.shacl's engine where
+        the shapes allow, else pySHACL) or "pyshacl"."""
+        if engine not in ("auto", "pyshacl"):
+            raise ValueError(f"engine must be 'auto' or 'pyshacl', not {engine!r}")
         self.shapes = shapes
+        self.engine = engine_for(shapes) if engine == "auto" else None
+        self._names: dict[Node, str] = {}
         self.cache = cache
         self.progress = progress or Progress.quiet()
         self.jobs = jobs or os.cpu_count() or 1
@@ -321,6 +329,8 @@ class Validation:
 
     def findings(self, data: Graph | set[Triple], stage: str = "graph") -> list[Finding]:
         """As `findings_of(data, shapes)`: every result, sorted."""
+        if self.engine is not None:
+            return self._findings_by_engine(data, stage)
         parts = self.parts(data)
         keys = {
             name: hashlib.sha256(
@@ -365,6 +375,31 @@ class Validation:
                     self._store(keys[name], found)
                 step.advance(len(results))
         return sorted(findings, key=lambda f: (f.severity, f.focus, f.path, f.message))
+
+    def _findings_by_engine(self, data: Graph | set[Triple], stage: str) -> list[Finding]:
+        assert self.engine is not None
+        with self.progress.stage(f"validate {stage}", 1) as step:
+            results = self.engine.results(data)
+            step.advance(1)
+        names = data if isinstance(data, Graph) else _graph(self.prefixes, "")
+        log.info("validated %s with graph.shacl: %d results", stage, len(results))
+        findings = [
+            Finding(
+                severity=str(shape.severity).rsplit("#", 1)[-1],
+                focus=_text(names, focus),
+                shape=self._shape_name(shape.node),
+                path=_text(names, path),
+                message=shape.message,
+            )
+            for shape, focus, path in results
+        ]
+        return sorted(findings, key=lambda f: (f.severity, f.focus, f.path, f.message))
+
+    def _shape_name(self, shape: Node) -> str:
+        name = self._names.get(shape)
+        if name is None:
+            name = self._names[shape] = _shape_name(self.shapes, shape)
+        return name
 
     def _run(self, work: list[_Batch], total: int) -> Iterator[list[tuple[str, list[Finding]]]]:
         if self.jobs <= 1 or total < PARALLEL_FROM or len(work) < 2:

@@ -1,5 +1,6 @@
-"""SHACL validation in parts (graph.validate.Validation) gives what pySHACL gives on the whole
-graph, raises the same violation report, and revalidates only the parts that changed."""
+"""SHACL validation with pySHACL in parts (graph.validate.Validation, engine "pyshacl": what
+the build uses for shapes graph.shacl cannot read) gives what pySHACL gives on the whole graph,
+raises the same violation report, and revalidates only the parts that changed."""
 
 from __future__ import annotations
 
@@ -35,9 +36,10 @@ def closure_of(asserted: Graph) -> Graph:
     return closure
 
 
-def test_parts_give_what_the_whole_graph_gives(
+def test_both_engines_give_what_pyshacl_gives_on_the_whole_graph(
     build_dir: Path, shapes: Graph, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    """pySHACL in parts, and graph.shacl's engine on a Graph and on a set of triples."""
     corpus, _ = asserted_of(build_dir)
     generated = generated_asserted(tmp_path_factory.getbasetemp())
     for label, data in [
@@ -47,12 +49,19 @@ def test_parts_give_what_the_whole_graph_gives(
         ("generated with inferences", closure_of(generated)),
     ]:
         whole = findings_of(data, shapes)
-        parts = Validation(shapes, jobs=2).findings(data, label)
+        parts = Validation(shapes, jobs=2, engine="pyshacl").findings(data, label)
         assert parts == whole, label
         assert whole, f"{label}: the data has warnings to compare"
+        validation = Validation(shapes, prefixes=dict(data.namespaces()))
+        assert validation.engine is not None
+        assert validation.findings(data, label) == whole, f"{label}: graph.shacl"
+        assert validation.findings(set(data), label) == whole, f"{label}: graph.shacl, a set"
 
 
-def test_a_violation_reads_as_with_the_whole_graph(build_dir: Path, shapes: Graph) -> None:
+@pytest.mark.parametrize("engine", ["auto", "pyshacl"])
+def test_a_violation_reads_as_with_the_whole_graph(
+    build_dir: Path, shapes: Graph, engine: str
+) -> None:
     data, _ = asserted_of(build_dir)
     mention = next(data.subjects(NIF.anchorOf, None))
     data.add((mention, NIF.anchorOf, Literal("a second anchor")))
@@ -60,7 +69,7 @@ def test_a_violation_reads_as_with_the_whole_graph(build_dir: Path, shapes: Grap
     with pytest.raises(ShapeViolation) as whole:
         check_shapes(data, shapes, "asserted graphs")
     with pytest.raises(ShapeViolation) as parts:
-        Validation(shapes).check(data, "asserted graphs")
+        Validation(shapes, engine=engine).check(data, "asserted graphs")
     assert str(parts.value) == str(whole.value)
     assert "nif:anchorOf" in str(parts.value)
 
@@ -69,7 +78,7 @@ def test_only_changed_parts_are_validated_again(
     build_dir: Path, shapes: Graph, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     data, _ = asserted_of(build_dir)
-    validation = Validation(shapes, cache=tmp_path)
+    validation = Validation(shapes, cache=tmp_path, engine="pyshacl")
     first = validation.check(data, "asserted graphs")
     with caplog.at_level(logging.INFO, logger="civicgraph.validate"):
         again = validation.check(data, "asserted graphs")
@@ -94,7 +103,9 @@ def test_the_text_of_each_article_is_validated_once_across_reasoning(
     as a set of triples as the build gives it, and the findings are pySHACL's on the whole."""
     data, _ = asserted_of(build_dir)
     articles = sorted((ROOT / "corpus").glob("*.txt"))
-    validation = Validation(shapes, cache=tmp_path, prefixes=dict(data.namespaces()))
+    validation = Validation(
+        shapes, cache=tmp_path, prefixes=dict(data.namespaces()), engine="pyshacl"
+    )
     validation.check(set(data), "asserted graphs")
     closure = closure_of(data)
     with caplog.at_level(logging.INFO, logger="civicgraph.validate"):
