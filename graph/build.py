@@ -412,9 +412,12 @@ def write_outputs(
                 write_file(folder, name, serialise.turtle(lines[named.iri], PREFIXES), False)
             step.advance()
         del names
-        quads = [(str(n.iri), lines[n.iri]) for n in graphs]
-        write_file(folder, "dataset.trig", serialise.trig(quads, PREFIXES), False)
+        turtles = (
+            (str(n.iri), (folder / graph_file(str(n.iri), base)).read_bytes()) for n in graphs
+        )
+        write_file(folder, "dataset.trig", serialise.trig_of_turtle(turtles, PREFIXES), False)
         step.advance()
+        quads = [(str(n.iri), lines[n.iri]) for n in graphs]
         write_file(folder, "dataset.nq", serialise.nquads(quads), False)
         step.advance()
         everything = serialise.merge_lines(lines.values())
