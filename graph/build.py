@@ -13,13 +13,14 @@ import hashlib
 import inspect
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -412,26 +413,34 @@ def write_outputs(
                 write_file(folder, name, serialise.turtle(lines[named.iri], PREFIXES), False)
             step.advance()
         del names
-        turtles = (
-            (str(n.iri), (folder / graph_file(str(n.iri), base)).read_bytes()) for n in graphs
-        )
-        write_file(folder, "dataset.trig", serialise.trig_of_turtle(turtles, PREFIXES), False)
-        step.advance()
-        quads = [(str(n.iri), lines[n.iri]) for n in graphs]
-        write_file(folder, "dataset.nq", serialise.nquads(quads), False)
-        step.advance()
         everything = serialise.merge_lines(lines.values())
-        write_file(folder, "graph.ttl", serialise.turtle(everything, PREFIXES), False)
-        step.advance()
         write_file(folder, "graph.nt", "".join(everything), False)
         step.advance()
-        write_file(folder, "graph.jsonld", serialise.jsonld(everything), False)
-        step.advance()
-        ontology_dir = Path(settings.ontology)
-        write_file(folder, "ontology.ttl", (ontology_dir / "civic.ttl").read_bytes(), False)
-        write_file(folder, "shapes.ttl", (ontology_dir / "shapes.ttl").read_bytes(), False)
-        meta = next(n for n in graphs if n.kind == "meta")
-        write_file(folder, "void.ttl", serialise.turtle(lines[meta.iri], PREFIXES), False)
+        # Turtle and JSON-LD of the union (pyoxigraph, but each triple passes through Python)
+        # in a process of its own: the machine's other core writes them meanwhile.
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+            union = pool.submit(
+                serialise.write_union,
+                folder / "graph.nt",
+                folder / "graph.ttl",
+                folder / "graph.jsonld",
+                {name: str(iri) for name, iri in PREFIXES.items()},
+            )
+            turtles = (
+                (str(n.iri), (folder / graph_file(str(n.iri), base)).read_bytes()) for n in graphs
+            )
+            write_file(folder, "dataset.trig", serialise.trig_of_turtle(turtles, PREFIXES), False)
+            step.advance()
+            quads = [(str(n.iri), lines[n.iri]) for n in graphs]
+            write_file(folder, "dataset.nq", serialise.nquads(quads), False)
+            step.advance()
+            ontology_dir = Path(settings.ontology)
+            write_file(folder, "ontology.ttl", (ontology_dir / "civic.ttl").read_bytes(), False)
+            write_file(folder, "shapes.ttl", (ontology_dir / "shapes.ttl").read_bytes(), False)
+            meta = next(n for n in graphs if n.kind == "meta")
+            write_file(folder, "void.ttl", serialise.turtle(lines[meta.iri], PREFIXES), False)
+            union.result()
+            step.advance(2)
     started = time.perf_counter()
     with progress.stage("compress", 1):
         plain = sorted(

@@ -485,11 +485,13 @@ def extract_articles(
     keys: dict[str, str] = {}
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
+        terms: dict[object, Any] = {}  # a term the articles share is read once
         for article in articles:
             keys[article.slug] = cache_key(article, base, inputs_digest)
             path = cache / f"{keys[article.slug]}.nt"
             if path.exists():
-                cached[article.slug] = read_nt(path)
+                cached[article.slug] = read_nt(path, terms)
+        del terms
     todo = [a for a in articles if a.slug not in cached]
     log.info(
         "extracting %d of %d articles (%d from the cache)", len(todo), len(articles), len(cached)

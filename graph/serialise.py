@@ -21,11 +21,13 @@ RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def read_nt(path: Path) -> list[Triple]:
+def read_nt(path: Path, terms: dict[object, Node] | None = None) -> list[Triple]:
     """The triples of an N-Triples file as rdflib terms, parsed by pyoxigraph (a few times
     faster than rdflib's parser). A literal typed xsd:string comes back as a plain literal, as
-    the extractor writes every string."""
-    return _read(ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES))
+    the extractor writes every string. `terms`, shared by several calls, makes a term they
+    share one object (rdflib checks an IRI's characters as it makes it; and a set or dict
+    finds an object that is the same before comparing terms in Python)."""
+    return _read(ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES), terms)
 
 
 def read_nt_text(text: str) -> list[Triple]:
@@ -33,8 +35,8 @@ def read_nt_text(text: str) -> list[Triple]:
     return _read(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
 
 
-def _read(triples: Iterable[ox.Triple]) -> list[Triple]:
-    terms: dict[object, Node] = {}
+def _read(triples: Iterable[ox.Triple], terms: dict[object, Node] | None = None) -> list[Triple]:
+    terms = {} if terms is None else terms
 
     def term(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
         found = terms.get(node)
@@ -131,10 +133,14 @@ def rdf_type_objects(lines: Iterable[str]) -> Iterable[str]:
             yield rest[1 : rest.index(">")]
 
 
-def jsonld(lines: Sequence[str]) -> bytes:
-    """JSON-LD of a graph, in expanded form (full IRIs, no @context): one node object per
-    subject, in the order of the lines, written by pyoxigraph."""
-    triples = ox.parse("".join(lines), format=ox.RdfFormat.N_TRIPLES)
-    out = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
-    assert out is not None
-    return out + b"\n"
+def write_union(nt: Path, ttl: Path, jsonld_path: Path, prefixes: Mapping[str, str]) -> None:
+    """`ttl` and `jsonld_path` written from the N-Triples file `nt` as `turtle` and `jsonld`
+    write its lines: the build runs this in a process of its own while it writes the rest."""
+    for path, fmt in ((ttl, ox.RdfFormat.TURTLE), (jsonld_path, ox.RdfFormat.JSON_LD)):
+        triples = ox.parse(path=nt, format=ox.RdfFormat.N_TRIPLES)
+        if fmt == ox.RdfFormat.TURTLE:
+            ox.serialize(triples, path, format=fmt, prefixes=_prefixes(prefixes))
+        else:
+            ox.serialize(triples, path, format=fmt)
+            with open(path, "ab") as out:
+                out.write(b"\n")
