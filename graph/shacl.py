@@ -183,11 +183,14 @@ class _Reader:
             raise Unsupported(f"{node} counts or compares values but has no path")
         if path is not None and shape.properties:
             raise Unsupported(f"{node} is a property shape with property shapes of its own")
-        for nested in [*shape.nodes, *(s for group in shape.ors for s in group)]:
-            if nested.severity != SH.Violation or nested.qualified is not None:
+        value_shapes = [*shape.nodes, *(s for group in shape.ors for s in group)]
+        if shape.qualified is not None:
+            value_shapes.append(shape.qualified)
+        for nested in value_shapes:
+            # pySHACL lets a value conform to a shape whose results are all warnings (with
+            # allow_warnings), which this engine does not follow
+            if _severities(nested) != {SH.Violation}:
                 raise Unsupported(f"{nested.node} is used as a value shape with a severity")
-        if shape.qualified is not None and shape.qualified.severity != SH.Violation:
-            raise Unsupported(f"{shape.qualified.node} is used as a value shape with a severity")
         return shape
 
     def _literal(self, node: Node, p: Node) -> Literal | None:
@@ -195,6 +198,25 @@ class _Reader:
         if value is not None and not isinstance(value, Literal):
             raise Unsupported(f"{p} of {node} is not a literal")
         return value
+
+
+def _severities(shape: Shape) -> set[Node]:
+    """The severities of a shape and of every shape it uses."""
+    found: set[Node] = set()
+    seen: set[int] = set()
+    todo = [shape]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        found.add(current.severity)
+        todo.extend(current.properties)
+        todo.extend(current.nodes)
+        todo.extend(s for group in current.ors for s in group)
+        if current.qualified is not None:
+            todo.append(current.qualified)
+    return found
 
 
 def compile_shapes(shapes: Graph) -> list[Shape] | None:

@@ -575,6 +575,25 @@ class _RemoteReader(SPARQLStore):
             yield triple, iter((Graph(store=self, identifier=row["g"]),))
 
 
+def graphs_read(algebra: Any) -> set[Node] | None:
+    """The graphs a query names in GRAPH patterns (also inside EXISTS), or None when one is a
+    variable: then every named graph may be read."""
+    named: set[Node] = set()
+    todo = [algebra]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, CompValue):
+            if node.name in ("Graph", "GraphGraphPattern"):
+                term = node.get("term")
+                if isinstance(term, Variable) or term is None:
+                    return None
+                named.add(term)
+            todo.extend(v for k, v in node.items() if k != "_vars")
+        elif isinstance(node, (list, tuple)):
+            todo.extend(node)
+    return named
+
+
 class RemoteEngine:
     """Any SPARQL 1.1 endpoint holding the published build, asked through SPARQLWrapper."""
 
@@ -649,7 +668,12 @@ class RemoteEngine:
             prepare_query(text)  # the same checks again: still one read-only query
         own_dataset = default_graphs or named_graphs or prepared.query.algebra.datasetClause
         if self.union is not None and not own_dataset:
-            default_graphs, named_graphs = (self.union,), self.graphs
+            # Only the named graphs a GRAPH pattern can read: a query with none, or with only
+            # fixed graph IRIs, needs few (a store limits the parameters of one request, and
+            # Virtuoso refuses a hundred; a build of thousands of articles has thousands).
+            read = graphs_read(prepared.query.algebra)
+            named = self.graphs if read is None else [g for g in self.graphs if URIRef(g) in read]
+            default_graphs, named_graphs = (self.union,), named
         try:
             answer = self._ask(text, prepared.form, default_graphs, named_graphs)
         except Exception as exc:  # the remote store's refusal or failure, with its message

@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 import requests
 from live import running, settings_for
+from rdflib import URIRef
+from rdflib.plugins.sparql import prepareQuery
 from test_store_parity import AD_HOC, ask, compare, form_of, saved_names
 from virtuoso import Virtuoso
 from virtuoso import virtuoso_fixture as virtuoso_fixture  # the session fixture `virtuoso`
@@ -29,6 +31,7 @@ from virtuoso import virtuoso_fixture as virtuoso_fixture  # the session fixture
 from graph.publish import publish
 from graph.queries import load_queries
 from server import create_app
+from server.engines import graphs_read
 
 UNORDERED_ON_VIRTUOSO = {"officials-by-organization", "quotations-of-person"}
 EMPTY_ON_VIRTUOSO: set[str] = set()
@@ -115,3 +118,25 @@ def test_virtuoso_refuses_an_unbound_transitive_path(endpoints: dict[str, str]) 
     )
     assert response.status_code == 400, "Virtuoso answers it now: add it to the compared queries"
     assert "could not answer" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SELECT * { ?s ?p ?o }", set()),
+        ("SELECT * { GRAPH <http://x/g> { ?s ?p ?o } }", {"http://x/g"}),
+        ("SELECT * { { SELECT ?s { GRAPH <http://x/h> { ?s ?p ?o } } } }", {"http://x/h"}),
+        ("SELECT * { GRAPH ?g { ?s ?p ?o } }", None),
+        ("ASK { ?s ?p ?o FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }", None),
+        ("ASK { ?s ?p ?o FILTER NOT EXISTS { GRAPH <http://x/i> { ?s ?p ?o } } }", {"http://x/i"}),
+        (
+            "CONSTRUCT { ?s ?p ?o } { GRAPH <http://x/g> { ?s ?p ?o } OPTIONAL { GRAPH ?h {} } }",
+            None,
+        ),
+    ],
+)
+def test_a_query_is_sent_the_named_graphs_it_can_read(text: str, expected: set[str] | None) -> None:
+    """The remote store is sent only the named graphs a GRAPH pattern can read (all of them
+    for a variable), so a build of thousands of graphs stays within a store's limits."""
+    found = graphs_read(prepareQuery(text).algebra)
+    assert found == (None if expected is None else {URIRef(g) for g in expected})

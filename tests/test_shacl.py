@@ -146,6 +146,9 @@ def test_each_parameter_gives_what_pyshacl_gives() -> None:
         "ex:Thing sh:property [ sh:path ex:size ; sh:maxInclusive 4 ; sh:message 'm' ] .",
         "ex:HasStart sh:severity sh:Warning .",
         "ex:HasStart sh:datatype ex:Odd .",  # a value shape's own result, with no message
+        # a value shape (in sh:or) whose property shape is a warning: pySHACL lets it conform
+        "ex:Thing sh:property [ sh:path ex:name ; sh:or ( ex:Warned ) ; sh:message 'm' ] ."
+        " ex:Warned sh:property [ sh:path ex:y ; sh:minCount 1 ; sh:severity sh:Warning ] .",
     ],
 )
 def test_shapes_the_engine_cannot_read_go_to_pyshacl(extra: str) -> None:
