@@ -211,6 +211,11 @@ def main() -> None:
         "",
         f"Command: `.venv/bin/python bench/stores.py --build {args.build}"
         + (" --virtuoso" if args.virtuoso else "")
+        + (
+            f" --virtuoso-buffers {args.virtuoso_buffers}"
+            if args.virtuoso and args.virtuoso_buffers != parser.get_default("virtuoso_buffers")
+            else ""
+        )
         + (" --no-memory" if args.no_memory else "")
         + (f" --remote-timeout {args.remote_timeout:g}" if args.remote_timeout != 60 else "")
         + (f" --memory-timeout {limit:g}" if limit is not None else "")
