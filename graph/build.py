@@ -8,6 +8,7 @@ rename of a symbolic link, so a failed build leaves the previous output untouche
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import gzip
 import hashlib
 import inspect
@@ -19,8 +20,9 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -525,6 +527,20 @@ def publish(staging: Path, target: Path, digest: str) -> Path:
     return final
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector off for a while. A build makes millions of terms and triples,
+    none of them in cycles (reference counting frees them), and the collector would walk them
+    all again and again: about a third of reasoning and validation at 500 articles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build(
     settings: Settings, progress: Progress | None = None, engine: Engine = "reasonable"
 ) -> BuildResult:
@@ -533,6 +549,11 @@ def build(
     `progress` shows each stage's progress (by default a bar on a terminal, log lines
     elsewhere); `engine` is the OWL 2 RL reasoner (both give the same triples).
     """
+    with cyclic_gc_paused():
+        return _build(settings, progress, engine)
+
+
+def _build(settings: Settings, progress: Progress | None, engine: Engine) -> BuildResult:
     base = settings.base
     progress = progress or Progress()
     seconds: dict[str, float] = {}
