@@ -546,14 +546,20 @@ def _extract_all(
     jobs: int | None,
     done: Callable[[], None] = lambda: None,
 ) -> dict[str, list[Triple]]:
-    """Each article's triples by slug; `done()` after each article."""
+    """Each article's triples by slug; `done()` after each article.
+
+    Only `jobs=1`, asked for, extracts in this process: otherwise even one article goes to a
+    worker process, because a process that has loaded spaCy runs the rest of a build markedly
+    slower (reasoning and validation, in a rebuild that extracts one article: see
+    BENCHMARKS.md, "Build at scale")."""
+    in_this_process = jobs == 1
     if jobs is None:
         jobs = min(os.cpu_count() or 1, len(articles)) if len(articles) >= PARALLEL_FROM else 1
     results: dict[str, list[Triple]] = {}
     # small batches: progress moves often and the workers finish together
     size = max(1, min(BATCH, len(articles) // (jobs * 4)))
     batches = [articles[i : i + size] for i in range(0, len(articles), size)]
-    if jobs <= 1:
+    if in_this_process:
         extractor = Extractor(gazetteer, base)
         out: Iterable[list[list[Triple]]] = map(extractor.extract_many, batches)
         for batch, found in zip(batches, out, strict=True):
