@@ -531,7 +531,7 @@ def publish(staging: Path, target: Path, digest: str) -> Path:
 def cyclic_gc_paused() -> Iterator[None]:
     """Python's cycle collector off for a while. A build makes millions of terms and triples,
     none of them in cycles (reference counting frees them), and the collector would walk them
-    all again and again: about a third of reasoning and validation at 500 articles."""
+    all again and again (much of reasoning's time: BENCHMARKS.md, "Build at scale")."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -2,8 +2,9 @@
 
 A graph is first turned into its N-Triples lines (rdflib's own writing of each triple), sorted
 and without duplicates: those lines are the `.nt` and `.nq` files as they are, and pyoxigraph
-(Rust) parses them back to write Turtle, TriG and JSON-LD in the same order, so the bytes
-depend only on the triples. rdflib's Turtle writer took minutes for a few hundred thousand triples.
+(Rust) parses them back to write Turtle and JSON-LD in the same order, so the bytes depend only
+on the triples; TriG is each named graph's Turtle in a block of its own. rdflib's Turtle writer
+took minutes for a few hundred thousand triples.
 """
 
 from __future__ import annotations
@@ -134,8 +135,9 @@ def rdf_type_objects(lines: Iterable[str]) -> Iterable[str]:
 
 
 def write_union(nt: Path, ttl: Path, jsonld_path: Path, prefixes: Mapping[str, str]) -> None:
-    """`ttl` and `jsonld_path` written from the N-Triples file `nt` as `turtle` and `jsonld`
-    write its lines: the build runs this in a process of its own while it writes the rest."""
+    """The union's Turtle (as `turtle` writes the lines of `nt`) and JSON-LD (expanded form:
+    full IRIs, one node object per subject, in the order of the lines), from the N-Triples
+    file `nt`: the build runs this in a process of its own while it writes the rest."""
     for path, fmt in ((ttl, ox.RdfFormat.TURTLE), (jsonld_path, ox.RdfFormat.JSON_LD)):
         triples = ox.parse(path=nt, format=ox.RdfFormat.N_TRIPLES)
         if fmt == ox.RdfFormat.TURTLE:
