@@ -140,9 +140,10 @@ def report(results: dict[int, tuple[Run, Run]], command: str, load_before: str) 
         "its own into a fresh folder (no caches): N = 5 is the project's corpus, a larger N is "
         "N articles from `bench/generate.py` (seed 1373) with the curated reference files. "
         "Then one article gets a sentence more and the same build runs again (its extraction "
-        "and validation caches kept, the last build's unchanged graph files and its Oxigraph "
-        "store reused). Times are wall-clock seconds from the build's own log "
-        "(extract includes reading the corpus; serialise includes the union of the graphs and "
+        "cache kept, the last build's unchanged graph files and its Oxigraph store reused). "
+        "Times are wall-clock seconds from the build's own log (extract includes reading the "
+        "corpus; validate is both validations, before and after reasoning; serialise includes "
+        "the union of the graphs and "
         "every file with its gzip copy and hash; store is the Oxigraph store); peak memory is "
         "the largest resident set of the build process or of any of its workers.",
         "",

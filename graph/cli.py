@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         default=100_000,
         metavar="N",
         help="send a graph of more than N triples in parts of N (PUT, then POSTs; default "
-        "100000); a graph with blank nodes always goes whole",
+        "100000); every triple with a blank node goes in the first part",
     )
 
     sub.add_parser("settings", help="print every setting, its value and where it came from")

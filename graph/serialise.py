@@ -138,11 +138,10 @@ def write_union(nt: Path, ttl: Path, jsonld_path: Path, prefixes: Mapping[str, s
     """The union's Turtle (as `turtle` writes the lines of `nt`) and JSON-LD (expanded form:
     full IRIs, one node object per subject, in the order of the lines), from the N-Triples
     file `nt`: the build runs this in a process of its own while it writes the rest."""
-    for path, fmt in ((ttl, ox.RdfFormat.TURTLE), (jsonld_path, ox.RdfFormat.JSON_LD)):
-        triples = ox.parse(path=nt, format=ox.RdfFormat.N_TRIPLES)
-        if fmt == ox.RdfFormat.TURTLE:
-            ox.serialize(triples, path, format=fmt, prefixes=_prefixes(prefixes))
-        else:
-            ox.serialize(triples, path, format=fmt)
-            with open(path, "ab") as out:
-                out.write(b"\n")
+    nt_format = ox.RdfFormat.N_TRIPLES
+    ox.serialize(
+        ox.parse(path=nt, format=nt_format), ttl, ox.RdfFormat.TURTLE, prefixes=_prefixes(prefixes)
+    )
+    ox.serialize(ox.parse(path=nt, format=nt_format), jsonld_path, ox.RdfFormat.JSON_LD)
+    with open(jsonld_path, "ab") as out:
+        out.write(b"\n")

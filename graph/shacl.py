@@ -200,23 +200,27 @@ class _Reader:
         return value
 
 
+def _used(shape: Shape) -> list[Shape]:
+    """The shapes `shape` applies: its property shapes and its value shapes."""
+    used = [*shape.properties, *shape.nodes, *(s for group in shape.ors for s in group)]
+    return used if shape.qualified is None else [*used, shape.qualified]
+
+
+def _reachable(roots: Iterable[Shape], children: Callable[[Shape], list[Shape]]) -> list[Shape]:
+    """Every shape reachable from `roots` by `children`, each once."""
+    found: dict[Shape, None] = {}  # a Shape is hashed by identity
+    todo = list(roots)
+    while todo:
+        shape = todo.pop()
+        if shape not in found:
+            found[shape] = None
+            todo.extend(children(shape))
+    return list(found)
+
+
 def _severities(shape: Shape) -> set[Node]:
     """The severities of a shape and of every shape it uses."""
-    found: set[Node] = set()
-    seen: set[int] = set()
-    todo = [shape]
-    while todo:
-        current = todo.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        found.add(current.severity)
-        todo.extend(current.properties)
-        todo.extend(current.nodes)
-        todo.extend(s for group in current.ors for s in group)
-        if current.qualified is not None:
-            todo.append(current.qualified)
-    return found
+    return {each.severity for each in _reachable([shape], _used)}
 
 
 def compile_shapes(shapes: Graph) -> list[Shape] | None:
@@ -246,17 +250,8 @@ def _reported(targeted: list[Shape]) -> list[Shape]:
     """The shapes whose results appear in a report: the targeted shapes with constraints of
     their own, their property shapes, and what sh:node reaches from those (pySHACL gives a
     value's results under sh:node as sh:detail, results too)."""
-    found: dict[int, Shape] = {}
-    todo = list(targeted)
-    while todo:
-        shape = todo.pop()
-        if id(shape) in found:
-            continue
-        if shape.path is not None or _has_own_constraints(shape):
-            found[id(shape)] = shape
-        todo.extend(shape.properties)
-        todo.extend(shape.nodes)
-    return list(found.values())
+    reached = _reachable(targeted, lambda shape: [*shape.properties, *shape.nodes])
+    return [s for s in reached if s.path is not None or _has_own_constraints(s)]
 
 
 def _has_own_constraints(shape: Shape) -> bool:
@@ -375,21 +370,10 @@ class Engine:
     def __init__(self, targeted: list[Shape]) -> None:
         self.targeted = targeted
         predicates: set[Node] = set()
-        seen: set[int] = set()
-        todo = list(targeted)
-        while todo:
-            shape = todo.pop()
-            if id(shape) in seen:
-                continue
-            seen.add(id(shape))
+        for shape in _reachable(targeted, _used):
             predicates.update(shape.target_subjects_of, shape.less_than, shape.less_or_equal)
             if shape.path is not None:
                 predicates.add(shape.path)
-            todo.extend(shape.nodes)
-            todo.extend(s for group in shape.ors for s in group)
-            todo.extend(shape.properties)
-            if shape.qualified is not None:
-                todo.append(shape.qualified)
         self.predicates = predicates
 
     def results(self, triples: Iterable[Triple]) -> list[Result]:
