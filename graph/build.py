@@ -14,14 +14,13 @@ import hashlib
 import inspect
 import json
 import logging
-import multiprocessing
 import os
 import shutil
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +71,7 @@ class NamedGraph:
     graph: Graph | set[Triple]  # a set for an article's graph: faster to make than a Graph
     derived_from: URIRef | None = None
     title: str = ""
+    lines: list[str] | None = None  # its N-Triples lines (serialise.nt_lines), when known
 
 
 @dataclass
@@ -386,74 +386,149 @@ class Reuse:
         return True
 
 
+class JsonLdParts:
+    """Each graph's JSON-LD (`serialise.jsonld`), from which the union's is composed, kept in
+    `folder` (the build's cache) by what its bytes depend on: its N-Triples lines and the
+    writer. A part is used only when its bytes still have the hash in its name; `prune` removes
+    the parts the last build did not use."""
+
+    def __init__(self, folder: Path, writer: str) -> None:
+        self.folder = folder
+        self.writer = writer
+        self.used: set[str] = set()
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            names = []
+        self.known = {name.split(".")[0]: name for name in names if name.endswith(".jsonld")}
+
+    def get(self, lines: list[str], lines_sha256: str) -> bytes:
+        key = hashlib.sha256(f"{self.writer} {lines_sha256}".encode()).hexdigest()[:32]
+        name = self.known.get(key)
+        if name is not None:
+            try:
+                text = (self.folder / name).read_bytes()
+                if hashlib.sha256(text).hexdigest()[:16] == name.split(".")[1]:
+                    self.used.add(name)
+                    return text
+            except OSError:
+                pass
+        text = serialise.jsonld(lines)
+        name = f"{key}.{hashlib.sha256(text).hexdigest()[:16]}.jsonld"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            partial = self.folder / f"{name}.part"
+            partial.write_bytes(text)
+            os.replace(partial, self.folder / name)
+            self.used.add(name)
+        except OSError as exc:  # the cache is an aid: the build goes on without it
+            log.warning("cannot keep a graph's JSON-LD in %s: %s", self.folder, exc)
+        return text
+
+    def prune(self) -> None:
+        for name in set(self.known.values()) - self.used:
+            (self.folder / name).unlink(missing_ok=True)
+
+
 def write_outputs(
     folder: Path,
     settings: Settings,
     graphs: list[NamedGraph],
     progress: Progress | None = None,
     previous: Path | None = None,
+    cache: Path | None = None,
 ) -> dict[str, object]:
     """Serialise every file of the build folder and return the manifest.
 
     `previous`, the last build's folder: its file of a graph whose triples did not change is
-    reused."""
+    reused. `cache`, a folder for each graph's JSON-LD (a temporary one without it)."""
+    if cache is None:
+        with tempfile.TemporaryDirectory(prefix="civicgraph-jsonld-") as temporary:
+            return write_outputs(folder, settings, graphs, progress, previous, Path(temporary))
     base = settings.base
     progress = progress or Progress.quiet()
     writer = _writer()
     reuse = Reuse(previous, writer)
     names: dict[Node, str] = {}  # each term's N-Triples, written once for every graph
-    with progress.stage("serialise", len(graphs) + len(DUMPS)) as step:
-        lines: dict[URIRef, list[str]] = {}
-        lines_sha256: dict[URIRef, str] = {}
-        for named in graphs:
-            lines[named.iri] = serialise.nt_lines(named.graph, names)
-            lines_sha256[named.iri] = hashlib.sha256(
-                "".join(lines[named.iri]).encode("utf-8")
-            ).hexdigest()
-            name = graph_file(str(named.iri), base)
-            if not reuse.link(folder, name, lines_sha256[named.iri]):
-                write_file(folder, name, serialise.turtle(lines[named.iri], PREFIXES), False)
+    # Each file is compressed as soon as it is written: zlib lets another core do it while
+    # this thread writes the next.
+    gzipper = ThreadPoolExecutor(THREADS)
+    pending: list[Future[None]] = []
+    gzipping: set[str] = set(reuse.linked)  # and what is linked has its copy
+
+    def written(name: str) -> None:
+        gzipping.add(name)
+        pending.append(gzipper.submit(write_gzip, folder / name))
+
+    with gzipper:
+        with progress.stage("serialise", len(graphs) + len(DUMPS)) as step:
+            lines: dict[URIRef, list[str]] = {}
+            lines_sha256: dict[URIRef, str] = {}
+            for named in graphs:
+                known = named.lines
+                lines[named.iri] = (
+                    serialise.nt_lines(named.graph, names) if known is None else known
+                )
+                lines_sha256[named.iri] = hashlib.sha256(
+                    "".join(lines[named.iri]).encode("utf-8")
+                ).hexdigest()
+                name = graph_file(str(named.iri), base)
+                if not reuse.link(folder, name, lines_sha256[named.iri]):
+                    write_file(folder, name, serialise.turtle(lines[named.iri], PREFIXES), False)
+                    written(name)
+                step.advance()
+            del names
+            everything = serialise.merge_lines(lines.values())
+            write_file(folder, "graph.nt", "".join(everything), False)
+            written("graph.nt")
             step.advance()
-        del names
-        everything = serialise.merge_lines(lines.values())
-        write_file(folder, "graph.nt", "".join(everything), False)
-        step.advance()
-        # Turtle and JSON-LD of the union (pyoxigraph, but each triple passes through Python)
-        # in a process of its own: the machine's other core writes them meanwhile.
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
-            union = pool.submit(
-                serialise.write_union,
-                folder / "graph.nt",
-                folder / "graph.ttl",
-                folder / "graph.jsonld",
-                {name: str(iri) for name, iri in PREFIXES.items()},
-            )
-            turtles = (
-                (str(n.iri), (folder / graph_file(str(n.iri), base)).read_bytes()) for n in graphs
-            )
-            write_file(folder, "dataset.trig", serialise.trig_of_turtle(turtles, PREFIXES), False)
+            # TriG and the union's Turtle from each graph's Turtle file (a rebuild reuses most).
+            turtles = [(folder / graph_file(str(n.iri), base)).read_bytes() for n in graphs]
+            iris = [str(n.iri) for n in graphs]
+            trig = serialise.trig_of_turtle(zip(iris, turtles, strict=True), PREFIXES)
+            write_file(folder, "dataset.trig", trig, False)
+            written("dataset.trig")
+            del trig
             step.advance()
-            quads = [(str(n.iri), lines[n.iri]) for n in graphs]
-            write_file(folder, "dataset.nq", serialise.nquads(quads), False)
+            write_file(folder, "graph.ttl", serialise.turtle_of_turtle(turtles, PREFIXES), False)
+            written("graph.ttl")
+            step.advance()
+            del turtles
+            # N-Quads graph by graph; where each graph's block is, for the store's update.
+            blocks: dict[URIRef, tuple[int, int]] = {}
+            with open(folder / "dataset.nq", "wb") as out:
+                for named in graphs:
+                    block = serialise.nquads(str(named.iri), lines[named.iri]).encode("utf-8")
+                    blocks[named.iri] = (out.tell(), len(block))
+                    out.write(block)
+            written("dataset.nq")
+            step.advance()
+            parts = JsonLdParts(cache / "jsonld", writer)
+            with open(folder / "graph.jsonld", "wb") as out:
+                out.write(
+                    serialise.jsonld_of_jsonld(
+                        parts.get(lines[n.iri], lines_sha256[n.iri]) for n in graphs
+                    )
+                )
+            parts.prune()
+            written("graph.jsonld")
             step.advance()
             ontology_dir = Path(settings.ontology)
             write_file(folder, "ontology.ttl", (ontology_dir / "civic.ttl").read_bytes(), False)
             write_file(folder, "shapes.ttl", (ontology_dir / "shapes.ttl").read_bytes(), False)
             meta = next(n for n in graphs if n.kind == "meta")
             write_file(folder, "void.ttl", serialise.turtle(lines[meta.iri], PREFIXES), False)
-            union.result()
-            step.advance(2)
-    started = time.perf_counter()
-    with progress.stage("compress", 1):
-        plain = sorted(
-            p
-            for p in folder.rglob("*")
-            if p.is_file()
-            and p.suffix != ".gz"
-            and p.relative_to(folder).as_posix() not in reuse.linked
-        )
-        with ThreadPoolExecutor(THREADS) as pool:
-            list(pool.map(write_gzip, plain))
+        started = time.perf_counter()
+        with progress.stage("compress", 1):
+            rest = sorted(
+                p
+                for p in folder.rglob("*")
+                if p.is_file()
+                and p.suffix != ".gz"
+                and p.relative_to(folder).as_posix() not in gzipping
+            )
+            for future in [*pending, *(gzipper.submit(write_gzip, p) for p in rest)]:
+                future.result()
 
     # Triples in each RDF file (and its .gz), for the download page.
     triples: dict[str, int] = {graph_file(str(n.iri), base): len(lines[n.iri]) for n in graphs}
@@ -492,6 +567,7 @@ def write_outputs(
                 "file": graph_file(str(n.iri), base),
                 "triples": len(lines[n.iri]),
                 "lines_sha256": lines_sha256[n.iri],
+                "nquads": list(blocks[n.iri]),  # its block of dataset.nq: offset, bytes
                 "derived_from": str(n.derived_from) if n.derived_from else None,
             }
             for n in graphs
@@ -583,6 +659,7 @@ def _build(settings: Settings, progress: Progress | None, engine: Engine) -> Bui
     inputs = hashlib.sha256()
     for path in [ontology_dir / "civic.ttl", *sorted(Path(settings.curated).glob("*.ttl"))]:
         inputs.update(path.name.encode() + b"\0" + path.read_bytes())
+    known_lines: dict[str, list[str]] = {}  # an article's lines, as its cache file holds them
     extracted = extract_articles(
         articles,
         build_gazetteer(known, ontology),
@@ -590,6 +667,7 @@ def _build(settings: Settings, progress: Progress | None, engine: Engine) -> Bui
         cache=cache / "extract",
         inputs_digest=inputs.hexdigest(),
         progress=progress,
+        lines=known_lines,
     )
     article_graphs = [
         NamedGraph(
@@ -598,9 +676,13 @@ def _build(settings: Settings, progress: Progress | None, engine: Engine) -> Bui
             set(extracted[article.slug]),
             URIRef(f"{base}id/article/{article.slug}"),
             f"extracted: {article.title}",
+            known_lines.get(article.slug),
         )
         for article in articles
     ]
+    log.info(
+        "extract: %d of %d article graphs with their lines known", len(known_lines), len(articles)
+    )
     lap("extract")
 
     # Blank nodes (OWL lists in the ontology) get content-derived labels, so output is stable.
@@ -615,69 +697,80 @@ def _build(settings: Settings, progress: Progress | None, engine: Engine) -> Bui
     # Sets of triples, not Graphs, from here on: filling and testing a set is many times faster.
     asserted: set[Triple] = set().union(*(g.graph for g in asserted_graphs))
     lap("union")
+    # Each validation runs in a process of its own, alongside the rest of the build (the
+    # asserted graphs' during reasoning, the closure's while the files are written); both
+    # are waited for before the build is put in place.
     validation = Validation(shapes, cache / "shacl", progress, prefixes=PREFIXES)
-    findings: list[Finding] = validation.check(asserted, "asserted graphs")
-    lap("validate asserted")
-
-    inferred = inferred_triples(asserted, ontology, engine)
-    lap("reason")
-
-    closure = asserted  # not needed on its own any more: the inferences go into it
-    closure |= inferred
-    findings = sorted(
-        set(findings) | set(validation.check(closure, "graphs with inferences")), key=str
-    )
-    warnings.extend(str(f) for f in findings)
-    lap("validate closure")
-
-    graphs = [
-        *asserted_graphs,
-        NamedGraph(
-            graph_iri(base, "inferred"),
-            "inferred",
-            inferred,
-            URIRef(f"{base}id/method/{engine}"),
-            f"inferred by OWL 2 RL reasoning ({engine})",
-        ),
-    ]
-    meta = describe_dataset(base, graphs, closure, articles)
-    for triple in describe_queries(base, queries):
-        meta.add(triple)
-    graphs.append(NamedGraph(graph_iri(base, "meta"), "meta", meta, None, "dataset description"))
-
-    versions = target.parent / f".{target.name}.versions"
-    staging: Path | None = None
+    validations = [validation.start(asserted, "asserted graphs")]
     try:
-        versions.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=versions))
-        for query in queries:
-            write_file(staging, f"queries/{query.name}.rq", query.text.encode("utf-8"), False)
-        # The last build, whose unchanged parts a rebuild reuses (each checked as it is).
-        previous = target.resolve() if target.is_symlink() and target.is_dir() else None
-        manifest = write_outputs(staging, settings, graphs, progress, previous)
-        manifest["warnings"] = warnings
-        lap("serialise")
-        # After the files are hashed: the store is checked by its quad count, not its bytes.
-        lines = int(manifest["quads"]) + int(manifest["union_triples"])  # type: ignore[call-overload]
-        store = write_store(staging, staging / "dataset.nq", staging / "graph.nt", previous, lines)
-        manifest["stores"] = {"oxigraph": store}
-        (staging / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        inferred = inferred_triples(asserted, ontology, engine)
+        lap("reason")
+
+        closure = asserted  # not needed on its own any more: the inferences go into it
+        closure |= inferred
+        validations.append(validation.start(closure, "graphs with inferences"))
+
+        graphs = [
+            *asserted_graphs,
+            NamedGraph(
+                graph_iri(base, "inferred"),
+                "inferred",
+                inferred,
+                URIRef(f"{base}id/method/{engine}"),
+                f"inferred by OWL 2 RL reasoning ({engine})",
+            ),
+        ]
+        meta = describe_dataset(base, graphs, closure, articles)
+        for triple in describe_queries(base, queries):
+            meta.add(triple)
+        graphs.append(
+            NamedGraph(graph_iri(base, "meta"), "meta", meta, None, "dataset description")
         )
-        # The version folder's name: the files' hash and what the store was written as (a new
-        # store layout or Oxigraph version is a new folder, never a stale one reused).
-        stores = json.dumps(manifest["stores"], sort_keys=True)
-        digest = hashlib.sha256(f"{manifest['dataset_hash']} {stores}".encode()).hexdigest()
-        lap("store")
-        final = publish(staging, target, digest)
-    except OSError as exc:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError(f"cannot write the build to {target}: {exc}") from None
-    except BaseException:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        raise
-    for warning in warnings:
-        log.warning("%s", warning)
-    return BuildResult(final, manifest, warnings, seconds)
+
+        versions = target.parent / f".{target.name}.versions"
+        staging: Path | None = None
+        try:
+            versions.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix="staging-", dir=versions))
+            for query in queries:
+                write_file(staging, f"queries/{query.name}.rq", query.text.encode("utf-8"), False)
+            # The last build, whose unchanged parts a rebuild reuses (each checked as it is).
+            previous = target.resolve() if target.is_symlink() and target.is_dir() else None
+            manifest = write_outputs(staging, settings, graphs, progress, previous, cache)
+            lap("serialise")
+            findings: set[Finding] = set()
+            for started in validations:
+                findings.update(started.result())
+            warnings.extend(str(f) for f in sorted(findings, key=str))
+            manifest["warnings"] = warnings
+            lap("validate")
+            # After the files are hashed: the store is checked by its quad count, not its bytes.
+            lines = int(manifest["quads"]) + int(manifest["union_triples"])  # type: ignore[call-overload]
+            store = write_store(
+                staging, staging / "dataset.nq", staging / "graph.nt", previous, lines,
+                manifest["graphs"],  # type: ignore[arg-type]
+            )  # fmt: skip
+            manifest["stores"] = {"oxigraph": store}
+            (staging / "manifest.json").write_text(
+                json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+            )
+            # The version folder's name: the files' hash and what the store was written as (a new
+            # store layout or Oxigraph version is a new folder, never a stale one reused).
+            stores = json.dumps(manifest["stores"], sort_keys=True)
+            digest = hashlib.sha256(f"{manifest['dataset_hash']} {stores}".encode()).hexdigest()
+            lap("store")
+            final = publish(staging, target, digest)
+        except OSError as exc:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            raise BuildError(f"cannot write the build to {target}: {exc}") from None
+        except BaseException:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            raise
+        for warning in warnings:
+            log.warning("%s", warning)
+        return BuildResult(final, manifest, warnings, seconds)
+    finally:
+        for started in validations:
+            started.cancel()

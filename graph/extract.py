@@ -15,8 +15,9 @@ import logging
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from graph.extraction.text import paragraphs, quote_spans
 from graph.iri import mint_path, normalise_quote, slugify
 from graph.namespaces import CIV, NIF, SCHEMA
 from graph.progress import Progress
-from graph.serialise import nt_lines, read_nt
+from graph.serialise import nt_lines, read_nt_text
 
 log = logging.getLogger("civicgraph.extract")
 
@@ -443,10 +444,14 @@ def cluster_statements(graphs: dict[str, list[Triple]], base: str) -> dict[str, 
             for b in ordered[i + 1 :]:
                 if b not in canonical and fuzz.ratio(words[a][1], words[b][1]) >= 90:
                     canonical[b] = a
-    if all(k == v for k, v in canonical.items()):
+    renamed = {k: v for k, v in canonical.items() if k != v}
+    if not renamed:
         return graphs
+    # An article that names none of the renamed statements keeps its list (the same object).
     return {
-        slug: [tuple(canonical.get(term, term) for term in t) for t in triples]  # type: ignore[misc]
+        slug: [tuple(renamed.get(term, term) for term in t) for t in triples]  # type: ignore[misc]
+        if any(term in renamed for t in triples for term in t)
+        else triples
         for slug, triples in graphs.items()
     }
 
@@ -472,45 +477,78 @@ def extract_articles(
     cache: Path | None = None,
     inputs_digest: str = "",
     progress: Progress | None = None,
+    lines: dict[str, list[str]] | None = None,
 ) -> dict[str, list[Triple]]:
     """Extract every article (in parallel across processes when there are several).
 
     Returns the triples of each article's graph by slug. With a `cache` folder, an article
     whose text, metadata, extraction code and curated inputs (`inputs_digest`) are unchanged is
-    read back from its N-Triples there instead of extracted again.
+    read back from its N-Triples there instead of extracted again, while the workers start on
+    the others. `lines`, when given, gets each article's N-Triples lines as
+    `serialise.nt_lines` writes its triples, where they are known already (they are what the
+    cache holds) and `cluster_statements` did not change the article.
     """
     if not articles:
         return {}
-    cached: dict[str, list[Triple]] = {}
-    keys: dict[str, str] = {}
+    keys = {a.slug: cache_key(a, base, inputs_digest) for a in articles} if cache else {}
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-        terms: dict[object, Any] = {}  # a term the articles share is read once
-        for article in articles:
-            keys[article.slug] = cache_key(article, base, inputs_digest)
-            path = cache / f"{keys[article.slug]}.nt"
-            if path.exists():
-                cached[article.slug] = read_nt(path, terms)
-        del terms
-    todo = [a for a in articles if a.slug not in cached]
+    todo = [a for a in articles if cache is None or not (cache / f"{keys[a.slug]}.nt").exists()]
+    extracting = {a.slug for a in todo}
     log.info(
-        "extracting %d of %d articles (%d from the cache)", len(todo), len(articles), len(cached)
-    )
+        "extracting %d of %d articles (%d from the cache)",
+        len(todo), len(articles), len(articles) - len(todo),
+    )  # fmt: skip
     progress = progress or Progress.quiet()
+    cached: dict[str, list[Triple]] = {}
+    cached_lines: dict[str, list[str]] = {}
     with progress.stage("extract", len(articles)) as step:
-        step.advance(len(cached))
-        fresh = _extract_all(todo, gazetteer, base, jobs, step.advance) if todo else {}
+        with _extracting(todo, gazetteer, base, jobs) as collect:
+            if cache is not None:  # while the workers load their model
+                terms: dict[object, Any] = {}  # a term the articles share is read once
+                for article in articles:
+                    if article.slug not in extracting:
+                        read = _read_cached(cache / f"{keys[article.slug]}.nt", terms)
+                        if read is not None:
+                            cached_lines[article.slug], cached[article.slug] = read
+                            step.advance()
+                del terms
+            fresh = collect(step.advance)
+        missed = [a for a in articles if a.slug not in cached and a.slug not in fresh]
+        if missed:  # a cache file gone or unreadable since it was found
+            with _extracting(missed, gazetteer, base, jobs) as collect:
+                fresh |= collect(step.advance)
     if cache is not None:
         for slug, triples in fresh.items():
             target = cache / f"{keys[slug]}.nt"
             partial = target.with_suffix(".part")
+            cached_lines[slug] = nt_lines(triples)
             try:
-                partial.write_text("".join(nt_lines(triples)), encoding="utf-8")
+                partial.write_text("".join(cached_lines[slug]), encoding="utf-8")
                 os.replace(partial, target)
             except OSError as exc:  # a full disk, say: the cache is an aid, the build goes on
                 partial.unlink(missing_ok=True)
                 log.warning("cannot keep %s in the extraction cache: %s", slug, exc)
-    return cluster_statements({a.slug: cached.get(a.slug) or fresh[a.slug] for a in articles}, base)
+    found = {a.slug: cached.get(a.slug) or fresh[a.slug] for a in articles}
+    clustered = cluster_statements(found, base)
+    if lines is not None:
+        for slug, known in cached_lines.items():
+            if clustered[slug] is found[slug]:
+                lines[slug] = known
+    return clustered
+
+
+def _read_cached(path: Path, terms: dict[object, Any]) -> tuple[list[str], list[Triple]] | None:
+    """A cached extraction's N-Triples lines and triples; None (logged) if it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        lines = [line + "\n" for line in text.split("\n")]  # only "\n" ends a line
+        if lines.pop() != "\n":
+            raise ValueError("the last line does not end with a newline")
+        return lines, read_nt_text(text, terms)
+    except (OSError, ValueError, SyntaxError) as exc:  # gone, or damaged: extracted again
+        log.warning("extraction cache: cannot read %s (%s); extracting again", path.name, exc)
+        return None
 
 
 _CODE_DIGEST: str | None = None
@@ -539,44 +577,48 @@ def cache_key(article: Article, base: str, inputs_digest: str) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def _extract_all(
-    articles: Sequence[Article],
-    gazetteer: Gazetteer,
-    base: str,
-    jobs: int | None,
-    done: Callable[[], None] = lambda: None,
-) -> dict[str, list[Triple]]:
-    """Each article's triples by slug; `done()` after each article.
+@contextmanager
+def _extracting(
+    articles: Sequence[Article], gazetteer: Gazetteer, base: str, jobs: int | None
+) -> Iterator[Callable[[Callable[[], None]], dict[str, list[Triple]]]]:
+    """Start extracting `articles`; gives `collect(done)`, which waits for each article's
+    triples by slug, calling `done()` after each. Work between the start and `collect` runs
+    while the workers load spaCy's model.
 
-    Only `jobs=1`, asked for, extracts in this process: otherwise even one article goes to a
-    worker process, because a process that has loaded spaCy runs the rest of a build markedly
-    slower (reasoning and validation, in a rebuild that extracts one article: see
-    BENCHMARKS.md, "Build at scale")."""
+    Only `jobs=1`, asked for, extracts in this process (in `collect`): otherwise even one
+    article goes to a worker process, because a process that has loaded spaCy runs the rest of
+    a build markedly slower (reasoning and validation, in a rebuild that extracts one article:
+    see BENCHMARKS.md, "Build at scale")."""
+    if not articles:
+        yield lambda done: {}
+        return
     in_this_process = jobs == 1
     if jobs is None:
         jobs = min(os.cpu_count() or 1, len(articles)) if len(articles) >= PARALLEL_FROM else 1
-    results: dict[str, list[Triple]] = {}
     # small batches: progress moves often and the workers finish together
     size = max(1, min(BATCH, len(articles) // (jobs * 4)))
     batches = [articles[i : i + size] for i in range(0, len(articles), size)]
-    if in_this_process:
-        extractor = Extractor(gazetteer, base)
-        out: Iterable[list[list[Triple]]] = map(extractor.extract_many, batches)
-        for batch, found in zip(batches, out, strict=True):
-            for article, triples in zip(batch, found, strict=True):
+
+    def gather(
+        found: Iterable[list[list[Triple]]], done: Callable[[], None]
+    ) -> dict[str, list[Triple]]:
+        results: dict[str, list[Triple]] = {}
+        for batch, triples_of in zip(batches, found, strict=True):
+            for article, triples in zip(batch, triples_of, strict=True):
                 results[article.slug] = triples
                 done()
-    else:
-        # forkserver: the workers never inherit the threads of a running server or test
-        context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(
-            jobs, mp_context=context, initializer=_init_worker, initargs=(gazetteer, base)
-        ) as pool:
-            for batch, found in zip(batches, pool.map(_extract_in_worker, batches), strict=True):
-                for article, triples in zip(batch, found, strict=True):
-                    results[article.slug] = triples
-                    done()
-    return results
+        return results
+
+    if in_this_process:
+        yield lambda done: gather(map(Extractor(gazetteer, base).extract_many, batches), done)
+        return
+    # forkserver: the workers never inherit the threads of a running server or test
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_init_worker, initargs=(gazetteer, base)
+    ) as pool:
+        found = pool.map(_extract_in_worker, batches)  # submitted now: the workers start
+        yield lambda done: gather(found, done)
 
 
 def curated_gazetteer(curated: Graph, ontology: Graph) -> Gazetteer:

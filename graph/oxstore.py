@@ -28,6 +28,7 @@ def write_store(
     union: Path,
     previous: Path | None = None,
     expected: int | None = None,
+    graphs: list[dict[str, Any]] | None = None,
 ) -> dict[str, object]:
     """Load the build into `folder / STORE_DIR`; the manifest's entry for the store.
 
@@ -37,16 +38,17 @@ def write_store(
     files go in as one document, so that a blank node is the same node in the default graph
     and in its named graph (Oxigraph gives the blank nodes of each document fresh names).
 
-    With `previous` (the last build's folder, with the same two files and its store) and
-    `expected` (the lines of the two files: the quads the store must hold), the store is that
-    store, copied (RocksDB hard-links its immutable files), with what changed removed and
+    With `previous` (the last build's folder, with the same two files and its store),
+    `expected` (the lines of the two files: the quads the store must hold) and `graphs` (the
+    manifest's entries of the named graphs, with each one's block of `nquads`), the store is
+    that store, copied (RocksDB hard-links its immutable files), with what changed removed and
     added, when that can be done exactly and ends with `expected` quads; else it is loaded
     whole.
     """
     path = folder / STORE_DIR
-    if previous is not None and expected is not None:
+    if previous is not None and expected is not None and graphs is not None:
         try:
-            entry = _update(path, previous, nquads, union, expected)
+            entry = _update(path, previous, nquads, union, expected, graphs)
         except Unsuitable as why:
             log.info("store loaded whole: %s", why)
             shutil.rmtree(path, ignore_errors=True)
@@ -79,39 +81,70 @@ def _close(store: pyoxigraph.Store, expected: int | None = None) -> dict[str, ob
 
 
 def _update(
-    path: Path, previous: Path, nquads: Path, union: Path, expected: int
+    path: Path,
+    previous: Path,
+    nquads: Path,
+    union: Path,
+    expected: int,
+    graphs: list[dict[str, Any]],
 ) -> dict[str, object]:
-    """The previous build's store, copied to `path` and brought up to date."""
+    """The previous build's store, copied to `path` and brought up to date: each named graph
+    whose lines changed by the difference of its blocks of the two N-Quads files, the default
+    graph by the difference of the two union files."""
     try:
         manifest = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
         entry = manifest["stores"]["oxigraph"]
+        before = {g["iri"]: g for g in manifest["graphs"]}
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise Unsuitable(f"no usable manifest in {previous}: {exc}") from None
     if {k: entry.get(k) for k in ("engine", "layout")} != {
         k: _entry(0)[k] for k in ("engine", "layout")
     }:
         raise Unsuitable("the last build's store was written by another version")
-    changes: list[tuple[list[bytes], list[bytes], pyoxigraph.RdfFormat]] = []
-    for new, fmt in (
-        (nquads, pyoxigraph.RdfFormat.N_QUADS),
-        (union, pyoxigraph.RdfFormat.N_TRIPLES),
-    ):
-        removed, added = sorted_difference(previous / new.name, new)
-        if any(b"_:" in line for line in (*removed, *added)):
-            raise Unsuitable("a blank node changed (they are named afresh on every load)")
-        changes.append((removed, added, fmt))
+    removed: list[bytes] = []
+    added: list[bytes] = []
+    now = {g["iri"]: g for g in graphs}
+    for iri in sorted(now.keys() | before.keys()):
+        new, old = now.get(iri), before.get(iri)
+        if new and old and new.get("lines_sha256") == old.get("lines_sha256"):
+            continue
+        lines = _block(nquads, new) if new else set()
+        lines_before = _block(previous / nquads.name, old) if old else set()
+        removed += sorted(lines_before - lines)
+        added += sorted(lines - lines_before)
+    union_removed, union_added = sorted_difference(previous / union.name, union)
+    changes = [
+        (removed, added, pyoxigraph.RdfFormat.N_QUADS),
+        (union_removed, union_added, pyoxigraph.RdfFormat.N_TRIPLES),
+    ]
+    if any(b"_:" in line for change in changes for line in (*change[0], *change[1])):
+        raise Unsuitable("a blank node changed (they are named afresh on every load)")
     try:
         pyoxigraph.Store.read_only(str(previous / STORE_DIR)).backup(str(path))
         store = pyoxigraph.Store(str(path))
     except OSError as exc:
         raise Unsuitable(f"cannot copy the last build's store: {exc}") from None
-    for removed, added, fmt in changes:
-        for quad in pyoxigraph.parse(b"".join(removed), format=fmt):
+    for gone, come, fmt in changes:
+        for quad in pyoxigraph.parse(b"".join(gone), format=fmt):
             store.remove(quad)
-        store.extend(pyoxigraph.parse(b"".join(added), format=fmt))
+        store.extend(pyoxigraph.parse(b"".join(come), format=fmt))
     log.info("store: the last build's, %d quads removed and %d added",
              sum(len(c[0]) for c in changes), sum(len(c[1]) for c in changes))  # fmt: skip
     return _close(store, expected)
+
+
+def _block(nquads: Path, graph: dict[str, Any]) -> set[bytes]:
+    """The lines of a graph's block of an N-Quads file, as the manifest's entry places it."""
+    try:
+        offset, size = graph["nquads"]
+        with open(nquads, "rb") as source:
+            source.seek(offset)
+            block = source.read(size)
+    except (OSError, KeyError, TypeError, ValueError) as exc:
+        raise Unsuitable(f"cannot read {graph.get('iri')}'s lines in {nquads}: {exc!r}") from None
+    if len(block) != size or (block and not block.endswith(b"\n")):
+        raise Unsuitable(f"{nquads} does not hold {graph.get('iri')}'s lines where expected")
+    return set(block.splitlines(keepends=True))
 
 
 def sorted_difference(old: Path, new: Path) -> tuple[list[bytes], list[bytes]]:

@@ -10,7 +10,6 @@ took minutes for a few hundred thousand triples.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -22,18 +21,13 @@ RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def read_nt(path: Path, terms: dict[object, Node] | None = None) -> list[Triple]:
-    """The triples of an N-Triples file as rdflib terms, parsed by pyoxigraph (a few times
-    faster than rdflib's parser). A literal typed xsd:string comes back as a plain literal, as
-    the extractor writes every string. `terms`, shared by several calls, makes a term they
-    share one object (rdflib checks an IRI's characters as it makes it; and a set or dict
-    finds an object that is the same before comparing terms in Python)."""
-    return _read(ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES), terms)
-
-
-def read_nt_text(text: str) -> list[Triple]:
-    """`read_nt` of N-Triples text."""
-    return _read(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+def read_nt_text(text: str, terms: dict[object, Node] | None = None) -> list[Triple]:
+    """The triples of N-Triples text as rdflib terms, parsed by pyoxigraph (a few times faster
+    than rdflib's parser). A literal typed xsd:string comes back as a plain literal, as the
+    extractor writes every string. `terms`, shared by several calls, makes a term they share
+    one object (rdflib checks an IRI's characters as it makes it; and a set or dict finds an
+    object that is the same before comparing terms in Python)."""
+    return _read(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), terms)
 
 
 def _read(triples: Iterable[ox.Triple], terms: dict[object, Node] | None = None) -> list[Triple]:
@@ -102,28 +96,56 @@ def turtle(lines: Sequence[str], prefixes: Mapping[str, object]) -> bytes:
     return out
 
 
+def _prefix_lines(prefixes: Mapping[str, object]) -> bytes:
+    return b"".join(
+        f"@prefix {name}: <{iri}> .\n".encode() for name, iri in _prefixes(prefixes).items()
+    )
+
+
+def _statements(text: bytes) -> bytes:
+    """A graph's Turtle (as `turtle` writes it) without its @prefix lines."""
+    while text.startswith(b"@prefix "):
+        text = text[text.index(b"\n") + 1 :]
+    return text.lstrip(b"\n")
+
+
 def trig_of_turtle(graphs: Iterable[tuple[str, bytes]], prefixes: Mapping[str, object]) -> bytes:
     """TriG of named graphs from each graph's Turtle (as `turtle` writes it with the same
     prefixes): its statements, without their @prefix lines, in a block named by the graph.
     A rebuild composes it from the files of the graphs that did not change, as they are."""
-    out = [
-        b"".join(
-            f"@prefix {name}: <{iri}> .\n".encode() for name, iri in _prefixes(prefixes).items()
-        )
-    ]
-    for iri, text in graphs:
-        body = text
-        while body.startswith(b"@prefix "):
-            body = body[body.index(b"\n") + 1 :]
-        out.append(b"\n<%s> {\n%s}\n" % (iri.encode(), body.lstrip(b"\n")))
-    return b"".join(out)
+    blocks = (b"\n<%s> {\n%s}\n" % (iri.encode(), _statements(text)) for iri, text in graphs)
+    return _prefix_lines(prefixes) + b"".join(blocks)
 
 
-def nquads(graphs: Sequence[tuple[str, Sequence[str]]]) -> str:
-    """N-Quads of named graphs, every line sorted."""
-    return "".join(
-        sorted(line[: -len(" .\n")] + f" <{iri}> .\n" for iri, lines in graphs for line in lines)
-    )
+def turtle_of_turtle(graphs: Iterable[bytes], prefixes: Mapping[str, object]) -> bytes:
+    """Turtle of the union of graphs from each graph's Turtle (as `turtle` writes it with the
+    same prefixes): the prefixes once, then each graph's statements. A triple two graphs hold
+    is written twice, which Turtle allows (a graph is a set); a blank node label names the same
+    node throughout, as in the dataset."""
+    return _prefix_lines(prefixes) + b"".join(b"\n" + _statements(text) for text in graphs)
+
+
+def jsonld(lines: Sequence[str]) -> bytes:
+    """JSON-LD of a graph's N-Triples lines (expanded form: full IRIs, one node object per
+    subject, in the order of the lines), by pyoxigraph."""
+    triples = ox.parse("".join(lines), format=ox.RdfFormat.N_TRIPLES)
+    out = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
+    assert out is not None
+    return out
+
+
+def jsonld_of_jsonld(graphs: Iterable[bytes]) -> bytes:
+    """JSON-LD of the union of graphs from each graph's `jsonld`: one array of all their node
+    objects. A node two graphs describe has two node objects, which a JSON-LD processor merges;
+    a blank node identifier names the same node throughout, as in the dataset."""
+    parts = (text.strip()[1:-1] for text in graphs)  # each is one array: [ … ]
+    return b"[" + b",".join(part for part in parts if part.strip()) + b"]\n"
+
+
+def nquads(iri: str, lines: Sequence[str]) -> str:
+    """N-Quads of a named graph from its N-Triples lines, in their order."""
+    suffix = f" <{iri}> .\n"
+    return "".join([line[: -len(" .\n")] + suffix for line in lines])
 
 
 def rdf_type_objects(lines: Iterable[str]) -> Iterable[str]:
@@ -132,16 +154,3 @@ def rdf_type_objects(lines: Iterable[str]) -> Iterable[str]:
         _, predicate, rest = line.split(" ", 2)
         if predicate == RDF_TYPE and rest.startswith("<"):
             yield rest[1 : rest.index(">")]
-
-
-def write_union(nt: Path, ttl: Path, jsonld_path: Path, prefixes: Mapping[str, str]) -> None:
-    """The union's Turtle (as `turtle` writes the lines of `nt`) and JSON-LD (expanded form:
-    full IRIs, one node object per subject, in the order of the lines), from the N-Triples
-    file `nt`: the build runs this in a process of its own while it writes the rest."""
-    nt_format = ox.RdfFormat.N_TRIPLES
-    ox.serialize(
-        ox.parse(path=nt, format=nt_format), ttl, ox.RdfFormat.TURTLE, prefixes=_prefixes(prefixes)
-    )
-    ox.serialize(ox.parse(path=nt, format=nt_format), jsonld_path, ox.RdfFormat.JSON_LD)
-    with open(jsonld_path, "ab") as out:
-        out.write(b"\n")

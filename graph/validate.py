@@ -8,11 +8,13 @@ import logging
 import multiprocessing
 import os
 import re
+import time
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pyshacl import __version__ as pyshacl_version
 from pyshacl import validate
@@ -22,13 +24,17 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from graph.errors import ShapeViolation
+from graph.errors import BuildError, ShapeViolation
 from graph.progress import Progress
 from graph.serialise import nt_lines, read_nt_text
 from graph.shacl import engine_for
 
 log = logging.getLogger("civicgraph.validate")
 Triple = tuple[Node, Node, Node]
+
+
+class ValidationStopped(BuildError):
+    """The process validating the graph ended without a result (killed, out of memory)."""
 
 
 @dataclass(frozen=True)
@@ -235,6 +241,63 @@ def _run_batch(batch: _Batch) -> list[tuple[str, list[Finding]]]:
     return results
 
 
+class Started:
+    """A validation running in a forked child process: `result()` waits for it and returns,
+    or raises, what `Validation.check` would; `cancel()` stops it."""
+
+    def __init__(self, validation: Validation, data: Graph | set[Triple], stage: str) -> None:
+        self.stage = stage
+        self.found: list[Finding] | None = None
+        self.process: Any = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self.found = validation.check(data, stage)
+            return
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+
+        def child() -> None:
+            validation.progress = Progress.quiet()  # the parent's display is the parent's
+            started = time.perf_counter()
+            try:
+                result: tuple[str, object] = ("ok", validation.findings(data, stage))
+            except BaseException as exc:  # any: the parent raises it
+                result = ("error", exc)
+            seconds = time.perf_counter() - started
+            try:
+                send.send((*result, seconds))
+            except Exception as exc:  # an exception that does not pickle: its words
+                send.send(("error", BuildError(f"{type(exc).__name__}: {exc}"), seconds))
+            send.close()
+
+        self.process = context.Process(target=child, name=f"validate {stage}", daemon=True)
+        self.process.start()
+        send.close()
+
+    def result(self) -> list[Finding]:
+        if self.found is not None:
+            return self.found
+        try:
+            status, value, seconds = self.receive.recv()
+        except EOFError:
+            self.process.join()
+            raise ValidationStopped(
+                f"the validation of the {self.stage} stopped (exit code {self.process.exitcode})"
+            ) from None
+        finally:
+            self.receive.close()
+        self.process.join()
+        log.info("validate %s: %.2f s, alongside the build", self.stage, seconds)
+        if status == "error":
+            raise value
+        self.found = judge(value, self.stage)
+        return self.found
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
 class Validation:
     """Validates large graphs: with graph.shacl's engine when it can read the shapes, else
     with pySHACL in parts, in parallel, with each part's results cached."""
@@ -267,6 +330,13 @@ class Validation:
         stable = "".join(nt_lines(to_canonical_graph(shapes)))
         version = f"{pyshacl_version} {stable} {self.shapes_bindings}"
         self.version = hashlib.sha256(version.encode()).hexdigest()
+
+    def start(self, data: Graph | set[Triple], stage: str) -> Started:
+        """`check(data, stage)` begun in a child process, forked so that it reads `data` as
+        this process holds it (copy-on-write: nothing is copied but what either changes),
+        while this process goes on (and may change `data`). Where there is no fork, `check`
+        runs at once."""
+        return Started(self, data, stage)
 
     def parts(self, data: Graph | set[Triple]) -> dict[str, tuple[list[str], list[str]]]:
         """The graph cut into parts: name → (own lines, context lines), each sorted. Only

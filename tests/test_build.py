@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +20,7 @@ from graph.build import build
 from graph.cli import main
 from graph.errors import CuratedError, ShapeViolation
 from graph.namespaces import CIV, NIF
+from graph.serialise import nt_lines
 from graph.settings import Settings
 
 ROOT = Path(__file__).parent.parent
@@ -249,6 +252,46 @@ def test_a_rebuild_reuses_what_did_not_change_and_equals_a_clean_build(
     assert clean.manifest == again.manifest
     assert store_quads(clean.path) == store_quads(again.path)
     assert "The council met again on Friday." in (again.path / changed).read_text("utf-8")
+
+
+def test_lines_taken_from_the_extraction_cache_are_the_article_graphs_own(
+    small_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A rebuild takes an article's N-Triples lines from its cache file instead of writing its
+    triples again: they must be what the triples write, as the graph's own file shows."""
+    build(small_settings)
+    with caplog.at_level("INFO", logger="civicgraph.build"):
+        again = build(small_settings)
+    known = re.search(r"extract: (\d+) of 5 article graphs with their lines known", caplog.text)
+    assert known is not None and int(known.group(1)) >= 1, caplog.text
+    for entry in again.manifest["graphs"]:  # type: ignore[union-attr]
+        if entry["kind"] == "article":
+            graph = Graph().parse(again.path / entry["file"], format="turtle")
+            written = "".join(nt_lines(graph)).encode("utf-8")
+            assert hashlib.sha256(written).hexdigest() == entry["lines_sha256"], entry["file"]
+
+
+def test_a_damaged_cache_is_read_around(
+    small_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An extraction cache file that no longer parses is extracted again; a graph's JSON-LD in
+    the cache whose bytes changed is written again; the build is what it was."""
+    first = build(small_settings)
+    cache = small_settings.build_dir.parent / f".{small_settings.build_dir.name}.cache"
+    parts = sorted((cache / "jsonld").glob("*.jsonld"))
+    assert len(parts) == len(first.manifest["graphs"])  # type: ignore[arg-type]
+    damaged_part = parts[0]
+    damaged_part.write_bytes(damaged_part.read_bytes().replace(b"[", b"[{},", 1))
+    extracted = sorted((cache / "extract").glob("*.nt"))
+    extracted[0].write_text("<not> <N-Triples\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="civicgraph.extract"):
+        again = build(small_settings)
+    assert "cannot read" in caplog.text and "extracting again" in caplog.text
+    assert again.manifest == first.manifest
+    assert "{}" not in (again.path / "graph.jsonld").read_text("utf-8")
+    # the damaged part was replaced, and no part the build did not use is kept
+    assert len(list((cache / "jsonld").glob("*.jsonld"))) == len(parts)
+    assert not damaged_part.exists() or b"[{}," not in damaged_part.read_bytes()
 
 
 def test_a_rebuild_over_a_damaged_last_build_writes_afresh(
