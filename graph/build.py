@@ -51,7 +51,7 @@ from graph.namespaces import (
 from graph.oxstore import write_store
 from graph.progress import Progress
 from graph.queries import SavedQuery, load_queries
-from graph.reason import Engine, inferred_triples
+from graph.reason import Engine, inferred_triples, resolve
 from graph.settings import Settings
 from graph.validate import Finding, Validation
 
@@ -244,13 +244,10 @@ def describe_dataset(
         dump = base + "download/" + graph_file(str(named.iri), base)
         meta.add((named.iri, VOID.dataDump, URIRef(dump)))
         _describe_distribution(meta, named.iri, dump, "text/turtle")
-    classes, properties, subjects = set(), set(), set()
-    rdf_type = RDF.type  # a Namespace makes a new term each time
-    for s, p, o in data:
-        subjects.add(s)
-        properties.add(p)
-        if p == rdf_type:
-            classes.add(o)
+    subjects = {t[0] for t in data}
+    properties = {t[1] for t in data}
+    typing = {p for p in properties if p == RDF.type}
+    classes = {o for _, p, o in data if p in typing}
     entities = {s for s in subjects if isinstance(s, URIRef) and s.startswith(base + "id/")}
     for term, count in (
         (VOID.triples, len(data)),
@@ -517,7 +514,8 @@ def write_outputs(
             write_file(folder, "ontology.ttl", (ontology_dir / "civic.ttl").read_bytes(), False)
             write_file(folder, "shapes.ttl", (ontology_dir / "shapes.ttl").read_bytes(), False)
             meta = next(n for n in graphs if n.kind == "meta")
-            write_file(folder, "void.ttl", serialise.turtle(lines[meta.iri], PREFIXES), False)
+            void = (folder / graph_file(str(meta.iri), base)).read_bytes()  # the meta graph's
+            write_file(folder, "void.ttl", void, False)
         started = time.perf_counter()
         with progress.stage("compress", 1):
             rest = sorted(
@@ -618,12 +616,13 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 
 def build(
-    settings: Settings, progress: Progress | None = None, engine: Engine = "reasonable"
+    settings: Settings, progress: Progress | None = None, engine: Engine = "auto"
 ) -> BuildResult:
     """Run the whole build; raise a BuildError subclass, leaving the last build, on any failure.
 
     `progress` shows each stage's progress (by default a bar on a terminal, log lines
-    elsewhere); `engine` is the OWL 2 RL reasoner (both give the same triples).
+    elsewhere); `engine` is the OWL 2 RL reasoner (graph/reason.py: each gives the same
+    triples; `auto` picks graph/rules.py where it can read the schema).
     """
     with cyclic_gc_paused():
         return _build(settings, progress, engine)
@@ -703,6 +702,8 @@ def _build(settings: Settings, progress: Progress | None, engine: Engine) -> Bui
     validation = Validation(shapes, cache / "shacl", progress, prefixes=PREFIXES)
     validations = [validation.start(asserted, "asserted graphs")]
     try:
+        engine = resolve(engine, asserted)
+        log.info("reasoning with %s", engine)
         inferred = inferred_triples(asserted, ontology, engine)
         lap("reason")
 

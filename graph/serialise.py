@@ -144,8 +144,9 @@ def jsonld_of_jsonld(graphs: Iterable[bytes]) -> bytes:
 
 def nquads(iri: str, lines: Sequence[str]) -> str:
     """N-Quads of a named graph from its N-Triples lines, in their order."""
-    suffix = f" <{iri}> .\n"
-    return "".join([line[: -len(" .\n")] + suffix for line in lines])
+    # A line's only newline is its last character (N-Triples escapes the others), so " .\n"
+    # is each line's end and nowhere else.
+    return "".join(lines).replace(" .\n", f" <{iri}> .\n")
 
 
 def rdf_type_objects(lines: Iterable[str]) -> Iterable[str]:

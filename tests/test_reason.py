@@ -1,38 +1,44 @@
-"""Reasoning: the fast path (reasonable, on what the ontology can act on, property chains
-applied between its runs) gives exactly what owlrl's full closure gives, restricted to our
-vocabulary — on the corpus and on generated articles."""
+"""Reasoning: the fast paths (graph/rules.py's engine, and reasonable with property chains
+applied between its runs, both on what the ontology can act on) give exactly what owlrl's full
+closure gives, restricted to our vocabulary — on the corpus, on generated articles, and (for
+graph/rules.py) on random schemas and facts."""
 
 from __future__ import annotations
 
+import random
 import time
 from pathlib import Path
 
 import pytest
 from generated import asserted_of, generated_asserted, ontology
-from rdflib import OWL, RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
+from graph import rules
 from graph.namespaces import CIV, ORG
-from graph.reason import acted_on, infer, reasonable_closure
+from graph.reason import acted_on, infer, reasonable_closure, resolve
 
 ID = "https://kg.example.org/id/"
 
 
 def compare(asserted: Graph, label: str) -> set[tuple[object, object, object]]:
-    """Both engines on `asserted`: their results must be equal; print the times."""
-    started = time.perf_counter()
-    fast = set(infer(asserted, ontology(), "reasonable"))
-    middle = time.perf_counter()
-    reference = set(infer(asserted, ontology(), "owlrl"))
-    done = time.perf_counter()
+    """Every engine on `asserted`: their results must be equal; print the times."""
+    results: dict[str, set[tuple[object, object, object]]] = {}
+    times: list[str] = []
+    for engine in ("rules", "reasonable", "owlrl"):
+        started = time.perf_counter()
+        results[engine] = set(infer(asserted, ontology(), engine))  # type: ignore[arg-type]
+        times.append(f"{engine} {time.perf_counter() - started:.2f} s")
     print(
-        f"{label}: {len(asserted)} asserted, {len(fast)} inferred; "
-        f"reasonable {middle - started:.2f} s, owlrl {done - middle:.2f} s"
+        f"{label}: {len(asserted)} asserted, {len(results['owlrl'])} inferred; {', '.join(times)}"
     )
-    assert fast - reference == set(), "inferred by the fast path only"
-    assert reference - fast == set(), "inferred by owlrl only"
-    assert fast, "nothing inferred at all"
-    return fast
+    reference = results["owlrl"]
+    for engine in ("rules", "reasonable"):
+        assert results[engine] - reference == set(), f"inferred by {engine} only"
+        assert reference - results[engine] == set(), f"inferred by owlrl, not by {engine}"
+    assert reference, "nothing inferred at all"
+    assert resolve("auto", asserted) == "rules", "the project's schema is one rules.py reads"
+    return reference
 
 
 def test_fast_path_equals_owlrl_on_the_corpus(build_dir: Path) -> None:
@@ -111,3 +117,91 @@ def test_literals_come_back_plain(build_dir: Path) -> None:
     plain = [t for t in plain if t[2].language is None and t[2].datatype is None]
     assert plain, "plain literals the reasoner is given"
     assert all(t in closure for t in plain)
+
+
+def test_rules_decline_a_schema_with_constructs_they_do_not_apply() -> None:
+    """A schema with any construct graph/rules.py lacks is declined, and `auto` reasons with
+    reasonable instead: the restriction example above gives owlrl's result."""
+    ex = "urn:test:"
+    a, c, x, y = (URIRef(ex + n) for n in "acxy")
+    restriction = BNode()
+    cases = {
+        "sameAs": [(x, OWL.sameAs, y)],
+        "functional": [(a, RDF.type, OWL.FunctionalProperty)],
+        "inverse functional": [(a, RDF.type, OWL.InverseFunctionalProperty)],
+        "hasValue": [(restriction, OWL.onProperty, a), (restriction, OWL.hasValue, y)],
+        "class expression": [(c, RDFS.subClassOf, restriction)],
+        "intersection": [(c, OWL.intersectionOf, restriction)],
+        "key": [(c, OWL.hasKey, restriction)],
+    }
+    for name, triples in cases.items():
+        graph = Graph()
+        for triple in [(a, RDF.type, OWL.ObjectProperty), *triples]:
+            graph.add(triple)
+        assert rules.schema_of(graph) is None, name
+        assert resolve("auto", graph) == "reasonable", name
+    onto = Graph()
+    for triple in [
+        (a, RDF.type, OWL.ObjectProperty),
+        (restriction, RDF.type, OWL.Restriction),
+        (restriction, OWL.onProperty, a),
+        (restriction, OWL.hasValue, y),
+        (c, OWL.equivalentClass, restriction),
+        (c, RDF.type, OWL.Class),
+    ]:
+        onto.add(triple)
+    asserted = Graph()
+    for triple in [*onto, (x, RDF.type, c)]:
+        asserted.add(triple)
+    assert set(infer(asserted, onto, "auto")) == set(infer(asserted, onto, "owlrl"))
+    assert (x, a, y) in set(infer(asserted, onto, "auto"))
+
+
+def random_case(seed: int) -> tuple[Graph, Graph]:
+    """A random schema of the constructs graph/rules.py applies, and random facts over it."""
+    pick = random.Random(seed)
+    ex = "urn:random:"
+    classes = [URIRef(f"{ex}C{i}") for i in range(6)]
+    properties = [URIRef(f"{ex}p{i}") for i in range(7)]
+    people = [URIRef(f"{ex}x{i}") for i in range(8)]
+    onto = Graph()
+    for c in classes:
+        onto.add((c, RDF.type, OWL.Class))
+    for p in properties:
+        onto.add((p, RDF.type, OWL.ObjectProperty))
+    for _ in range(pick.randint(2, 7)):
+        onto.add((pick.choice(classes), RDFS.subClassOf, pick.choice(classes)))
+    if pick.random() < 0.5:
+        onto.add((pick.choice(classes), OWL.equivalentClass, pick.choice(classes)))
+    for _ in range(pick.randint(1, 5)):
+        onto.add((pick.choice(properties), RDFS.subPropertyOf, pick.choice(properties)))
+    if pick.random() < 0.5:
+        onto.add((pick.choice(properties), OWL.equivalentProperty, pick.choice(properties)))
+    for _ in range(pick.randint(0, 3)):
+        onto.add((pick.choice(properties), OWL.inverseOf, pick.choice(properties)))
+    for kind in (OWL.TransitiveProperty, OWL.SymmetricProperty):
+        for p in pick.sample(properties, pick.randint(0, 2)):
+            onto.add((p, RDF.type, kind))
+    for relation in (RDFS.domain, RDFS.range):
+        for _ in range(pick.randint(0, 3)):
+            onto.add((pick.choice(properties), relation, pick.choice(classes)))
+    for _ in range(pick.randint(0, 2)):
+        chain = BNode()
+        Collection(onto, chain, pick.sample(properties, pick.randint(2, 3)))
+        onto.add((pick.choice(properties), OWL.propertyChainAxiom, chain))
+    asserted = Graph()
+    for triple in onto:
+        asserted.add(triple)
+    for _ in range(pick.randint(5, 25)):
+        if pick.random() < 0.3:
+            asserted.add((pick.choice(people), RDF.type, pick.choice(classes)))
+        else:
+            asserted.add((pick.choice(people), pick.choice(properties), pick.choice(people)))
+    return onto, asserted
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_rules_equal_owlrl_on_random_schemas_and_facts(seed: int) -> None:
+    onto, asserted = random_case(seed)
+    assert rules.schema_of(asserted) is not None
+    assert set(infer(asserted, onto, "rules")) == set(infer(asserted, onto, "owlrl"))
