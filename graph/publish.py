@@ -1,7 +1,8 @@
 """`civicgraph publish`: load every named graph of a build into a remote SPARQL store.
 
 It speaks the SPARQL 1.1 Graph Store HTTP Protocol, one graph after another in the order
-`manifest.json` lists them, then the build's union (`graph.ttl`, each triple once) into
+`manifest.json` lists them, then the build's union (`graph.nt`, each triple once: N-Triples is
+Turtle too) into
 `<base>graph/union`. Each graph's Turtle file is read once and checked against the manifest's
 sha256 before anything of that graph is sent; then:
 
@@ -111,11 +112,11 @@ def graphs_of(build_dir: Path) -> list[GraphFile]:
         raise PublishError(f"{path} lists no graphs")
     # The union too, each triple once: a store whose default graph repeats a triple held by
     # several graphs (Virtuoso's does) is queried with this graph as its default graph.
-    union = files.get("graph.ttl") or {}
+    union = files.get("graph.nt") or {}  # not graph.ttl: it repeats a triple two graphs hold
     graphs.append(
         GraphFile(
             iri=union_graph_iri(str(manifest.get("base", ""))),
-            path=build_dir / "graph.ttl",
+            path=build_dir / "graph.nt",
             triples=int(manifest.get("union_triples", 0)),
             sha256=union.get("sha256"),
         )

@@ -1,10 +1,12 @@
 """Writing graphs fast and byte-for-byte reproducibly: every format from sorted N-Triples lines.
 
 A graph is first turned into its N-Triples lines (rdflib's own writing of each triple), sorted
-and without duplicates: those lines are the `.nt` and `.nq` files as they are, and pyoxigraph
-(Rust) parses them back to write Turtle and JSON-LD in the same order, so the bytes depend only
-on the triples; TriG is each named graph's Turtle in a block of its own. rdflib's Turtle writer
-took minutes for a few hundred thousand triples.
+and without duplicates: those lines are the union's `.nt` (all graphs' merged) and each graph's
+block of the `.nq` as they are, and pyoxigraph (Rust) parses them back to write each graph's
+Turtle and JSON-LD in the same order, so the bytes depend only on the triples. TriG and the
+union's Turtle and JSON-LD are composed from each graph's, so a rebuild reuses those of the
+graphs that did not change. rdflib's Turtle writer took minutes for a few hundred thousand
+triples.
 """
 
 from __future__ import annotations

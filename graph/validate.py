@@ -241,6 +241,17 @@ def _run_batch(batch: _Batch) -> list[tuple[str, list[Finding]]]:
     return results
 
 
+class _Collect(logging.Handler):
+    """Keeps each record's logger, level and message in a list."""
+
+    def __init__(self, records: list[tuple[str, int, str]]) -> None:
+        super().__init__()
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
 class Started:
     """A validation running in a forked child process: `result()` waits for it and returns,
     or raises, what `Validation.check` would; `cancel()` stops it."""
@@ -256,7 +267,12 @@ class Started:
         self.receive, send = context.Pipe(duplex=False)
 
         def child() -> None:
-            validation.progress = Progress.quiet()  # the parent's display is the parent's
+            # The parent's display and streams stay the parent's (another of its threads may
+            # hold their locks): log records go back with the result, to be logged there.
+            validation.progress = Progress.quiet()
+            records: list[tuple[str, int, str]] = []
+            root = logging.getLogger()
+            root.handlers = [_Collect(records)]
             started = time.perf_counter()
             try:
                 result: tuple[str, object] = ("ok", validation.findings(data, stage))
@@ -264,9 +280,10 @@ class Started:
                 result = ("error", exc)
             seconds = time.perf_counter() - started
             try:
-                send.send((*result, seconds))
+                send.send((*result, seconds, records))
             except Exception as exc:  # an exception that does not pickle: its words
-                send.send(("error", BuildError(f"{type(exc).__name__}: {exc}"), seconds))
+                failure = BuildError(f"{type(exc).__name__}: {exc}")
+                send.send(("error", failure, seconds, records))
             send.close()
 
         self.process = context.Process(target=child, name=f"validate {stage}", daemon=True)
@@ -277,7 +294,7 @@ class Started:
         if self.found is not None:
             return self.found
         try:
-            status, value, seconds = self.receive.recv()
+            status, value, seconds, records = self.receive.recv()
         except EOFError:
             self.process.join()
             raise ValidationStopped(
@@ -286,6 +303,8 @@ class Started:
         finally:
             self.receive.close()
         self.process.join()
+        for name, level, message in records:
+            logging.getLogger(name).log(level, "%s", message)
         log.info("validate %s: %.2f s, alongside the build", self.stage, seconds)
         if status == "error":
             raise value

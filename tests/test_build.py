@@ -22,6 +22,7 @@ from graph.errors import CuratedError, ShapeViolation
 from graph.namespaces import CIV, NIF
 from graph.serialise import nt_lines
 from graph.settings import Settings
+from graph.validate import Validation, ValidationStopped
 
 ROOT = Path(__file__).parent.parent
 ID = "https://kg.example.org/id/"
@@ -292,6 +293,32 @@ def test_a_damaged_cache_is_read_around(
     # the damaged part was replaced, and no part the build did not use is kept
     assert len(list((cache / "jsonld").glob("*.jsonld"))) == len(parts)
     assert not damaged_part.exists() or b"[{}," not in damaged_part.read_bytes()
+
+
+def test_a_validation_that_dies_or_fails_fails_the_build_and_keeps_the_last(
+    small_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each validation runs in a forked process: one that ends without a result (killed, out
+    of memory) or raises fails the build with that reason, and the last build stays."""
+    first = build(small_settings)
+
+    def dies(self: Validation, data: object, stage: str = "graph") -> list[object]:
+        os._exit(3)
+
+    monkeypatch.setattr(Validation, "findings", dies)
+    with pytest.raises(
+        ValidationStopped, match=r"validation of the asserted graphs stopped \(exit code 3\)"
+    ):
+        build(small_settings)
+
+    def fails(self: Validation, data: object, stage: str = "graph") -> list[object]:
+        raise ValueError(f"no shapes for the {stage}")
+
+    monkeypatch.setattr(Validation, "findings", fails)
+    with pytest.raises(ValueError, match="no shapes for the asserted graphs"):
+        build(small_settings)
+    assert small_settings.build_dir.resolve() == first.path
+    assert json.loads((first.path / "manifest.json").read_text()) == first.manifest
 
 
 def test_a_rebuild_over_a_damaged_last_build_writes_afresh(

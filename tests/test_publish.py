@@ -241,7 +241,7 @@ def _all_graphs(build_dir: Path) -> list[dict[str, Any]]:
     manifest = _manifest(build_dir)
     union = {
         "iri": union_graph_iri(manifest["base"]),
-        "file": "graph.ttl",
+        "file": "graph.nt",
         "triples": manifest["union_triples"],
     }
     return [*manifest["graphs"], union]
