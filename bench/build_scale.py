@@ -47,7 +47,7 @@ class Run:
 
     seconds: float
     peak_mib: float
-    machine_mib: float = 0.0  # the most the machine's available memory fell during the build
+    together_mib: float = 0.0  # the most the build's processes used together (sampled PSS)
     validations: float = 0.0  # both validations' own seconds
     stages: dict[str, float] = field(default_factory=dict)
     triples: int = 0
@@ -69,14 +69,16 @@ def run_build(corpus: Path, curated: Path, out: Path, log: Path) -> Run:
     env |= {"CIVICGRAPH_CORPUS": str(corpus), "CIVICGRAPH_CURATED": str(curated)}
     env["CIVICGRAPH_BUILD"] = str(out)
     command = [sys.executable, "-m", "graph.cli", "build"]
-    # The machine's memory in use, sampled: a forked process shares its parent's pages until
-    # either changes them, so the largest resident set does not tell what both use together.
-    available = [_available_kib()] * 2  # before, lowest since
+    # The memory the build's processes use together, sampled: a forked process shares its
+    # parent's pages until either changes them, so the largest resident set does not tell.
+    peak_pss = [0]
     watching = threading.Event()
+    root: list[int] = []
 
     def watch() -> None:
-        while not watching.wait(0.2):
-            available[1] = min(available[1], _available_kib())
+        while not watching.wait(0.5):
+            if root:
+                peak_pss[0] = max(peak_pss[0], _tree_pss_kib(root[0]))
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
@@ -85,15 +87,16 @@ def run_build(corpus: Path, curated: Path, out: Path, log: Path) -> Run:
         process = subprocess.Popen(
             command, cwd=PROJECT_ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT
         )
+        root.append(process.pid)
         _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    watching.set()
+    watcher.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     text = log.read_text(encoding="utf-8", errors="replace")
     if process.returncode != 0:
         raise SystemExit(f"the build failed ({process.returncode}):\n{text[-3000:]}")
-    watching.set()
-    watcher.join()
-    run = Run(seconds, usage.ru_maxrss / 1024, machine_mib=(available[0] - available[1]) / 1024)
+    run = Run(seconds, usage.ru_maxrss / 1024, together_mib=peak_pss[0] / 1024)
     for line in text.splitlines():
         m = _LAP.match(line)
         if m:
@@ -107,12 +110,23 @@ def run_build(corpus: Path, curated: Path, out: Path, log: Path) -> Run:
     return run
 
 
-def _available_kib() -> int:
-    """MemAvailable of /proc/meminfo (KiB): what the machine can still give without swapping."""
-    for line in Path("/proc/meminfo").read_text(encoding="ascii").splitlines():
-        if line.startswith("MemAvailable:"):
-            return int(line.split()[1])
-    return 0
+def _tree_pss_kib(pid: int) -> int:
+    """The proportional set size (KiB) of a process and all its descendants: each page shared
+    by n of them counts 1/n in each, so the sum is what they use together."""
+    total = 0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):  # it ended meanwhile
+            continue
+    return total
 
 
 def corpus_for(size: int, work: Path) -> tuple[Path, Path]:
@@ -145,7 +159,7 @@ def measure(size: int, work: Path) -> tuple[Run, Run]:
         out.unlink()
     print(f"N={size}: clean build …", flush=True)
     clean = run_build(corpus, curated, out, work / f"build-{size}.log")
-    print(f"  {clean.seconds:.1f} s, {clean.peak_mib:.0f} MiB (machine {clean.machine_mib:.0f} MiB), "
+    print(f"  {clean.seconds:.1f} s, {clean.peak_mib:.0f} MiB (together {clean.together_mib:.0f} MiB), "
           f"{clean.stages}", flush=True)  # fmt: skip
     article = sorted(corpus.glob("*.txt"))[len(list(corpus.glob("*.txt"))) // 2]
     text = article.read_text(encoding="utf-8")
@@ -178,10 +192,10 @@ def report(results: dict[int, tuple[Run, Run]], command: str, load_before: str) 
         "a forked process of its own while the build reasons or writes its files, so the "
         "stages add up to more than the build; serialise includes the union of the graphs and "
         "every file with its gzip copy and hash; store is the Oxigraph store); peak memory is "
-        "the largest resident set of the build process or of any of its workers, and machine "
-        "memory used the most the machine's available memory (MemAvailable) fell during the "
-        "build, sampled every 0.2 s (a forked process shares its parent's memory until either "
-        "changes a page, which a resident set does not show).",
+        "the largest resident set of the build process or of any of its workers, and all "
+        "processes together the largest sum of the proportional set sizes (PSS) of the build "
+        "and its child processes, sampled every 0.5 s (a forked process shares its parent's "
+        "memory until either changes a page, which a resident set does not show).",
         "",
         f"Run {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}: {os.cpu_count()} cores, "
         f"Python {platform.python_version()}; load average before the run {load_before}, "
@@ -189,7 +203,7 @@ def report(results: dict[int, tuple[Run, Run]], command: str, load_before: str) 
         "from run to run).",
         "",
         "| N | triples | clean build (s) | extract | validate | reason | serialise | store "
-        "| peak memory (MiB) | machine memory used (MiB) | rebuild, one article changed (s) "
+        "| peak memory (MiB) | all processes together (MiB) | rebuild, one article changed (s) "
         "| rebuild / clean |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -197,7 +211,7 @@ def report(results: dict[int, tuple[Run, Run]], command: str, load_before: str) 
         stages = " | ".join(f"{clean.stage(s):.1f}" for s in STAGES)
         lines.append(
             f"| {size} | {clean.triples} | {clean.seconds:.1f} | {stages} | "
-            f"{clean.peak_mib:.0f} | {clean.machine_mib:.0f} | {again.seconds:.1f} | "
+            f"{clean.peak_mib:.0f} | {clean.together_mib:.0f} | {again.seconds:.1f} | "
             f"{again.seconds / clean.seconds:.0%} |"
         )
     lines += [
