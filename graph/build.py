@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import gzip
 import hashlib
-import inspect
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +30,12 @@ from rdflib import DCTERMS, PROV, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
-from graph import __version__, serialise
+from graph import __version__, gz, serialise
 from graph import namespaces as namespaces_module
 from graph.corpus import Article, read_corpus
 from graph.errors import BuildError, CuratedError
 from graph.extract import build_gazetteer, extract_articles
+from graph.gz import write_gzip
 from graph.iri import slugify
 from graph.namespaces import (
     CIV,
@@ -297,16 +297,6 @@ def write_file(folder: Path, name: str, content: str | bytes, gzip_copy: bool = 
         write_gzip(path)
 
 
-def write_gzip(path: Path) -> None:
-    """`path.gz`, whose bytes depend on the content alone (no name, mtime 0)."""
-    with (
-        open(path.with_name(path.name + ".gz"), "wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
-        open(path, "rb") as source,
-    ):
-        shutil.copyfileobj(source, gz, 1 << 20)
-
-
 def file_sha256(path: Path) -> str:
     """The sha256 of a file's bytes."""
     with open(path, "rb") as source:
@@ -331,9 +321,8 @@ def _writer() -> str:
     """What the bytes of a graph's files depend on besides its triples: this code's writers
     and pyoxigraph's. A graph file of the last build is reused only when this is the same."""
     code = hashlib.sha256()
-    for module in (serialise, namespaces_module):
+    for module in (serialise, namespaces_module, gz):
         code.update(Path(str(module.__file__)).read_bytes())
-    code.update(inspect.getsource(write_gzip).encode())
     return f"{code.hexdigest()[:16]} pyoxigraph {pyoxigraph.__version__}"
 
 
@@ -447,9 +436,9 @@ def write_outputs(
     writer = _writer()
     reuse = Reuse(previous, writer)
     names: dict[Node, str] = {}  # each term's N-Triples, written once for every graph
-    # Each file is compressed as soon as it is written: zlib lets another core do it while
-    # this thread writes the next.
-    gzipper = ThreadPoolExecutor(THREADS)
+    # Each file is compressed as soon as it is written, by another process while this one
+    # writes the next (threads would hold this one back: see graph/gz.py).
+    gzipper = ProcessPoolExecutor(THREADS, mp_context=multiprocessing.get_context("forkserver"))
     pending: list[Future[None]] = []
     gzipping: set[str] = set(reuse.linked)  # and what is linked has its copy
 

@@ -106,9 +106,12 @@ def _prefix_lines(prefixes: Mapping[str, object]) -> bytes:
 
 def _statements(text: bytes) -> bytes:
     """A graph's Turtle (as `turtle` writes it) without its @prefix lines."""
-    while text.startswith(b"@prefix "):
-        text = text[text.index(b"\n") + 1 :]
-    return text.lstrip(b"\n")
+    start = 0
+    while text.startswith(b"@prefix ", start):
+        start = text.index(b"\n", start) + 1
+    while text.startswith(b"\n", start):
+        start += 1
+    return text[start:]  # one copy
 
 
 def trig_of_turtle(graphs: Iterable[tuple[str, bytes]], prefixes: Mapping[str, object]) -> bytes:

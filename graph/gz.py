@@ -1,0 +1,19 @@
+"""The build's gzip copies, in a module of its own: worker processes that compress import only
+this (the build runs them as processes, not threads: a thread that takes the interpreter's lock
+back after every block it compresses slows the build's own thread markedly)."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+
+def write_gzip(path: Path) -> None:
+    """`path.gz`, whose bytes depend on the content alone (no name, mtime 0)."""
+    with (
+        open(path.with_name(path.name + ".gz"), "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
+        open(path, "rb") as source,
+    ):
+        shutil.copyfileobj(source, gz, 1 << 20)
