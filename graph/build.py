@@ -437,7 +437,7 @@ def write_outputs(
     reuse = Reuse(previous, writer)
     names: dict[Node, str] = {}  # each term's N-Triples, written once for every graph
     # Each file is compressed as soon as it is written, by another process while this one
-    # writes the next (threads would hold this one back: see graph/gz.py).
+    # writes the next (see graph/gz.py).
     gzipper = ProcessPoolExecutor(THREADS, mp_context=multiprocessing.get_context("forkserver"))
     pending: list[Future[None]] = []
     gzipping: set[str] = set(reuse.linked)  # and what is linked has its copy

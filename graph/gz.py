@@ -1,6 +1,6 @@
-"""The build's gzip copies, in a module of its own: worker processes that compress import only
-this (the build runs them as processes, not threads: a thread that takes the interpreter's lock
-back after every block it compresses slows the build's own thread markedly)."""
+"""The build's gzip copies, in a module of its own: the worker processes that compress them
+import only this. Processes, not threads, so that no compressing thread competes with the
+build's own thread for the interpreter's lock (taken back after every compressed block)."""
 
 from __future__ import annotations
 
