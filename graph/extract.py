@@ -529,7 +529,7 @@ def extract_articles(
             except OSError as exc:  # a full disk, say: the cache is an aid, the build goes on
                 partial.unlink(missing_ok=True)
                 log.warning("cannot keep %s in the extraction cache: %s", slug, exc)
-    found = {a.slug: cached.get(a.slug) or fresh[a.slug] for a in articles}
+    found = {a.slug: cached[a.slug] if a.slug in cached else fresh[a.slug] for a in articles}
     clustered = cluster_statements(found, base)
     if lines is not None:
         for slug, known in cached_lines.items():
@@ -559,7 +559,8 @@ def code_digest() -> str:
     global _CODE_DIGEST  # computed once per process; the code does not change while it runs
     if _CODE_DIGEST is None:
         here = Path(__file__).parent
-        files = [Path(__file__), *sorted((here / "extraction").glob("*.py"))]
+        # serialise.py writes the cache's lines, which a build takes as they are
+        files = [Path(__file__), here / "serialise.py", *sorted((here / "extraction").glob("*.py"))]
         digest = hashlib.sha256()
         for path in files:
             digest.update(path.read_bytes())
