@@ -18,8 +18,8 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -375,12 +375,13 @@ class Reuse:
 class JsonLdParts:
     """Each graph's JSON-LD (`serialise.jsonld`), from which the union's is composed, kept in
     `folder` (the build's cache) by what its bytes depend on: its N-Triples lines and the
-    writer. A part is used only when its bytes still have the hash in its name; `prune` removes
-    the parts the last build did not use."""
+    writer. A part is used only when its bytes still have the hash in its name; one not there
+    is written by a worker process of `pool`; `prune` removes the parts the build did not use."""
 
-    def __init__(self, folder: Path, writer: str) -> None:
+    def __init__(self, folder: Path, writer: str, pool: Executor) -> None:
         self.folder = folder
         self.writer = writer
+        self.pool = pool
         self.used: set[str] = set()
         try:
             names = os.listdir(folder)
@@ -388,18 +389,23 @@ class JsonLdParts:
             names = []
         self.known = {name.split(".")[0]: name for name in names if name.endswith(".jsonld")}
 
-    def get(self, lines: list[str], lines_sha256: str) -> bytes:
+    def request(self, text: str, lines_sha256: str) -> Callable[[], bytes]:
+        """A graph's part (from its N-Triples `text`), now from the cache or later from a
+        worker: call the answer for it."""
         key = hashlib.sha256(f"{self.writer} {lines_sha256}".encode()).hexdigest()[:32]
         name = self.known.get(key)
         if name is not None:
             try:
-                text = (self.folder / name).read_bytes()
-                if hashlib.sha256(text).hexdigest()[:16] == name.split(".")[1]:
+                part = (self.folder / name).read_bytes()
+                if hashlib.sha256(part).hexdigest()[:16] == name.split(".")[1]:
                     self.used.add(name)
-                    return text
+                    return lambda: part
             except OSError:
                 pass
-        text = serialise.jsonld(lines)
+        future = self.pool.submit(serialise.jsonld, [text])
+        return lambda: self._keep(key, future.result())
+
+    def _keep(self, key: str, text: bytes) -> bytes:
         name = f"{key}.{hashlib.sha256(text).hexdigest()[:16]}.jsonld"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -436,38 +442,48 @@ def write_outputs(
     writer = _writer()
     reuse = Reuse(previous, writer)
     names: dict[Node, str] = {}  # each term's N-Triples, written once for every graph
-    # Each file is compressed as soon as it is written, by another process while this one
-    # writes the next (see graph/gz.py).
-    gzipper = ProcessPoolExecutor(THREADS, mp_context=multiprocessing.get_context("forkserver"))
+    # Worker processes write each graph's Turtle and JSON-LD (pyoxigraph holds the interpreter
+    # while it works) and each file's gzip copy as soon as the file is written, while this
+    # process writes the next.
+    workers = ProcessPoolExecutor(THREADS, mp_context=multiprocessing.get_context("forkserver"))
     pending: list[Future[None]] = []
     gzipping: set[str] = set(reuse.linked)  # and what is linked has its copy
 
     def written(name: str) -> None:
         gzipping.add(name)
-        pending.append(gzipper.submit(write_gzip, folder / name))
+        pending.append(workers.submit(write_gzip, folder / name))
 
-    with gzipper:
+    with workers:
         with progress.stage("serialise", len(graphs) + len(DUMPS)) as step:
             lines: dict[URIRef, list[str]] = {}
             lines_sha256: dict[URIRef, str] = {}
+            parts = JsonLdParts(cache / "jsonld", writer, workers)
+            jsonld: list[Callable[[], bytes]] = []
+            turtles_written: list[Future[None]] = []
+            prefixes = {name: str(iri) for name, iri in PREFIXES.items()}
             for named in graphs:
                 known = named.lines
                 lines[named.iri] = (
                     serialise.nt_lines(named.graph, names) if known is None else known
                 )
-                lines_sha256[named.iri] = hashlib.sha256(
-                    "".join(lines[named.iri]).encode("utf-8")
-                ).hexdigest()
+                text = "".join(lines[named.iri])
+                lines_sha256[named.iri] = hashlib.sha256(text.encode("utf-8")).hexdigest()
                 name = graph_file(str(named.iri), base)
                 if not reuse.link(folder, name, lines_sha256[named.iri]):
-                    write_file(folder, name, serialise.turtle(lines[named.iri], PREFIXES), False)
-                    written(name)
+                    gzipping.add(name)  # the worker writes the gzip copy too
+                    turtles_written.append(
+                        workers.submit(serialise.write_turtle, text, folder / name, prefixes)
+                    )
+                jsonld.append(parts.request(text, lines_sha256[named.iri]))
+                del text
                 step.advance()
             del names
             everything = serialise.merge_lines(lines.values())
             write_file(folder, "graph.nt", "".join(everything), False)
             written("graph.nt")
             step.advance()
+            for future in turtles_written:
+                future.result()
             # TriG and the union's Turtle from each graph's Turtle file (a rebuild reuses most).
             turtles = [(folder / graph_file(str(n.iri), base)).read_bytes() for n in graphs]
             iris = [str(n.iri) for n in graphs]
@@ -489,13 +505,8 @@ def write_outputs(
                     out.write(block)
             written("dataset.nq")
             step.advance()
-            parts = JsonLdParts(cache / "jsonld", writer)
             with open(folder / "graph.jsonld", "wb") as out:
-                out.write(
-                    serialise.jsonld_of_jsonld(
-                        parts.get(lines[n.iri], lines_sha256[n.iri]) for n in graphs
-                    )
-                )
+                out.write(serialise.jsonld_of_jsonld(part() for part in jsonld))
             parts.prune()
             written("graph.jsonld")
             step.advance()
@@ -514,7 +525,7 @@ def write_outputs(
                 and p.suffix != ".gz"
                 and p.relative_to(folder).as_posix() not in gzipping
             )
-            for future in [*pending, *(gzipper.submit(write_gzip, p) for p in rest)]:
+            for future in [*pending, *(workers.submit(write_gzip, p) for p in rest)]:
                 future.result()
 
     # Triples in each RDF file (and its .gz), for the download page.

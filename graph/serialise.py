@@ -12,11 +12,14 @@ triples.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.plugins.serializers.nt import _quoteLiteral
 from rdflib.term import Node
+
+from graph.gz import write_gzip
 
 Triple = tuple[Node, Node, Node]
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -112,6 +115,14 @@ def _statements(text: bytes) -> bytes:
     while text.startswith(b"\n", start):
         start += 1
     return text[start:]  # one copy
+
+
+def write_turtle(text: str, path: Path, prefixes: Mapping[str, str]) -> None:
+    """`turtle` of N-Triples text, written to `path`, then its gzip copy: a job for a worker
+    process, given only text and names."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(turtle([text], prefixes))
+    write_gzip(path)
 
 
 def trig_of_turtle(graphs: Iterable[tuple[str, bytes]], prefixes: Mapping[str, object]) -> bytes:
