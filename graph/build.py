@@ -17,9 +17,9 @@ import os
 import shutil
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +59,7 @@ log = logging.getLogger("civicgraph.build")
 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 THREADS = min(4, os.cpu_count() or 1)  # for compressing and hashing files
+QUEUED_TEXT = 1 << 28  # characters of N-Triples given to the workers and not yet taken
 Triple = tuple[Node, Node, Node]
 
 
@@ -376,12 +377,13 @@ class JsonLdParts:
     """Each graph's JSON-LD (`serialise.jsonld`), from which the union's is composed, kept in
     `folder` (the build's cache) by what its bytes depend on: its N-Triples lines and the
     writer. A part is used only when its bytes still have the hash in its name; one not there
-    is written by a worker process of `pool`; `prune` removes the parts the build did not use."""
+    is written there by a worker process (`submit`); `prune` removes the parts the build did
+    not use."""
 
-    def __init__(self, folder: Path, writer: str, pool: Executor) -> None:
+    def __init__(self, folder: Path, writer: str, submit: Callable[..., Future[Any]]) -> None:
         self.folder = folder
         self.writer = writer
-        self.pool = pool
+        self.submit = submit
         self.used: set[str] = set()
         try:
             names = os.listdir(folder)
@@ -390,32 +392,30 @@ class JsonLdParts:
         self.known = {name.split(".")[0]: name for name in names if name.endswith(".jsonld")}
 
     def request(self, text: str, lines_sha256: str) -> Callable[[], bytes]:
-        """A graph's part (from its N-Triples `text`), now from the cache or later from a
-        worker: call the answer for it."""
+        """A graph's part (from its N-Triples `text`): call the answer for its bytes, read
+        from the cache when they are wanted (so that they are held one at a time)."""
         key = hashlib.sha256(f"{self.writer} {lines_sha256}".encode()).hexdigest()[:32]
         name = self.known.get(key)
-        if name is not None:
-            try:
-                part = (self.folder / name).read_bytes()
-                if hashlib.sha256(part).hexdigest()[:16] == name.split(".")[1]:
-                    self.used.add(name)
-                    return lambda: part
-            except OSError:
-                pass
-        future = self.pool.submit(serialise.jsonld, [text])
-        return lambda: self._keep(key, future.result())
-
-    def _keep(self, key: str, text: bytes) -> bytes:
-        name = f"{key}.{hashlib.sha256(text).hexdigest()[:16]}.jsonld"
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            partial = self.folder / f"{name}.part"
-            partial.write_bytes(text)
-            os.replace(partial, self.folder / name)
+        if name is not None and self._intact(name):
             self.used.add(name)
-        except OSError as exc:  # the cache is an aid: the build goes on without it
-            log.warning("cannot keep a graph's JSON-LD in %s: %s", self.folder, exc)
-        return text
+            return lambda: (self.folder / name).read_bytes()
+        future = self.submit(serialise.write_jsonld_part, text, self.folder, key)
+        return lambda: self._written(future)
+
+    def _intact(self, name: str) -> bool:
+        try:
+            part = (self.folder / name).read_bytes()
+        except OSError:
+            return False
+        return hashlib.sha256(part).hexdigest()[:16] == name.split(".")[1]
+
+    def _written(self, future: Future[tuple[str, bytes | None]]) -> bytes:
+        name, part = future.result()
+        if part is not None:  # the cache is an aid: the build goes on without it
+            log.warning("cannot keep a graph's JSON-LD in %s", self.folder)
+            return part
+        self.used.add(name)
+        return (self.folder / name).read_bytes()
 
     def prune(self) -> None:
         for name in set(self.known.values()) - self.used:
@@ -448,6 +448,21 @@ def write_outputs(
     workers = ProcessPoolExecutor(THREADS, mp_context=multiprocessing.get_context("forkserver"))
     pending: list[Future[None]] = []
     gzipping: set[str] = set(reuse.linked)  # and what is linked has its copy
+    queued: deque[tuple[Future[Any], int]] = deque()  # jobs given text, and its length
+    queued_chars = 0
+
+    def given(job: Callable[..., Any], text: str, *args: object) -> Future[Any]:
+        """`job(text, *args)` for a worker, once the text queued for others is below
+        QUEUED_TEXT: the workers' queue holds the text until one takes it."""
+        nonlocal queued_chars
+        while queued and (queued[0][0].done() or queued_chars > QUEUED_TEXT):
+            oldest, size = queued.popleft()
+            wait([oldest])
+            queued_chars -= size
+        future = workers.submit(job, text, *args)
+        queued.append((future, len(text)))
+        queued_chars += len(text)
+        return future
 
     def written(name: str) -> None:
         gzipping.add(name)
@@ -457,7 +472,7 @@ def write_outputs(
         with progress.stage("serialise", len(graphs) + len(DUMPS)) as step:
             lines: dict[URIRef, list[str]] = {}
             lines_sha256: dict[URIRef, str] = {}
-            parts = JsonLdParts(cache / "jsonld", writer, workers)
+            parts = JsonLdParts(cache / "jsonld", writer, given)
             jsonld: list[Callable[[], bytes]] = []
             turtles_written: list[Future[None]] = []
             prefixes = {name: str(iri) for name, iri in PREFIXES.items()}
@@ -472,7 +487,7 @@ def write_outputs(
                 if not reuse.link(folder, name, lines_sha256[named.iri]):
                     gzipping.add(name)  # the worker writes the gzip copy too
                     turtles_written.append(
-                        workers.submit(serialise.write_turtle, text, folder / name, prefixes)
+                        given(serialise.write_turtle, text, folder / name, prefixes)
                     )
                 jsonld.append(parts.request(text, lines_sha256[named.iri]))
                 del text
@@ -506,7 +521,7 @@ def write_outputs(
             written("dataset.nq")
             step.advance()
             with open(folder / "graph.jsonld", "wb") as out:
-                out.write(serialise.jsonld_of_jsonld(part() for part in jsonld))
+                serialise.write_jsonld_of_jsonld(out, (part() for part in jsonld))
             parts.prune()
             written("graph.jsonld")
             step.advance()

@@ -11,8 +11,11 @@ triples.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -150,12 +153,34 @@ def jsonld(lines: Sequence[str]) -> bytes:
     return out
 
 
-def jsonld_of_jsonld(graphs: Iterable[bytes]) -> bytes:
-    """JSON-LD of the union of graphs from each graph's `jsonld`: one array of all their node
-    objects. A node two graphs describe has two node objects, which a JSON-LD processor merges;
-    a blank node identifier names the same node throughout, as in the dataset."""
-    parts = (text.strip()[1:-1] for text in graphs)  # each is one array: [ … ]
-    return b"[" + b",".join(part for part in parts if part.strip()) + b"]\n"
+def write_jsonld_part(text: str, folder: Path, key: str) -> tuple[str, bytes | None]:
+    """`jsonld` of N-Triples text, written to `folder` as KEY.HASH.jsonld (HASH: of its bytes):
+    a job for a worker process. Its name, and its bytes only if it could not be written."""
+    part = jsonld([text])
+    name = f"{key}.{hashlib.sha256(part).hexdigest()[:16]}.jsonld"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"{name}.part"
+        partial.write_bytes(part)
+        os.replace(partial, folder / name)
+    except OSError:  # the caller keeps the bytes instead
+        return name, part
+    return name, None
+
+
+def write_jsonld_of_jsonld(out: BinaryIO, graphs: Iterable[bytes]) -> None:
+    """JSON-LD of the union of graphs, written to `out` from each graph's `jsonld` in turn: one
+    array of all their node objects. A node two graphs describe has two node objects, which a
+    JSON-LD processor merges; a blank node identifier names the same node throughout, as in the
+    dataset."""
+    out.write(b"[")
+    first = True
+    for text in graphs:
+        part = text.strip()[1:-1]  # each is one array: [ … ]
+        if part.strip():
+            out.write(part if first else b"," + part)
+            first = False
+    out.write(b"]\n")
 
 
 def nquads(iri: str, lines: Sequence[str]) -> str:
