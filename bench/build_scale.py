@@ -6,9 +6,10 @@ N = 5 is the project's corpus with its curated files; a larger N is N articles w
 bench/generate.py (seed 1373) with the curated reference files only (the per-article curated
 files describe the corpus's own articles). Each build runs as its own `civicgraph build`
 process into a fresh folder; the figures are its wall time, its stage times (the build's log
-lines), and the peak resident memory of the build process or of its largest child (ru_maxrss
-from wait4). Then one article gets a sentence more and the build runs again: only that
-article is extracted again, and only the validation parts it touches are validated again.
+lines), the peak resident memory of the build process or of its largest child (ru_maxrss
+from wait4), and the most memory all its processes used together (their PSS, sampled). Then
+one article gets a sentence more and the build runs again: only that article is extracted
+again, and the last build's files and store are reused where nothing changed.
 The section "Build at scale" of BENCHMARKS.md gets the figures.
 """
 

@@ -289,13 +289,10 @@ def describe_dataset(
     return meta
 
 
-def write_file(folder: Path, name: str, content: str | bytes, gzip_copy: bool = True) -> None:
+def write_file(folder: Path, name: str, content: str | bytes) -> None:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    path.write_bytes(data)
-    if gzip_copy:
-        write_gzip(path)
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
 
 def file_sha256(path: Path) -> str:
@@ -494,7 +491,7 @@ def write_outputs(
                 step.advance()
             del names
             everything = serialise.merge_lines(lines.values())
-            write_file(folder, "graph.nt", "".join(everything), False)
+            write_file(folder, "graph.nt", "".join(everything))
             written("graph.nt")
             step.advance()
             for future in turtles_written:
@@ -503,11 +500,11 @@ def write_outputs(
             turtles = [(folder / graph_file(str(n.iri), base)).read_bytes() for n in graphs]
             iris = [str(n.iri) for n in graphs]
             trig = serialise.trig_of_turtle(zip(iris, turtles, strict=True), PREFIXES)
-            write_file(folder, "dataset.trig", trig, False)
+            write_file(folder, "dataset.trig", trig)
             written("dataset.trig")
             del trig
             step.advance()
-            write_file(folder, "graph.ttl", serialise.turtle_of_turtle(turtles, PREFIXES), False)
+            write_file(folder, "graph.ttl", serialise.turtle_of_turtle(turtles, PREFIXES))
             written("graph.ttl")
             step.advance()
             del turtles
@@ -526,11 +523,11 @@ def write_outputs(
             written("graph.jsonld")
             step.advance()
             ontology_dir = Path(settings.ontology)
-            write_file(folder, "ontology.ttl", (ontology_dir / "civic.ttl").read_bytes(), False)
-            write_file(folder, "shapes.ttl", (ontology_dir / "shapes.ttl").read_bytes(), False)
+            write_file(folder, "ontology.ttl", (ontology_dir / "civic.ttl").read_bytes())
+            write_file(folder, "shapes.ttl", (ontology_dir / "shapes.ttl").read_bytes())
             meta = next(n for n in graphs if n.kind == "meta")
             void = (folder / graph_file(str(meta.iri), base)).read_bytes()  # the meta graph's
-            write_file(folder, "void.ttl", void, False)
+            write_file(folder, "void.ttl", void)
         started = time.perf_counter()
         with progress.stage("compress", 1):
             rest = sorted(
@@ -749,7 +746,7 @@ def _build(settings: Settings, progress: Progress | None, engine: Engine) -> Bui
             versions.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix="staging-", dir=versions))
             for query in queries:
-                write_file(staging, f"queries/{query.name}.rq", query.text.encode("utf-8"), False)
+                write_file(staging, f"queries/{query.name}.rq", query.text.encode("utf-8"))
             # The last build, whose unchanged parts a rebuild reuses (each checked as it is).
             previous = target.resolve() if target.is_symlink() and target.is_dir() else None
             manifest = write_outputs(staging, settings, graphs, progress, previous, cache)

@@ -120,11 +120,28 @@ def schema_of(triples: Iterable[Triple]) -> Schema | None:
     transitive: set[Node] = set()
     chain_heads: list[tuple[Node, Node]] = []
     lists: dict[Node, dict[Node, list[Node]]] = {}
+    # each relation's pairs, and whether the predicate states it both ways
+    relations: dict[Node, tuple[list[tuple[Node, Node]], bool]] = {
+        _SUBCLASS: (sub_classes, False),
+        _EQ_CLASS: (sub_classes, True),
+        _SUBPROPERTY: (sub_properties, False),
+        _EQ_PROPERTY: (sub_properties, True),
+        _DOMAIN: (domains, False),
+        _RANGE: (ranges, False),
+        _INVERSE: (inverses, True),
+        _CHAIN: (chain_heads, False),
+    }
     schema_predicates = _SCHEMA_PREDICATES
     for s, p, o in triples:
         if p not in schema_predicates:  # most triples: one lookup
             continue
-        if p == _TYPE:
+        relation = relations.get(p)
+        if relation is not None:
+            pairs, both_ways = relation
+            pairs.append((s, o))
+            if both_ways:
+                pairs.append((o, s))
+        elif p == _TYPE:
             if o in _PROPERTY_TYPES:
                 if o == OWL.TransitiveProperty:
                     transitive.add(s)
@@ -132,22 +149,6 @@ def schema_of(triples: Iterable[Triple]) -> Schema | None:
                     symmetric.add(s)
                 else:
                     return None
-        elif p == _SUBCLASS:
-            sub_classes.append((s, o))
-        elif p == _EQ_CLASS:
-            sub_classes += [(s, o), (o, s)]
-        elif p == _SUBPROPERTY:
-            sub_properties.append((s, o))
-        elif p == _EQ_PROPERTY:
-            sub_properties += [(s, o), (o, s)]
-        elif p == _DOMAIN:
-            domains.append((s, o))
-        elif p == _RANGE:
-            ranges.append((s, o))
-        elif p == _INVERSE:
-            inverses += [(s, o), (o, s)]
-        elif p == _CHAIN:
-            chain_heads.append((s, o))
         elif p in (_FIRST, _REST):
             lists.setdefault(s, {}).setdefault(p, []).append(o)
         else:
