@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,8 @@ from graph import __version__, gz, serialise
 from graph import namespaces as namespaces_module
 from graph.corpus import Article, read_corpus
 from graph.errors import BuildError, CuratedError
-from graph.extract import build_gazetteer, extract_articles
-from graph.gz import write_gzip
+from graph.extract import build_gazetteer, extract_articles, start_worker_server
+from graph.gz import write_gzip, write_gzip_of_pieces
 from graph.iri import slugify
 from graph.namespaces import (
     CIV,
@@ -50,7 +51,7 @@ from graph.namespaces import (
 )
 from graph.oxstore import write_store
 from graph.progress import Progress
-from graph.queries import SavedQuery, load_queries
+from graph.queries import SavedQuery, load_queries, parse_key
 from graph.reason import Engine, inferred_triples, resolve
 from graph.settings import Settings
 from graph.validate import Finding, Validation
@@ -149,6 +150,29 @@ def read_curated(folder: Path, base: str, articles: Iterable[Article]) -> list[N
     return graphs
 
 
+def load_queries_kept(folder: Path, kept: Path) -> list[SavedQuery]:
+    """`load_queries`, with what rdflib parsed before kept in the file `kept` (the queries'
+    text hashes and forms): a query whose text was parsed in an earlier build is not parsed
+    again. The file is an aid: unreadable, it is ignored; unwritable, it is left as it is."""
+    try:
+        parsed = json.loads(kept.read_text(encoding="utf-8"))
+        if not isinstance(parsed, dict):
+            parsed = {}
+    except (OSError, ValueError):
+        parsed = {}
+    before = dict(parsed)
+    queries = load_queries(folder, parsed)
+    keys = {parse_key(q.text) for q in queries}
+    now = {k: v for k, v in parsed.items() if k in keys}  # only the queries there are now
+    if now != before:
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_text(json.dumps(now, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        except OSError as exc:
+            log.warning("cannot keep the saved queries' parses in %s: %s", kept, exc)
+    return queries
+
+
 def describe_queries(base: str, queries: list[SavedQuery]) -> Iterable[tuple[Node, Node, Node]]:
     """Each saved query's own IRI and description, for the meta graph."""
     for query in queries:
@@ -245,8 +269,8 @@ def describe_dataset(
         dump = base + "download/" + graph_file(str(named.iri), base)
         meta.add((named.iri, VOID.dataDump, URIRef(dump)))
         _describe_distribution(meta, named.iri, dump, "text/turtle")
-    subjects = {t[0] for t in data}
-    properties = {t[1] for t in data}
+    subjects = set(map(itemgetter(0), data))  # map and itemgetter: no Python per triple
+    properties = set(map(itemgetter(1), data))
     typing = {p for p in properties if p == RDF.type}
     classes = {o for _, p, o in data if p in typing}
     entities = {s for s in subjects if isinstance(s, URIRef) and s.startswith(base + "id/")}
@@ -293,6 +317,25 @@ def write_file(folder: Path, name: str, content: str | bytes) -> None:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+
+
+def write_pieces(path: Path, pieces: list[bytes]) -> list[int]:
+    """Write the pieces to `path` in turn; their sizes."""
+    with open(path, "wb") as out:
+        for piece in pieces:
+            out.write(piece)
+    return [len(piece) for piece in pieces]
+
+
+def prune(folder: Path, used: set[str]) -> None:
+    """Remove the files of a cache folder that the build did not use."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if name not in used:
+            (folder / name).unlink(missing_ok=True)
 
 
 def file_sha256(path: Path) -> str:
@@ -430,7 +473,8 @@ def write_outputs(
     """Serialise every file of the build folder and return the manifest.
 
     `previous`, the last build's folder: its file of a graph whose triples did not change is
-    reused. `cache`, a folder for each graph's JSON-LD (a temporary one without it)."""
+    reused. `cache`, a folder for each graph's JSON-LD and the dumps' compressed pieces (a
+    temporary one without it)."""
     if cache is None:
         with tempfile.TemporaryDirectory(prefix="civicgraph-jsonld-") as temporary:
             return write_outputs(folder, settings, graphs, progress, previous, Path(temporary))
@@ -444,7 +488,9 @@ def write_outputs(
     # process writes the next.
     workers = ProcessPoolExecutor(THREADS, mp_context=multiprocessing.get_context("forkserver"))
     pending: list[Future[None]] = []
-    gzipping: set[str] = set(reuse.linked)  # and what is linked has its copy
+    gzipping: set[str] = set()  # files whose gzip copy is made as they are written
+    deflated = cache / "deflate"  # the dumps' pieces, compressed (graph/gz.py)
+    pieces_used: list[Future[list[str]]] = []
     queued: deque[tuple[Future[Any], int]] = deque()  # jobs given text, and its length
     queued_chars = 0
 
@@ -461,9 +507,14 @@ def write_outputs(
         queued_chars += len(text)
         return future
 
-    def written(name: str) -> None:
+    def written(name: str, sizes: list[int] | None = None) -> None:
+        """`name` is written: its gzip copy, by a worker; of pieces of `sizes` bytes (each
+        graph's, most of them taken from the cache of compressed pieces), when given."""
         gzipping.add(name)
-        pending.append(workers.submit(write_gzip, folder / name))
+        if sizes is None:
+            pending.append(workers.submit(write_gzip, folder / name))
+        else:
+            pieces_used.append(workers.submit(write_gzip_of_pieces, folder / name, sizes, deflated))
 
     with workers:
         with progress.stage("serialise", len(graphs) + len(DUMPS)) as step:
@@ -500,12 +551,12 @@ def write_outputs(
             turtles = [(folder / graph_file(str(n.iri), base)).read_bytes() for n in graphs]
             iris = [str(n.iri) for n in graphs]
             trig = serialise.trig_of_turtle(zip(iris, turtles, strict=True), PREFIXES)
-            write_file(folder, "dataset.trig", trig)
-            written("dataset.trig")
+            written("dataset.trig", write_pieces(folder / "dataset.trig", trig))
             del trig
             step.advance()
-            write_file(folder, "graph.ttl", serialise.turtle_of_turtle(turtles, PREFIXES))
-            written("graph.ttl")
+            ttl = serialise.turtle_of_turtle(turtles, PREFIXES)
+            written("graph.ttl", write_pieces(folder / "graph.ttl", ttl))
+            del ttl
             step.advance()
             del turtles
             # N-Quads graph by graph; where each graph's block is, for the store's update.
@@ -515,12 +566,12 @@ def write_outputs(
                     block = serialise.nquads(str(named.iri), lines[named.iri]).encode("utf-8")
                     blocks[named.iri] = (out.tell(), len(block))
                     out.write(block)
-            written("dataset.nq")
+            written("dataset.nq", [blocks[n.iri][1] for n in graphs])
             step.advance()
             with open(folder / "graph.jsonld", "wb") as out:
-                serialise.write_jsonld_of_jsonld(out, (part() for part in jsonld))
+                sizes = serialise.write_jsonld_of_jsonld(out, (part() for part in jsonld))
             parts.prune()
-            written("graph.jsonld")
+            written("graph.jsonld", sizes)
             step.advance()
             ontology_dir = Path(settings.ontology)
             write_file(folder, "ontology.ttl", (ontology_dir / "civic.ttl").read_bytes())
@@ -530,14 +581,20 @@ def write_outputs(
             write_file(folder, "void.ttl", void)
         started = time.perf_counter()
         with progress.stage("compress", 1):
+            for future in pending:  # first: the folder holds their partial files till then
+                future.result()
+            used = {name for future in pieces_used for name in future.result()}
+            prune(deflated, used)
             rest = sorted(
                 p
                 for p in folder.rglob("*")
                 if p.is_file()
                 and p.suffix != ".gz"
                 and p.relative_to(folder).as_posix() not in gzipping
+                # what was linked from the last build has its copy, which writing would change
+                and p.relative_to(folder).as_posix() not in reuse.linked
             )
-            for future in [*pending, *(workers.submit(write_gzip, p) for p in rest)]:
+            for future in [workers.submit(write_gzip, p) for p in rest]:
                 future.result()
 
     # Triples in each RDF file (and its .gz), for the download page.
@@ -636,6 +693,7 @@ def build(
     elsewhere); `engine` is the OWL 2 RL reasoner (graph/reason.py: each gives the same
     triples; `auto` picks graph/rules.py where it can read the schema).
     """
+    start_worker_server()  # it imports spaCy while this process reads the inputs
     with cyclic_gc_paused():
         return _build(settings, progress, engine)
 
@@ -661,12 +719,12 @@ def _build(settings: Settings, progress: Progress | None, engine: Engine) -> Bui
     for article in articles:
         warnings.extend(article.warnings)
     curated = read_curated(Path(settings.curated), base, articles)
-    queries = load_queries(Path(settings.queries))
+    target = settings.build_dir.absolute()
+    cache = target.parent / f".{target.name}.cache"
+    queries = load_queries_kept(Path(settings.queries), cache / "queries.json")
     lap("read")
 
     known = union(c.graph for c in curated)
-    target = settings.build_dir.absolute()
-    cache = target.parent / f".{target.name}.cache"
     inputs = hashlib.sha256()
     for path in [ontology_dir / "civic.ttl", *sorted(Path(settings.curated).glob("*.ttl"))]:
         inputs.update(path.name.encode() + b"\0" + path.read_bytes())

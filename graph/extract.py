@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -421,16 +422,17 @@ def cluster_statements(graphs: dict[str, list[Triple]], base: str) -> dict[str, 
     conference"); statements of one speaker whose normalised words are near-identical
     (rapidfuzz ratio ≥ 90) become one, named after the smallest of their IRIs.
     """
-    quoted_text, speaker = CIV.quotedText, CIV.speaker  # a Namespace makes a new term each time
+    # sets: `in` compares terms (in Python) only when the hash matches, `==` every time
+    quoted_text, speaker = {CIV.quotedText}, {CIV.speaker}
     words: dict[URIRef, tuple[str, str]] = {}
     for triples in graphs.values():
         for s, p, o in triples:
-            if p == quoted_text:
+            if p in quoted_text:
                 words.setdefault(s, ("", normalise_quote(str(o))))
-            if p == speaker:
+            elif p in speaker:
                 words[s] = (str(o), words.get(s, ("", ""))[1])
     for s, p, o in (t for ts in graphs.values() for t in ts):
-        if p == quoted_text:
+        if p in quoted_text:
             words[s] = (words[s][0], normalise_quote(str(o)))
     by_speaker: dict[str, list[URIRef]] = {}  # only one speaker's statements can be one
     for statement in sorted(words):
@@ -576,6 +578,15 @@ def cache_key(article: Article, base: str, inputs_digest: str) -> str:
         str(article.published_basis), str(article.url), str(article.source_file),
     ]  # fmt: skip
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def start_worker_server() -> None:
+    """Start the server that worker processes are forked from (multiprocessing's forkserver)
+    now, with spaCy and this module imported in it, while the build reads its inputs: every
+    worker then starts with them in memory. Importing them takes a worker over a second, on
+    the path of a rebuild that extracts one article. Once the server runs, this does nothing."""
+    multiprocessing.set_forkserver_preload([__name__, "spacy"])
+    multiprocessing.forkserver.ensure_running()
 
 
 @contextmanager

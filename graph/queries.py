@@ -10,11 +10,13 @@ Values are bound through the engine (initBindings), never pasted into the query 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import rdflib
 from rdflib import XSD, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
@@ -178,16 +180,23 @@ def _parameter(
     )
 
 
-def load_query(path: Path) -> SavedQuery:
-    """Read and check one .rq file; QueryFileError names the file and what is wrong."""
+def load_query(path: Path, parsed: dict[str, str] | None = None) -> SavedQuery:
+    """Read and check one .rq file; QueryFileError names the file and what is wrong.
+
+    `parsed` maps `parse_key(text)` to the query form of each text rdflib parsed before (a
+    build keeps it, as parsing takes rdflib tens of milliseconds a query); this adds to it."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QueryFileError(f"{path}: cannot read: {exc}") from None
-    try:
-        prepared = prepareQuery(text)
-    except Exception as exc:  # pyparsing and rdflib raise several unrelated types
-        raise QueryFileError(f"{path}: the query does not parse: {exc}") from None
+    parsed = {} if parsed is None else parsed
+    key = parse_key(text)
+    if key not in parsed:
+        try:
+            prepared = prepareQuery(text)
+        except Exception as exc:  # pyparsing and rdflib raise several unrelated types
+            raise QueryFileError(f"{path}: the query does not parse: {exc}") from None
+        parsed[key] = prepared.algebra.name.replace("Query", "").upper()
     try:
         header = parse_header(text)
         defaults = _pairs(header.get("defaults"))
@@ -209,7 +218,7 @@ def load_query(path: Path) -> SavedQuery:
     return SavedQuery(
         name=path.stem,
         text=text,
-        query_type=prepared.algebra.name.replace("Query", "").upper(),
+        query_type=parsed[key],
         summary=summary,
         description=str(header.get("description") or ""),
         tags=tuple(str(t) for t in (tags if isinstance(tags, list) else [tags])),
@@ -219,8 +228,13 @@ def load_query(path: Path) -> SavedQuery:
     )
 
 
-def load_queries(folder: Path) -> list[SavedQuery]:
+def load_queries(folder: Path, parsed: dict[str, str] | None = None) -> list[SavedQuery]:
     """Every saved query of a folder, by name; none when the folder does not exist."""
     if not folder.is_dir():
         return []
-    return [load_query(path) for path in sorted(folder.glob("*.rq"))]
+    return [load_query(path, parsed) for path in sorted(folder.glob("*.rq"))]
+
+
+def parse_key(text: str) -> str:
+    """What a query's parse depends on: its text and rdflib's version, hashed."""
+    return hashlib.sha256(f"{rdflib.__version__}\n{text}".encode()).hexdigest()

@@ -130,26 +130,28 @@ def keep_vocabulary(closure: Iterable[Triple], asserted: Triples, ontology: Grap
     """What a closure adds to `asserted`: new valid triples about instances in our vocabulary."""
     classes, properties = vocabulary(ontology)
     terms = set(ontology.subjects())
-    kept: dict[Node, set[Triple]] = {}  # by predicate
-    rdf_type, same_as = RDF.type, OWL.sameAs  # a Namespace makes a new term each time
-    for s, p, o in closure:
-        if p == rdf_type:
-            if o not in classes:
-                continue
-        elif p == same_as:
-            if s == o or isinstance(o, Literal):
-                continue
+    by_predicate: dict[Node, list[Triple]] = {}  # each predicate compared once, not each triple
+    for triple in closure:
+        by_predicate.setdefault(triple[1], []).append(triple)
+    kept: dict[Node, set[Triple]] = {}
+    for p, triples in by_predicate.items():
+        if p == RDF.type:
+            triples = [t for t in triples if t[2] in classes]
+        elif p == OWL.sameAs:
+            triples = [t for t in triples if t[0] != t[2] and not isinstance(t[2], Literal)]
         elif p not in properties:
             continue
-        if isinstance(s, (Literal, BNode)) or isinstance(o, BNode) or s in terms:
-            continue
-        kept.setdefault(p, set()).add((s, p, o))
+        kept[p] = {
+            (s, p, o)
+            for s, _, o in triples
+            if not isinstance(s, (Literal, BNode)) and not isinstance(o, BNode) and s not in terms
+        }
     new: set[Triple] = set()
-    for p, triples in kept.items():  # minus what was asserted, one predicate at a time
+    for p, own in kept.items():  # minus what was asserted, one predicate at a time
         if isinstance(asserted, Graph):
-            new |= triples - set(asserted.triples((None, p, None)))
+            new |= own - set(asserted.triples((None, p, None)))
         else:
-            new |= {t for t in triples if t not in asserted}
+            new |= {t for t in own if t not in asserted}
     return new
 
 

@@ -28,6 +28,7 @@ from rdflib.term import Node
 Triple = tuple[Node, Node, Node]
 
 _TYPE = RDF.type
+_TYPES = frozenset({_TYPE})  # `p in _TYPES` compares terms only when the hashes match
 _SUBCLASS, _SUBPROPERTY = RDFS.subClassOf, RDFS.subPropertyOf
 _DOMAIN, _RANGE = RDFS.domain, RDFS.range
 _EQ_CLASS, _EQ_PROPERTY, _INVERSE = OWL.equivalentClass, OWL.equivalentProperty, OWL.inverseOf
@@ -141,7 +142,7 @@ def schema_of(triples: Iterable[Triple]) -> Schema | None:
             pairs.append((s, o))
             if both_ways:
                 pairs.append((o, s))
-        elif p == _TYPE:
+        elif p in _TYPES:  # (`in` compares terms only when the hash matches, `==` always)
             if o in _PROPERTY_TYPES:
                 if o == OWL.TransitiveProperty:
                     transitive.add(s)
@@ -205,7 +206,7 @@ def closure(facts: Iterable[Triple], schema: Schema) -> set[Triple]:
     add = new.append
     while todo:
         s, p, o = todo.pop()
-        if p == rdf_type:
+        if p in _TYPES:
             for c in superclasses.get(o, ()):
                 add((s, rdf_type, c))
         else:

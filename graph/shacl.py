@@ -271,12 +271,13 @@ class Data:
         self.subclasses: dict[Node, set[Node]] = {}  # class → its direct subclasses
         self.superclasses: dict[Node, set[Node]] = {}
         values, types = self.values, self.types
-        rdf_type, subclass_of = RDF.type, RDFS.subClassOf
+        # `in` a set compares terms only when the hash matches; `==` always does (in Python)
+        rdf_type, subclass_of = {RDF.type}, {RDFS.subClassOf}
         for s, p, o in triples:
-            if p == rdf_type:
+            if p in rdf_type:
                 types.setdefault(s, set()).add(o)
                 self.members.setdefault(o, []).append(s)
-            elif p == subclass_of:
+            elif p in subclass_of:
                 self.subclasses.setdefault(o, set()).add(s)
                 self.superclasses.setdefault(s, set()).add(o)
             by_subject = values.get(p)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -231,6 +232,7 @@ def test_a_rebuild_reuses_what_did_not_change_and_equals_a_clean_build(
     """The graph files of unchanged graphs are the last build's (hard links), its store is
     brought up to date; the result is what a build from nothing writes."""
     first = build(small_settings)
+    stamps = {p: p.stat().st_mtime_ns for p in first.path.rglob("*") if p.is_file()}
     article = Path(small_settings.corpus) / f"{SMALL_ARTICLE}.txt"
     article.write_text(
         article.read_text(encoding="utf-8") + "\nThe council met again on Friday.\n",
@@ -248,6 +250,10 @@ def test_a_rebuild_reuses_what_did_not_change_and_equals_a_clean_build(
     assert changed not in linked and "graphs/inferred.ttl" not in linked
     assert "graphs/ontology.ttl" in linked and f"{changed}.gz" not in linked
     assert len(linked) >= 20, sorted(linked)
+    # a linked file's gzip copy is linked with it, not written again
+    assert all(f"{name}.gz" in linked for name in linked if not name.endswith(".gz"))
+    # and nothing of the last build was written to through a link
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
 
     clean = build(small_settings.replace(build=str(tmp_path / "clean" / "build")))
     assert clean.manifest == again.manifest
@@ -293,6 +299,17 @@ def test_a_damaged_cache_is_read_around(
     # the damaged part was replaced, and no part the build did not use is kept
     assert len(list((cache / "jsonld").glob("*.jsonld"))) == len(parts)
     assert not damaged_part.exists() or b"[{}," not in damaged_part.read_bytes()
+    # a dump's compressed piece whose bytes changed is compressed again
+    pieces = sorted((cache / "deflate").iterdir())
+    assert len(pieces) >= len(parts)  # each graph's piece of TriG, Turtle, N-Quads, JSON-LD
+    for piece in pieces:
+        piece.write_bytes(b"\x00" + piece.read_bytes()[1:])
+    third = build(small_settings)
+    assert third.manifest == first.manifest
+    for dump in ("dataset.trig", "graph.ttl", "dataset.nq", "graph.jsonld"):
+        plain = (third.path / dump).read_bytes()
+        assert gzip.decompress((third.path / f"{dump}.gz").read_bytes()) == plain, dump
+    assert len(list((cache / "deflate").iterdir())) == len(pieces)
 
 
 def test_a_validation_that_dies_or_fails_fails_the_build_and_keeps_the_last(
