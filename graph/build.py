@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -319,14 +320,6 @@ def write_file(folder: Path, name: str, content: str | bytes) -> None:
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
 
-def write_pieces(path: Path, pieces: list[bytes]) -> list[int]:
-    """Write the pieces to `path` in turn; their sizes."""
-    with open(path, "wb") as out:
-        for piece in pieces:
-            out.write(piece)
-    return [len(piece) for piece in pieces]
-
-
 def prune(folder: Path, used: set[str]) -> None:
     """Remove the files of a cache folder that the build did not use."""
     try:
@@ -344,12 +337,16 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(source, "sha256").hexdigest()
 
 
-def file_digests(folder: Path) -> dict[str, dict[str, object]]:
-    """Size and sha256 of every file under `folder`, by relative path, in path order."""
+def file_digests(folder: Path, known: dict[str, str] | None = None) -> dict[str, dict[str, object]]:
+    """Size and sha256 of every file under `folder`, by relative path, in path order; the
+    sha256 of a file in `known` (by relative path) is taken from there, not read again."""
+    known = known or {}
 
     def digest(path: Path) -> tuple[str, dict[str, object]]:
-        return path.relative_to(folder).as_posix(), {
-            "sha256": file_sha256(path),
+        name = path.relative_to(folder).as_posix()
+        sha256 = known.get(name)
+        return name, {
+            "sha256": file_sha256(path) if sha256 is None else sha256,
             "bytes": path.stat().st_size,
         }
 
@@ -375,7 +372,7 @@ class Reuse:
         self.previous = previous
         self.graphs: dict[str, str] = {}
         self.files: dict[str, Any] = {}
-        self.linked: set[str] = set()
+        self.linked: dict[str, str] = {}  # each file linked, and its sha256 (checked)
         if previous is None:
             return
         try:
@@ -409,7 +406,7 @@ class Reuse:
                 os.link(self.previous / each, folder / each)
             except OSError:  # another file system, say
                 shutil.copyfile(self.previous / each, folder / each)
-            self.linked.add(each)
+            self.linked[each] = str(self.files[each]["sha256"])
         return True
 
 
@@ -434,13 +431,30 @@ class JsonLdParts:
     def request(self, text: str, lines_sha256: str) -> Callable[[], bytes]:
         """A graph's part (from its N-Triples `text`): call the answer for its bytes, read
         from the cache when they are wanted (so that they are held one at a time)."""
-        key = hashlib.sha256(f"{self.writer} {lines_sha256}".encode()).hexdigest()[:32]
+        key = self._key(lines_sha256)
         name = self.known.get(key)
         if name is not None and self._intact(name):
             self.used.add(name)
             return lambda: (self.folder / name).read_bytes()
         future = self.submit(serialise.write_jsonld_part, text, self.folder, key)
         return lambda: self._written(future)
+
+    def request_later(self, lines: list[str], lines_sha256: str) -> Callable[[], bytes]:
+        """A graph's part that should not be needed (its piece is copied from the last build):
+        kept in the cache if it is there, and made in this process only if it is called for."""
+        name = self.known.get(self._key(lines_sha256))
+        if name is not None:
+            self.used.add(name)
+
+        def part() -> bytes:
+            if name is not None and self._intact(name):
+                return (self.folder / name).read_bytes()
+            return serialise.jsonld(lines)
+
+        return part
+
+    def _key(self, lines_sha256: str) -> str:
+        return hashlib.sha256(f"{self.writer} {lines_sha256}".encode()).hexdigest()[:32]
 
     def _intact(self, name: str) -> bool:
         try:
@@ -460,6 +474,138 @@ class JsonLdParts:
     def prune(self) -> None:
         for name in set(self.known.values()) - self.used:
             (self.folder / name).unlink(missing_ok=True)
+
+
+# The dumps made of each graph's piece (serialise.py), with what goes before, between and
+# after the pieces.
+PIECED: dict[str, tuple[bytes, bytes, bytes]] = {
+    "dataset.trig": (serialise.prefix_lines(PREFIXES), b"", b""),
+    "graph.ttl": (serialise.prefix_lines(PREFIXES), b"", b""),
+    "dataset.nq": (b"", b"", b""),
+    "graph.jsonld": (b"[", b",", b"]\n"),
+}
+
+
+class LastDumps:
+    """The last build's dumps, whose pieces a rebuild copies for the graphs whose N-Triples
+    lines did not change (the writer the same): as they are in the file, where its manifest
+    places them, once the file is found to have the hash the manifest gives it (checked in a
+    thread of `pool`, begun at once)."""
+
+    def __init__(self, previous: Path | None, writer: str, pool: ThreadPoolExecutor) -> None:
+        self.previous = previous
+        self.spans: dict[str, dict[str, tuple[str, int, int]]] = {name: {} for name in PIECED}
+        self.intact: dict[str, Future[bool]] = {}
+        self.copied = 0
+        if previous is None:
+            return
+        try:
+            manifest = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
+            if manifest.get("writer") != writer:
+                return
+            for entry in manifest["graphs"]:
+                for name, (offset, size) in (entry.get("pieces") or {}).items():
+                    if name in self.spans:
+                        span = (str(entry["lines_sha256"]), int(offset), int(size))
+                        self.spans[name][str(entry["iri"])] = span
+            files = manifest["files"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.spans = {name: {} for name in PIECED}
+            return
+        for name in PIECED:
+            expected = (files.get(name) or {}).get("sha256")
+            self.intact[name] = pool.submit(_has_sha256, previous / name, expected)
+
+    def holds(self, name: str, iri: str, lines_sha256: str) -> bool:
+        """Whether the last build's `name` has a piece for the graph with these lines (its
+        hash not yet checked: `span` waits for that)."""
+        found = self.spans[name].get(iri)
+        return found is not None and found[0] == lines_sha256
+
+    def span(self, name: str, iri: str, lines_sha256: str) -> tuple[int, int] | None:
+        """Where the last build's `name` holds the piece of the graph with these lines."""
+        if not self.holds(name, iri, lines_sha256) or not self.intact[name].result():
+            return None
+        _, offset, size = self.spans[name][iri]
+        return offset, size
+
+    def copy(self, name: str, span: tuple[int, int], out: int) -> bool:
+        """Copy the span of the last build's `name` to the end of the file open as `out`."""
+        assert self.previous is not None
+        offset, size = span
+        try:
+            with open(self.previous / name, "rb") as source:
+                done = 0
+                while done < size:  # the kernel copies (on one file system), else read, write
+                    try:
+                        step = os.copy_file_range(source.fileno(), out, size - done, offset + done)
+                    except OSError:
+                        step = os.write(out, os.pread(source.fileno(), size - done, offset + done))
+                    if step <= 0:
+                        return False
+                    done += step
+        except OSError:
+            return False
+        self.copied += 1
+        return True
+
+
+def _has_sha256(path: Path, expected: object) -> bool:
+    try:
+        return file_sha256(path) == expected
+    except OSError:
+        return False
+
+
+def write_dump(
+    path: Path,
+    pieces: Iterable[tuple[str, str, Callable[[], bytes]]],
+    last: LastDumps,
+    where: dict[str, dict[str, list[int]]],
+) -> list[int]:
+    """Write a dump of PIECED: its head, then each graph's piece (iri, lines hash, what makes
+    its bytes), copied from the last build's where it can be, then its tail. Records where each
+    graph's piece is in `where[iri][name]` ([offset, bytes]); returns the sizes of what was
+    written in turn (for graph/gz.py)."""
+    head, between, tail = PIECED[path.name]
+    sizes: list[int] = []
+    position = 0
+    with open(path, "wb", buffering=0) as out:
+        fd = out.fileno()
+
+        def put(data: bytes) -> None:
+            nonlocal position
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            sizes.append(len(data))
+            position += len(data)
+
+        put(head)
+        first = True
+        for iri, lines_sha256, make in pieces:
+            span = last.span(path.name, iri, lines_sha256)
+            data = make() if span is None else None
+            if not (span[1] if data is None and span is not None else len(data or b"")):
+                where.setdefault(iri, {})[path.name] = [position, 0]  # an empty graph's
+                continue
+            if between and not first:
+                put(between)
+            first = False
+            start = position
+            if data is None and span is not None:
+                if last.copy(path.name, span, fd):
+                    sizes.append(span[1])
+                    position += span[1]
+                else:  # not copied after all (the file went, say): made, the same bytes
+                    os.ftruncate(fd, start)
+                    os.lseek(fd, start, os.SEEK_SET)
+                    data = make()
+            if data is not None:
+                put(data)
+            where.setdefault(iri, {})[path.name] = [start, position - start]
+        put(tail)
+    return sizes
 
 
 def write_outputs(
@@ -482,6 +628,8 @@ def write_outputs(
     progress = progress or Progress.quiet()
     writer = _writer()
     reuse = Reuse(previous, writer)
+    checking = ThreadPoolExecutor(len(PIECED))  # the last build's dumps' hashes, meanwhile
+    last = LastDumps(previous, writer, checking)
     names: dict[Node, str] = {}  # each term's N-Triples, written once for every graph
     # Worker processes write each graph's Turtle and JSON-LD (pyoxigraph holds the interpreter
     # while it works) and each file's gzip copy as soon as the file is written, while this
@@ -516,12 +664,13 @@ def write_outputs(
         else:
             pieces_used.append(workers.submit(write_gzip_of_pieces, folder / name, sizes, deflated))
 
-    with workers:
+    with workers, checking:
         with progress.stage("serialise", len(graphs) + len(DUMPS)) as step:
             lines: dict[URIRef, list[str]] = {}
             lines_sha256: dict[URIRef, str] = {}
             parts = JsonLdParts(cache / "jsonld", writer, given)
-            jsonld: list[Callable[[], bytes]] = []
+            jsonld: dict[URIRef, Callable[[], bytes]] = {}
+            where: dict[str, dict[str, list[int]]] = {}  # each graph's place in each dump
             turtles_written: list[Future[None]] = []
             prefixes = {name: str(iri) for name, iri in PREFIXES.items()}
             for named in graphs:
@@ -537,7 +686,13 @@ def write_outputs(
                     turtles_written.append(
                         given(serialise.write_turtle, text, folder / name, prefixes)
                     )
-                jsonld.append(parts.request(text, lines_sha256[named.iri]))
+                if last.holds("graph.jsonld", str(named.iri), lines_sha256[named.iri]):
+                    # copied from the last build's graph.jsonld (made here if that fails)
+                    jsonld[named.iri] = parts.request_later(
+                        lines[named.iri], lines_sha256[named.iri]
+                    )
+                else:
+                    jsonld[named.iri] = parts.request(text, lines_sha256[named.iri])
                 del text
                 step.advance()
             del names
@@ -547,32 +702,23 @@ def write_outputs(
             step.advance()
             for future in turtles_written:
                 future.result()
-            # TriG and the union's Turtle from each graph's Turtle file (a rebuild reuses most).
-            turtles = [(folder / graph_file(str(n.iri), base)).read_bytes() for n in graphs]
-            iris = [str(n.iri) for n in graphs]
-            trig = serialise.trig_of_turtle(zip(iris, turtles, strict=True), PREFIXES)
-            written("dataset.trig", write_pieces(folder / "dataset.trig", trig))
-            del trig
-            step.advance()
-            ttl = serialise.turtle_of_turtle(turtles, PREFIXES)
-            written("graph.ttl", write_pieces(folder / "graph.ttl", ttl))
-            del ttl
-            step.advance()
-            del turtles
-            # N-Quads graph by graph; where each graph's block is, for the store's update.
-            blocks: dict[URIRef, tuple[int, int]] = {}
-            with open(folder / "dataset.nq", "wb") as out:
-                for named in graphs:
-                    block = serialise.nquads(str(named.iri), lines[named.iri]).encode("utf-8")
-                    blocks[named.iri] = (out.tell(), len(block))
-                    out.write(block)
-            written("dataset.nq", [blocks[n.iri][1] for n in graphs])
-            step.advance()
-            with open(folder / "graph.jsonld", "wb") as out:
-                sizes = serialise.write_jsonld_of_jsonld(out, (part() for part in jsonld))
+
+            def turtle_of(named: NamedGraph) -> bytes:
+                return (folder / graph_file(str(named.iri), base)).read_bytes()
+
+            # Each dump of the dataset is a head, each graph's piece (copied from the last
+            # build's dump for a graph that did not change), and a tail.
+            made: dict[str, Callable[[NamedGraph], bytes]] = {
+                "dataset.trig": lambda n: serialise.trig_piece(str(n.iri), turtle_of(n)),
+                "graph.ttl": lambda n: serialise.turtle_piece(turtle_of(n)),
+                "dataset.nq": lambda n: serialise.nquads(str(n.iri), lines[n.iri]).encode(),
+                "graph.jsonld": lambda n: serialise.jsonld_piece(jsonld[n.iri]()),
+            }
+            for name, make in made.items():
+                pieces = [(str(n.iri), lines_sha256[n.iri], partial(make, n)) for n in graphs]
+                written(name, write_dump(folder / name, pieces, last, where))
+                step.advance()
             parts.prune()
-            written("graph.jsonld", sizes)
-            step.advance()
             ontology_dir = Path(settings.ontology)
             write_file(folder, "ontology.ttl", (ontology_dir / "civic.ttl").read_bytes())
             write_file(folder, "shapes.ttl", (ontology_dir / "shapes.ttl").read_bytes())
@@ -609,9 +755,10 @@ def write_outputs(
     triples["shapes.ttl"] = len(load_turtle(ontology_dir / "shapes.ttl"))
     triples["void.ttl"] = len(meta.graph)
     compressed = time.perf_counter()
-    files = file_digests(folder)
-    log.info("compress: %.2f s, hash: %.2f s (%d graph files reused)", compressed - started,
-             time.perf_counter() - compressed, len(reuse.linked) // 2)  # fmt: skip
+    files = file_digests(folder, reuse.linked)
+    log.info("compress: %.2f s, hash: %.2f s (%d graph files reused, %d pieces of the dumps "
+             "copied)", compressed - started, time.perf_counter() - compressed,
+             len(reuse.linked) // 2, last.copied)  # fmt: skip
     for rel, info in files.items():
         count = triples.get(rel.removesuffix(".gz"))
         if count is not None:
@@ -634,7 +781,7 @@ def write_outputs(
                 "file": graph_file(str(n.iri), base),
                 "triples": len(lines[n.iri]),
                 "lines_sha256": lines_sha256[n.iri],
-                "nquads": list(blocks[n.iri]),  # its block of dataset.nq: offset, bytes
+                "pieces": where[str(n.iri)],  # its piece of each dump: offset, bytes
                 "derived_from": str(n.derived_from) if n.derived_from else None,
             }
             for n in graphs

@@ -17,7 +17,7 @@ import multiprocessing.forkserver
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -626,11 +626,16 @@ def _extracting(
         return
     # forkserver: the workers never inherit the threads of a running server or test
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_init_worker, initargs=(gazetteer, base)
-    ) as pool:
-        found = pool.map(_extract_in_worker, batches)  # submitted now: the workers start
-        yield lambda done: gather(found, done)
+    with (
+        ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_init_worker, initargs=(gazetteer, base)
+        ) as pool,
+        ThreadPoolExecutor(1) as starting,
+    ):
+        # Submitted now, from a thread: starting a worker waits for the forkserver, which may
+        # still be importing spaCy (`start_worker_server`), and this thread goes on meanwhile.
+        found = starting.submit(pool.map, _extract_in_worker, batches)
+        yield lambda done: gather(found.result(), done)
 
 
 def curated_gazetteer(curated: Graph, ontology: Graph) -> Gazetteer:

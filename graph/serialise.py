@@ -16,7 +16,6 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, groupby
 from pathlib import Path
-from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -76,12 +75,14 @@ def nt_lines(triples: Iterable[Triple], names: dict[Node, str] | None = None) ->
             found = names[term] = term.n3()
         return found
 
+    get = names.get  # looked up here, and `name` called only for a term not met before
     lines: set[str] = set()
+    add = lines.add
     for s, p, o in triples:
         if isinstance(o, Literal):
-            lines.add(f"{name(s)} {name(p)} {_quoteLiteral(o)} .\n")
+            add(f"{get(s) or name(s)} {get(p) or name(p)} {_quoteLiteral(o)} .\n")
         else:
-            lines.add(f"{name(s)} {name(p)} {name(o)} .\n")
+            add(f"{get(s) or name(s)} {get(p) or name(p)} {get(o) or name(o)} .\n")
     return sorted(lines)
 
 
@@ -105,7 +106,8 @@ def turtle(lines: Sequence[str], prefixes: Mapping[str, object]) -> bytes:
     return out
 
 
-def _prefix_lines(prefixes: Mapping[str, object]) -> bytes:
+def prefix_lines(prefixes: Mapping[str, object]) -> bytes:
+    """The @prefix lines that begin a Turtle or TriG file."""
     return b"".join(
         f"@prefix {name}: <{iri}> .\n".encode() for name, iri in _prefixes(prefixes).items()
     )
@@ -129,23 +131,24 @@ def write_turtle(text: str, path: Path, prefixes: Mapping[str, str]) -> None:
     write_gzip(path)
 
 
-def trig_of_turtle(
-    graphs: Iterable[tuple[str, bytes]], prefixes: Mapping[str, object]
-) -> list[bytes]:
-    """TriG of named graphs from each graph's Turtle (as `turtle` writes it with the same
-    prefixes): its statements, without their @prefix lines, in a block named by the graph.
-    A rebuild composes it from the files of the graphs that did not change, as they are. In
-    pieces, to be written in turn: the prefixes, then each graph's block."""
-    blocks = [b"\n<%s> {\n%s}\n" % (iri.encode(), _statements(text)) for iri, text in graphs]
-    return [_prefix_lines(prefixes), *blocks]
+# The dumps of the whole dataset are made of each graph's piece in turn (after a head, such as
+# the prefixes), so that a rebuild can copy the pieces of the graphs that did not change, and
+# compress only the others (graph/gz.py).
 
 
-def turtle_of_turtle(graphs: Iterable[bytes], prefixes: Mapping[str, object]) -> list[bytes]:
-    """Turtle of the union of graphs from each graph's Turtle (as `turtle` writes it with the
-    same prefixes): the prefixes once, then each graph's statements. A triple two graphs hold
-    is written twice, which Turtle allows (a graph is a set); a blank node label names the same
-    node throughout, as in the dataset. In pieces, as `trig_of_turtle`."""
-    return [_prefix_lines(prefixes), *(b"\n" + _statements(text) for text in graphs)]
+def trig_piece(iri: str, turtle: bytes) -> bytes:
+    """A graph's piece of the dataset's TriG, from its Turtle (as `turtle` writes it with the
+    dataset's prefixes): its statements, without their @prefix lines, in a block named by the
+    graph. The TriG is `prefix_lines` then each graph's piece."""
+    return b"\n<%s> {\n%s}\n" % (iri.encode(), _statements(turtle))
+
+
+def turtle_piece(turtle: bytes) -> bytes:
+    """A graph's piece of the union's Turtle, from its Turtle (as `trig_piece`): its
+    statements. The union's Turtle is `prefix_lines` then each graph's piece: a triple two
+    graphs hold is written twice, which Turtle allows (a graph is a set); a blank node label
+    names the same node throughout, as in the dataset."""
+    return b"\n" + _statements(turtle)
 
 
 def jsonld(lines: Sequence[str]) -> bytes:
@@ -172,22 +175,14 @@ def write_jsonld_part(text: str, folder: Path, key: str) -> tuple[str, bytes | N
     return name, None
 
 
-def write_jsonld_of_jsonld(out: BinaryIO, graphs: Iterable[bytes]) -> list[int]:
-    """JSON-LD of the union of graphs, written to `out` from each graph's `jsonld` in turn: one
-    array of all their node objects. A node two graphs describe has two node objects, which a
-    JSON-LD processor merges; a blank node identifier names the same node throughout, as in the
-    dataset. Returns the sizes of the pieces written: "[", each graph's node objects (after a
-    comma but for the first), "]"."""
-    out.write(b"[")
-    sizes = [1]
-    for text in graphs:
-        part = text.strip()[1:-1]  # each is one array: [ … ]
-        if part.strip():
-            piece = part if len(sizes) == 1 else b"," + part
-            out.write(piece)
-            sizes.append(len(piece))
-    out.write(b"]\n")
-    return [*sizes, 2]
+def jsonld_piece(part: bytes) -> bytes:
+    """A graph's piece of the union's JSON-LD, from its `jsonld`: its node objects, without the
+    array around them (nothing for an empty graph). The union's JSON-LD is one array of every
+    graph's node objects, a comma between two pieces: a node two graphs describe has two node
+    objects, which a JSON-LD processor merges; a blank node identifier names the same node
+    throughout, as in the dataset."""
+    objects = part.strip()[1:-1]  # each is one array: [ … ]
+    return objects if objects.strip() else b""
 
 
 def nquads(iri: str, lines: Sequence[str]) -> str:

@@ -238,9 +238,16 @@ def test_a_rebuild_reuses_what_did_not_change_and_equals_a_clean_build(
         article.read_text(encoding="utf-8") + "\nThe council met again on Friday.\n",
         encoding="utf-8",
     )
-    with caplog.at_level("INFO", logger="civicgraph.store"):
+    with caplog.at_level("INFO"):
         again = build(small_settings)
     assert "store: the last build's" in caplog.text and "added" in caplog.text
+    # each piece of the dumps of a graph whose lines are the same is the last build's
+    before = {g["iri"]: g["lines_sha256"] for g in first.manifest["graphs"]}  # type: ignore[union-attr]
+    same = [g for g in again.manifest["graphs"] if before.get(g["iri"]) == g["lines_sha256"]]  # type: ignore[union-attr]
+    assert 0 < len(same) < len(again.manifest["graphs"])  # type: ignore[arg-type]
+    copied = re.search(r"(\d+) pieces of the dumps copied", caplog.text)
+    assert copied is not None
+    assert int(copied.group(1)) == sum(1 for g in same for _, size in g["pieces"].values() if size)
     linked = {
         name
         for name in again.manifest["files"]  # type: ignore[union-attr]
@@ -279,26 +286,21 @@ def test_lines_taken_from_the_extraction_cache_are_the_article_graphs_own(
 
 
 def test_a_damaged_cache_is_read_around(
-    small_settings: Settings, caplog: pytest.LogCaptureFixture
+    small_settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """An extraction cache file that no longer parses is extracted again; a graph's JSON-LD in
-    the cache whose bytes changed is written again; the build is what it was."""
+    """An extraction cache file that no longer parses is extracted again; a graph's JSON-LD or
+    a dump's compressed piece in the cache whose bytes changed is made again; the build is
+    what it was, or what a clean build writes."""
     first = build(small_settings)
     cache = small_settings.build_dir.parent / f".{small_settings.build_dir.name}.cache"
     parts = sorted((cache / "jsonld").glob("*.jsonld"))
     assert len(parts) == len(first.manifest["graphs"])  # type: ignore[arg-type]
-    damaged_part = parts[0]
-    damaged_part.write_bytes(damaged_part.read_bytes().replace(b"[", b"[{},", 1))
     extracted = sorted((cache / "extract").glob("*.nt"))
     extracted[0].write_text("<not> <N-Triples\n", encoding="utf-8")
     with caplog.at_level("WARNING", logger="civicgraph.extract"):
         again = build(small_settings)
     assert "cannot read" in caplog.text and "extracting again" in caplog.text
     assert again.manifest == first.manifest
-    assert "{}" not in (again.path / "graph.jsonld").read_text("utf-8")
-    # the damaged part was replaced, and no part the build did not use is kept
-    assert len(list((cache / "jsonld").glob("*.jsonld"))) == len(parts)
-    assert not damaged_part.exists() or b"[{}," not in damaged_part.read_bytes()
     # a dump's compressed piece whose bytes changed is compressed again
     pieces = sorted((cache / "deflate").iterdir())
     assert len(pieces) >= len(parts)  # each graph's piece of TriG, Turtle, N-Quads, JSON-LD
@@ -310,6 +312,20 @@ def test_a_damaged_cache_is_read_around(
         plain = (third.path / dump).read_bytes()
         assert gzip.decompress((third.path / f"{dump}.gz").read_bytes()) == plain, dump
     assert len(list((cache / "deflate").iterdir())) == len(pieces)
+    # A graph's JSON-LD is read from the cache only when the last build's graph.jsonld cannot
+    # give its piece: here it has another hash than its manifest says.
+    for part in parts:
+        part.write_bytes(part.read_bytes().replace(b"[", b"[{},", 1))
+    last_jsonld = third.path / "graph.jsonld"
+    os.chmod(last_jsonld, 0o644)
+    last_jsonld.write_bytes(last_jsonld.read_bytes().replace(b"[", b"[{},", 1))
+    article = Path(small_settings.corpus) / f"{SMALL_ARTICLE}.txt"
+    article.write_text(article.read_text("utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    fourth = build(small_settings)
+    assert "{}" not in (fourth.path / "graph.jsonld").read_text("utf-8")
+    clean = build(small_settings.replace(build=str(tmp_path / "clean" / "build")))
+    assert clean.manifest == fourth.manifest
+    assert len(list((cache / "jsonld").glob("*.jsonld"))) == len(parts)  # none left over
 
 
 def test_a_validation_that_dies_or_fails_fails_the_build_and_keeps_the_last(
