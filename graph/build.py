@@ -23,6 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import compress
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,8 @@ from graph import __version__, gz, serialise
 from graph import namespaces as namespaces_module
 from graph.corpus import Article, read_corpus
 from graph.errors import BuildError, CuratedError
-from graph.extract import build_gazetteer, extract_articles, start_worker_server
-from graph.gz import write_gzip, write_gzip_of_pieces
+from graph.extract import build_gazetteer, extract_articles
+from graph.gz import Compressed, write_gzip, write_gzip_of_pieces
 from graph.iri import slugify
 from graph.namespaces import (
     CIV,
@@ -56,6 +57,7 @@ from graph.queries import SavedQuery, load_queries, parse_key
 from graph.reason import Engine, inferred_triples, resolve
 from graph.settings import Settings
 from graph.validate import Finding, Validation
+from graph.workers import start_worker_server
 
 log = logging.getLogger("civicgraph.build")
 
@@ -209,7 +211,7 @@ DUMPS = {
 }
 
 
-def _describe_distribution(meta: Graph, dataset: URIRef, url: str, media_type: str) -> None:
+def _describe_distribution(meta: set[Triple], dataset: URIRef, url: str, media_type: str) -> None:
     """A DCAT distribution: the download at `url`, named by its own URL."""
     distribution = URIRef(url)
     meta.add((dataset, DCAT.distribution, distribution))
@@ -227,9 +229,10 @@ def _describe_distribution(meta: Graph, dataset: URIRef, url: str, media_type: s
 
 def describe_dataset(
     base: str, graphs: list[NamedGraph], data: set[Triple], articles: list[Article]
-) -> Graph:
-    """The meta graph: VoID/DCAT description of the dataset and of each named graph."""
-    meta = new_graph()
+) -> set[Triple]:
+    """The meta graph: VoID/DCAT description of the dataset and of each named graph (a set of
+    triples: adding one to an rdflib Graph costs tens of microseconds, and this has thousands)."""
+    meta: set[Triple] = set()
     dataset = URIRef(base + "dataset")
     meta.add((dataset, RDF.type, VOID.Dataset))
     meta.add((dataset, RDF.type, URIRef("http://www.w3.org/ns/dcat#Dataset")))
@@ -270,10 +273,12 @@ def describe_dataset(
         dump = base + "download/" + graph_file(str(named.iri), base)
         meta.add((named.iri, VOID.dataDump, URIRef(dump)))
         _describe_distribution(meta, named.iri, dump, "text/turtle")
-    subjects = set(map(itemgetter(0), data))  # map and itemgetter: no Python per triple
+    # map, itemgetter and compress: no Python code runs per triple
+    subjects = set(map(itemgetter(0), data))
     properties = set(map(itemgetter(1), data))
     typing = {p for p in properties if p == RDF.type}
-    classes = {o for _, p, o in data if p in typing}
+    typed = map(typing.__contains__, map(itemgetter(1), data))  # the set unchanged: same order
+    classes = set(map(itemgetter(2), compress(data, typed)))
     entities = {s for s in subjects if isinstance(s, URIRef) and s.startswith(base + "id/")}
     for term, count in (
         (VOID.triples, len(data)),
@@ -635,10 +640,9 @@ def write_outputs(
     # while it works) and each file's gzip copy as soon as the file is written, while this
     # process writes the next.
     workers = ProcessPoolExecutor(THREADS, mp_context=multiprocessing.get_context("forkserver"))
-    pending: list[Future[None]] = []
     gzipping: set[str] = set()  # files whose gzip copy is made as they are written
     deflated = cache / "deflate"  # the dumps' pieces, compressed (graph/gz.py)
-    pieces_used: list[Future[list[str]]] = []
+    pieces_used: list[Future[Compressed]] = []
     queued: deque[tuple[Future[Any], int]] = deque()  # jobs given text, and its length
     queued_chars = 0
 
@@ -655,14 +659,11 @@ def write_outputs(
         queued_chars += len(text)
         return future
 
-    def written(name: str, sizes: list[int] | None = None) -> None:
-        """`name` is written: its gzip copy, by a worker; of pieces of `sizes` bytes (each
-        graph's, most of them taken from the cache of compressed pieces), when given."""
+    def written(name: str, sizes: list[int]) -> None:
+        """`name` is written: its gzip copy, by a worker, of its pieces of `sizes` bytes (each
+        graph's, cut smaller where large), most of them taken from the cache."""
         gzipping.add(name)
-        if sizes is None:
-            pending.append(workers.submit(write_gzip, folder / name))
-        else:
-            pieces_used.append(workers.submit(write_gzip_of_pieces, folder / name, sizes, deflated))
+        pieces_used.append(workers.submit(write_gzip_of_pieces, folder / name, sizes, deflated))
 
     with workers, checking:
         with progress.stage("serialise", len(graphs) + len(DUMPS)) as step:
@@ -671,7 +672,7 @@ def write_outputs(
             parts = JsonLdParts(cache / "jsonld", writer, given)
             jsonld: dict[URIRef, Callable[[], bytes]] = {}
             where: dict[str, dict[str, list[int]]] = {}  # each graph's place in each dump
-            turtles_written: list[Future[None]] = []
+            turtles_written: list[Future[Compressed]] = []
             prefixes = {name: str(iri) for name, iri in PREFIXES.items()}
             for named in graphs:
                 known = named.lines
@@ -684,7 +685,7 @@ def write_outputs(
                 if not reuse.link(folder, name, lines_sha256[named.iri]):
                     gzipping.add(name)  # the worker writes the gzip copy too
                     turtles_written.append(
-                        given(serialise.write_turtle, text, folder / name, prefixes)
+                        given(serialise.write_turtle, text, folder / name, prefixes, deflated)
                     )
                 if last.holds("graph.jsonld", str(named.iri), lines_sha256[named.iri]):
                     # copied from the last build's graph.jsonld (made here if that fails)
@@ -698,8 +699,9 @@ def write_outputs(
             del names
             everything = serialise.merge_lines(lines.values())
             write_file(folder, "graph.nt", "".join(everything))
-            written("graph.nt")
+            written("graph.nt", [(folder / "graph.nt").stat().st_size])
             step.advance()
+            pieces_used += turtles_written
             for future in turtles_written:
                 future.result()
 
@@ -727,10 +729,16 @@ def write_outputs(
             write_file(folder, "void.ttl", void)
         started = time.perf_counter()
         with progress.stage("compress", 1):
-            for future in pending:  # first: the folder holds their partial files till then
-                future.result()
-            used = {name for future in pieces_used for name in future.result()}
-            prune(deflated, used)
+            # first: the folder holds their partial files till then
+            results = [future.result() for future in pieces_used]
+            prune(deflated, {name for done in results for name in done.used})
+            # the hashes of the files the workers read or wrote, and of those linked
+            hashed = dict(reuse.linked)
+            for done in results:
+                hashed |= {
+                    Path(path).relative_to(folder).as_posix(): sha256
+                    for path, sha256 in done.sha256.items()
+                }
             rest = sorted(
                 p
                 for p in folder.rglob("*")
@@ -740,8 +748,8 @@ def write_outputs(
                 # what was linked from the last build has its copy, which writing would change
                 and p.relative_to(folder).as_posix() not in reuse.linked
             )
-            for future in [workers.submit(write_gzip, p) for p in rest]:
-                future.result()
+            for small in [workers.submit(write_gzip, p) for p in rest]:
+                small.result()
 
     # Triples in each RDF file (and its .gz), for the download page.
     triples: dict[str, int] = {graph_file(str(n.iri), base): len(lines[n.iri]) for n in graphs}
@@ -755,7 +763,7 @@ def write_outputs(
     triples["shapes.ttl"] = len(load_turtle(ontology_dir / "shapes.ttl"))
     triples["void.ttl"] = len(meta.graph)
     compressed = time.perf_counter()
-    files = file_digests(folder, reuse.linked)
+    files = file_digests(folder, hashed)
     log.info("compress: %.2f s, hash: %.2f s (%d graph files reused, %d pieces of the dumps "
              "copied)", compressed - started, time.perf_counter() - compressed,
              len(reuse.linked) // 2, last.copied)  # fmt: skip
@@ -840,7 +848,7 @@ def build(
     elsewhere); `engine` is the OWL 2 RL reasoner (graph/reason.py: each gives the same
     triples; `auto` picks graph/rules.py where it can read the schema).
     """
-    start_worker_server()  # it imports spaCy while this process reads the inputs
+    start_worker_server()  # it loads spaCy while this process reads the inputs
     with cyclic_gc_paused():
         return _build(settings, progress, engine)
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph.errors import BuildError, CivicgraphError
-from graph.settings import describe, load_settings
+from graph.workers import start_worker_server  # light: nothing but multiprocessing
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -83,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
 def _settings_from(args: argparse.Namespace) -> Any:
     from pathlib import Path
 
+    from graph.settings import load_settings  # here: rdflib's import, after the forkserver's start
+
     names = (
         "corpus", "build", "curated", "ontology", "queries", "base", "host", "port",
         "workers", "threads", "query_timeout", "row_cap", "query_workers", "endpoint", "store",
@@ -133,6 +135,8 @@ def _publish(settings: Any, args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "build":
+        start_worker_server()  # at once: it loads spaCy while this process goes on
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
     try:
         settings = _settings_from(args)
@@ -164,6 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "publish":
             return _publish(settings, args)
         if args.command == "settings":
+            from graph.settings import describe
+
             rows = describe(settings)
             width = max(len(r[0]) for r in rows)
             for name, value, source, help_text in rows:

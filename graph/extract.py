@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
-import multiprocessing.forkserver
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -88,7 +88,9 @@ class Extractor:
 
         self.base = base
         self.gaz = gazetteer
-        self.nlp = spacy.load(SPACY_MODEL)
+        # a worker forked from the forkserver has a copy of the model loaded there, unused
+        preloaded = sys.modules.get("graph.extraction.model")
+        self.nlp = preloaded.NLP if preloaded is not None else spacy.load(SPACY_MODEL)
         self.entities = EntityFinder(self.nlp, gazetteer)
         self.states = {
             k.iri.split("/id/", 1)[-1] for k in gazetteer.by_iri.values() if k.postal_code
@@ -580,15 +582,6 @@ def cache_key(article: Article, base: str, inputs_digest: str) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def start_worker_server() -> None:
-    """Start the server that worker processes are forked from (multiprocessing's forkserver)
-    now, with spaCy and this module imported in it, while the build reads its inputs: every
-    worker then starts with them in memory. Importing them takes a worker over a second, on
-    the path of a rebuild that extracts one article. Once the server runs, this does nothing."""
-    multiprocessing.set_forkserver_preload([__name__, "spacy"])
-    multiprocessing.forkserver.ensure_running()
-
-
 @contextmanager
 def _extracting(
     articles: Sequence[Article], gazetteer: Gazetteer, base: str, jobs: int | None
@@ -633,7 +626,7 @@ def _extracting(
         ThreadPoolExecutor(1) as starting,
     ):
         # Submitted now, from a thread: starting a worker waits for the forkserver, which may
-        # still be importing spaCy (`start_worker_server`), and this thread goes on meanwhile.
+        # still be loading spaCy (graph/workers.py), and this thread goes on meanwhile.
         found = starting.submit(pool.map, _extract_in_worker, batches)
         yield lambda done: gather(found.result(), done)
 

@@ -17,10 +17,13 @@ import os
 import shutil
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, BinaryIO, NamedTuple
 
 LEVEL = 6
+CHUNK = 1 << 18  # bytes: the least a large piece is cut into (`_chunks`)
+WINDOW = 1 << 13  # bytes after that, where the cut is chosen
 # magic, deflate, no flags, mtime 0, no extra flags, OS unknown: as gzip.GzipFile writes them
 _HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 _LAST = b"\x03\x00"  # an empty final block (fixed Huffman codes): the stream's end
@@ -39,13 +42,23 @@ def write_gzip(path: Path) -> None:
     os.replace(partial, target)  # a new file: never one linked from another build
 
 
-def write_gzip_of_pieces(path: Path, sizes: Sequence[int], cache: Path) -> list[str]:
+class Compressed(NamedTuple):
+    """What `write_gzip_of_pieces` did: the names in the cache it used (for the caller to prune
+    the rest), and the sha256 of the file and of its gzip copy, by path (for the manifest)."""
+
+    used: list[str]
+    sha256: dict[str, str]
+
+
+def write_gzip_of_pieces(path: Path, sizes: Sequence[int], cache: Path) -> Compressed:
     """`path.gz`, of the file's pieces of `sizes` bytes in turn (they cover it), each piece's
     deflate stream taken from `cache` when it holds one for the same bytes, else compressed
-    and kept there. Returns the names in `cache` it used, for the caller to prune the rest."""
-    data = memoryview(path.read_bytes())
+    and kept there (a large piece in chunks, `_chunks`)."""
+    raw = path.read_bytes()
+    data = memoryview(raw)
     if sum(sizes) != len(data):
         raise ValueError(f"{path.name}: pieces of {sum(sizes)} bytes for a file of {len(data)}")
+    separator = b',{"@id"' if path.suffix == ".jsonld" else b"\n"
     try:
         known = {name.split(".")[0]: name for name in os.listdir(cache) if name.endswith(".z")}
     except OSError:
@@ -53,20 +66,59 @@ def write_gzip_of_pieces(path: Path, sizes: Sequence[int], cache: Path) -> list[
     used: list[str] = []
     target = path.with_name(path.name + ".gz")
     partial = target.with_name(f"{target.name}.{os.getpid()}.part")
-    with open(partial, "wb") as out:
+    packed = hashlib.sha256()
+    with open(partial, "wb") as file:
+        out = _Hashing(file, packed)
         out.write(_HEADER)
         start = 0
         for size in sizes:
-            piece = data[start : start + size]
-            start += size
-            if size:
-                name, stream = _deflated(piece, cache, known)
+            for begin, end in _chunks(raw, start, start + size, separator):
+                name, stream = _deflated(data[begin:end], cache, known)
                 used.append(name)
                 out.write(stream)
+            start += size
         out.write(_LAST)
         out.write(struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF))
     os.replace(partial, target)
-    return used
+    return Compressed(
+        used, {str(path): hashlib.sha256(data).hexdigest(), str(target): packed.hexdigest()}
+    )
+
+
+class _Hashing:
+    """A file being written, and the hash of what was written to it."""
+
+    def __init__(self, file: BinaryIO, digest: Any) -> None:
+        self.file, self.digest = file, digest
+
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
+        self.digest.update(data)
+
+
+def _chunks(data: bytes, start: int, end: int, separator: bytes) -> Iterator[tuple[int, int]]:
+    """A piece of `data` (start to end) cut where its content says: after one of the
+    separators in a window CHUNK bytes after the last cut, the one whose next bytes hash
+    lowest. After an edit, a cut lands where it landed before as soon as a window holds the
+    same lowest separator as before (most windows do, a line's shift being small beside a
+    window), so the chunks after the edit are the same and a large piece that changed a
+    little (the inferred graph's, the union's) is mostly taken from the cache."""
+    while end - start > 2 * CHUNK:
+        lowest: tuple[int, int] | None = None
+        stop = min(start + CHUNK + WINDOW, end - CHUNK)
+        at = data.find(separator, start + CHUNK, stop)
+        while at >= 0:
+            at += len(separator)
+            mark = zlib.crc32(data[at : at + 32])
+            if lowest is None or mark < lowest[0]:
+                lowest = (mark, at)
+            at = data.find(separator, at, stop)
+        if lowest is None:
+            break
+        yield start, lowest[1]
+        start = lowest[1]
+    if end > start:
+        yield start, end
 
 
 def _deflated(piece: memoryview, cache: Path, known: dict[str, str]) -> tuple[str, bytes]:

@@ -265,6 +265,11 @@ def test_a_rebuild_reuses_what_did_not_change_and_equals_a_clean_build(
     clean = build(small_settings.replace(build=str(tmp_path / "clean" / "build")))
     assert clean.manifest == again.manifest
     assert store_quads(clean.path) == store_quads(again.path)
+    for name, info in again.manifest["files"].items():  # type: ignore[union-attr]
+        data = (again.path / name).read_bytes()
+        assert info == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)} | (
+            {"triples": info["triples"]} if "triples" in info else {}
+        ), name
     assert "The council met again on Friday." in (again.path / changed).read_text("utf-8")
 
 
@@ -373,3 +378,8 @@ def test_a_rebuild_over_a_damaged_last_build_writes_afresh(
     clean = build(small_settings.replace(build=str(tmp_path / "clean" / "build")))
     assert clean.manifest == again.manifest
     assert store_quads(clean.path) == store_quads(again.path)
+    for name, info in again.manifest["files"].items():  # type: ignore[union-attr]
+        data = (again.path / name).read_bytes()
+        assert info == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)} | (
+            {"triples": info["triples"]} if "triples" in info else {}
+        ), name

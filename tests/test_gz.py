@@ -4,6 +4,7 @@ a cache when the same bytes were compressed before, is one gzip member any reade
 from __future__ import annotations
 
 import gzip
+import hashlib
 import random
 import shutil
 import subprocess
@@ -36,8 +37,13 @@ def test_a_copy_of_pieces_is_one_gzip_member_that_every_reader_reads(tmp_path: P
     pieces = [*pieces_of(rng, 40), b""]  # an empty piece too
     dump = tmp_path / "dump.nq"
     sizes = write(dump, pieces)
-    used = write_gzip_of_pieces(dump, sizes, tmp_path / "cache")
+    done = write_gzip_of_pieces(dump, sizes, tmp_path / "cache")
+    used = done.used
     packed = (tmp_path / "dump.nq.gz").read_bytes()
+    assert done.sha256 == {
+        str(dump): hashlib.sha256(dump.read_bytes()).hexdigest(),
+        str(tmp_path / "dump.nq.gz"): hashlib.sha256(packed).hexdigest(),
+    }
     assert gzip.decompress(packed) == dump.read_bytes()
     # one member: a reader that stops after the first (as HTTP clients do) reads it all
     reader = zlib.decompressobj(wbits=31)
@@ -57,10 +63,10 @@ def test_unchanged_pieces_come_from_the_cache_and_a_damaged_one_is_compressed_ag
     pieces = pieces_of(rng, 20)
     dump = tmp_path / "dump.ttl"
     cache = tmp_path / "cache"
-    first = write_gzip_of_pieces(dump, write(dump, pieces), cache)
+    first = write_gzip_of_pieces(dump, write(dump, pieces), cache).used
     stamps = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
     pieces[5] = b"<https://kg.example.org/id/changed> .\n"
-    second = write_gzip_of_pieces(dump, write(dump, pieces), cache)
+    second = write_gzip_of_pieces(dump, write(dump, pieces), cache).used
     assert gzip.decompress((tmp_path / "dump.ttl.gz").read_bytes()) == dump.read_bytes()
     new = set(second) - set(first)
     assert len(new) == 1  # only the changed piece was compressed
@@ -97,3 +103,25 @@ def test_a_gzip_copy_replaces_the_file_it_finds_and_never_writes_into_it(tmp_pat
     write_gzip_of_pieces(dump, [dump.stat().st_size], tmp_path / "cache")
     assert old.read_bytes() == b"the last build's copy"
     assert gzip.decompress((tmp_path / "dump.nt.gz").read_bytes()) == dump.read_bytes()
+
+
+def test_a_large_piece_is_cut_where_its_content_says_so_an_edit_recompresses_little(
+    tmp_path: Path,
+) -> None:
+    """A piece of megabytes (the inferred graph's, the union's) is compressed in chunks cut
+    after a line's end: a line added or removed changes the chunks around it, not those after
+    it."""
+    rng = random.Random(11)
+    lines = sorted(
+        b'<https://kg.example.org/id/%d> <p> "%s" .\n' % (i, b"w" * rng.randrange(10, 300))
+        for i in range(40000)
+    )
+    dump, cache = tmp_path / "graph.nt", tmp_path / "cache"
+    dump.write_bytes(b"".join(lines))
+    first = write_gzip_of_pieces(dump, [dump.stat().st_size], cache).used
+    assert len(first) > 10  # cut into chunks
+    for edit in (lines[:100] + lines[101:], [*lines[:20000], b"<x> <p> <o> .\n", *lines[20000:]]):
+        dump.write_bytes(b"".join(edit))
+        again = write_gzip_of_pieces(dump, [dump.stat().st_size], cache).used
+        assert gzip.decompress((tmp_path / "graph.nt.gz").read_bytes()) == dump.read_bytes()
+        assert len(set(again) - set(first)) <= 3, (len(first), len(set(again) - set(first)))
