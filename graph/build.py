@@ -38,7 +38,7 @@ from graph import namespaces as namespaces_module
 from graph.corpus import Article, read_corpus
 from graph.errors import BuildError, CuratedError
 from graph.extract import build_gazetteer, extract_articles
-from graph.gz import Compressed, write_gzip, write_gzip_of_pieces
+from graph.gz import Digests, write_gzip, write_gzip_of_pieces
 from graph.iri import slugify
 from graph.namespaces import (
     CIV,
@@ -325,17 +325,6 @@ def write_file(folder: Path, name: str, content: str | bytes) -> None:
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
 
-def prune(folder: Path, used: set[str]) -> None:
-    """Remove the files of a cache folder that the build did not use."""
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return
-    for name in names:
-        if name not in used:
-            (folder / name).unlink(missing_ok=True)
-
-
 def file_sha256(path: Path) -> str:
     """The sha256 of a file's bytes."""
     with open(path, "rb") as source:
@@ -369,12 +358,58 @@ def _writer() -> str:
     return f"{code.hexdigest()[:16]} pyoxigraph {pyoxigraph.__version__}"
 
 
+class Stamps:
+    """What each file of the last build was when the build ended (inode, size, time of last
+    change) with the sha256 the build recorded for it, kept in the build's cache: a rebuild
+    takes a file that is still so as checked instead of reading it again, as git's index does.
+    A file changed later has a later time, unless its time was within a clock tick of the
+    record: a file whose time is not 0.1 s older than the record is read again anyway."""
+
+    def __init__(self, record: Path, folder: Path | None) -> None:
+        self.files: dict[str, list[int | str]] = {}
+        self.at = 0
+        try:
+            data = json.loads(record.read_text(encoding="utf-8"))
+            if folder is not None and data["folder"] == str(folder.resolve()):
+                self.files, self.at = data["files"], int(data["at"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+
+    def same(self, folder: Path, name: str, sha256: object) -> bool:
+        """Whether `folder / name` is as it was when it had this sha256."""
+        try:
+            now = os.stat(folder / name)
+        except OSError:
+            return False
+        return (
+            self.files.get(name) == [now.st_ino, now.st_size, now.st_mtime_ns, sha256]
+            and now.st_mtime_ns < self.at - 100_000_000
+        )
+
+    @staticmethod
+    def write(record: Path, folder: Path, files: dict[str, dict[str, object]]) -> None:
+        """Record the files of a finished build (`files`: the manifest's, with their sha256)."""
+        stamps: dict[str, list[object]] = {}
+        for name, info in files.items():
+            now = os.stat(folder / name)
+            stamps[name] = [now.st_ino, now.st_size, now.st_mtime_ns, info["sha256"]]
+        data = {"folder": str(folder.resolve()), "at": time.time_ns(), "files": stamps}
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            partial = record.with_suffix(".part")
+            partial.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(partial, record)
+        except OSError as exc:  # the cache is an aid
+            log.warning("cannot keep the build's file stamps in %s: %s", record, exc)
+
+
 class Reuse:
     """The last build's graph files, for a rebuild: a graph whose N-Triples lines are the same
     is linked (not written again) when its file and `.gz` still have their recorded hashes."""
 
-    def __init__(self, previous: Path | None, writer: str) -> None:
+    def __init__(self, previous: Path | None, writer: str, stamps: Stamps) -> None:
         self.previous = previous
+        self.stamps = stamps
         self.graphs: dict[str, str] = {}
         self.files: dict[str, Any] = {}
         self.linked: dict[str, str] = {}  # each file linked, and its sha256 (checked)
@@ -398,10 +433,12 @@ class Reuse:
         names = (name, name + ".gz")
         for each in names:
             info = self.files.get(each)
+            if not isinstance(info, dict):
+                return False
+            if self.stamps.same(self.previous, each, info.get("sha256")):
+                continue
             try:
-                if not isinstance(info, dict) or file_sha256(self.previous / each) != info.get(
-                    "sha256"
-                ):
+                if file_sha256(self.previous / each) != info.get("sha256"):
                     return False
             except OSError:  # gone or unreadable: written afresh
                 return False
@@ -497,7 +534,9 @@ class LastDumps:
     places them, once the file is found to have the hash the manifest gives it (checked in a
     thread of `pool`, begun at once)."""
 
-    def __init__(self, previous: Path | None, writer: str, pool: ThreadPoolExecutor) -> None:
+    def __init__(
+        self, previous: Path | None, writer: str, pool: ThreadPoolExecutor, stamps: Stamps
+    ) -> None:
         self.previous = previous
         self.spans: dict[str, dict[str, tuple[str, int, int]]] = {name: {} for name in PIECED}
         self.intact: dict[str, Future[bool]] = {}
@@ -519,7 +558,11 @@ class LastDumps:
             return
         for name in PIECED:
             expected = (files.get(name) or {}).get("sha256")
-            self.intact[name] = pool.submit(_has_sha256, previous / name, expected)
+            if stamps.same(previous, name, expected):
+                self.intact[name] = Future()
+                self.intact[name].set_result(True)
+            else:
+                self.intact[name] = pool.submit(_has_sha256, previous / name, expected)
 
     def holds(self, name: str, iri: str, lines_sha256: str) -> bool:
         """Whether the last build's `name` has a piece for the graph with these lines (its
@@ -632,17 +675,18 @@ def write_outputs(
     base = settings.base
     progress = progress or Progress.quiet()
     writer = _writer()
-    reuse = Reuse(previous, writer)
+    stamps = Stamps(cache / "stamps.json", previous)
+    reuse = Reuse(previous, writer, stamps)
     checking = ThreadPoolExecutor(len(PIECED))  # the last build's dumps' hashes, meanwhile
-    last = LastDumps(previous, writer, checking)
+    last = LastDumps(previous, writer, checking, stamps)
     names: dict[Node, str] = {}  # each term's N-Triples, written once for every graph
     # Worker processes write each graph's Turtle and JSON-LD (pyoxigraph holds the interpreter
     # while it works) and each file's gzip copy as soon as the file is written, while this
     # process writes the next.
     workers = ProcessPoolExecutor(THREADS, mp_context=multiprocessing.get_context("forkserver"))
     gzipping: set[str] = set()  # files whose gzip copy is made as they are written
-    deflated = cache / "deflate"  # the dumps' pieces, compressed (graph/gz.py)
-    pieces_used: list[Future[Compressed]] = []
+    indexes = cache / "gzip"  # where each dump's copy has each chunk's stream (graph/gz.py)
+    compressing: list[Future[Digests]] = []
     queued: deque[tuple[Future[Any], int]] = deque()  # jobs given text, and its length
     queued_chars = 0
 
@@ -663,7 +707,12 @@ def write_outputs(
         """`name` is written: its gzip copy, by a worker, of its pieces of `sizes` bytes (each
         graph's, cut smaller where large), most of them taken from the cache."""
         gzipping.add(name)
-        pieces_used.append(workers.submit(write_gzip_of_pieces, folder / name, sizes, deflated))
+        last_copy = previous / f"{name}.gz" if previous is not None else None
+        compressing.append(
+            workers.submit(
+                write_gzip_of_pieces, folder / name, sizes, indexes / f"{name}.json", last_copy
+            )
+        )
 
     with workers, checking:
         with progress.stage("serialise", len(graphs) + len(DUMPS)) as step:
@@ -672,7 +721,7 @@ def write_outputs(
             parts = JsonLdParts(cache / "jsonld", writer, given)
             jsonld: dict[URIRef, Callable[[], bytes]] = {}
             where: dict[str, dict[str, list[int]]] = {}  # each graph's place in each dump
-            turtles_written: list[Future[Compressed]] = []
+            turtles_written: list[Future[Digests]] = []
             prefixes = {name: str(iri) for name, iri in PREFIXES.items()}
             for named in graphs:
                 known = named.lines
@@ -685,7 +734,7 @@ def write_outputs(
                 if not reuse.link(folder, name, lines_sha256[named.iri]):
                     gzipping.add(name)  # the worker writes the gzip copy too
                     turtles_written.append(
-                        given(serialise.write_turtle, text, folder / name, prefixes, deflated)
+                        given(serialise.write_turtle, text, folder / name, prefixes)
                     )
                 if last.holds("graph.jsonld", str(named.iri), lines_sha256[named.iri]):
                     # copied from the last build's graph.jsonld (made here if that fails)
@@ -701,7 +750,7 @@ def write_outputs(
             write_file(folder, "graph.nt", "".join(everything))
             written("graph.nt", [(folder / "graph.nt").stat().st_size])
             step.advance()
-            pieces_used += turtles_written
+            compressing += turtles_written
             for future in turtles_written:
                 future.result()
 
@@ -729,15 +778,13 @@ def write_outputs(
             write_file(folder, "void.ttl", void)
         started = time.perf_counter()
         with progress.stage("compress", 1):
-            # first: the folder holds their partial files till then
-            results = [future.result() for future in pieces_used]
-            prune(deflated, {name for done in results for name in done.used})
-            # the hashes of the files the workers read or wrote, and of those linked
+            # The hashes of the files the workers read or wrote, and of those linked; waited
+            # for first: the folder holds the workers' partial files till then.
             hashed = dict(reuse.linked)
-            for done in results:
+            for future in compressing:
                 hashed |= {
                     Path(path).relative_to(folder).as_posix(): sha256
-                    for path, sha256 in done.sha256.items()
+                    for path, sha256 in future.result().items()
                 }
             rest = sorted(
                 p
@@ -749,7 +796,10 @@ def write_outputs(
                 and p.relative_to(folder).as_posix() not in reuse.linked
             )
             for small in [workers.submit(write_gzip, p) for p in rest]:
-                small.result()
+                hashed |= {
+                    Path(path).relative_to(folder).as_posix(): sha256
+                    for path, sha256 in small.result().items()
+                }
 
     # Triples in each RDF file (and its .gz), for the download page.
     triples: dict[str, int] = {graph_file(str(n.iri), base): len(lines[n.iri]) for n in graphs}
@@ -986,6 +1036,7 @@ def _build(settings: Settings, progress: Progress | None, engine: Engine) -> Bui
             digest = hashlib.sha256(f"{manifest['dataset_hash']} {stores}".encode()).hexdigest()
             lap("store")
             final = publish(staging, target, digest)
+            Stamps.write(cache / "stamps.json", final, manifest["files"])  # type: ignore[arg-type]
         except OSError as exc:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)

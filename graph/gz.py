@@ -2,24 +2,28 @@
 import only this. Processes, not threads, so that no compressing thread competes with the
 build's own thread for the interpreter's lock (taken back after every compressed block).
 
-A large dump is made of pieces, one per named graph, most of them the same in a rebuild. Its
-copy is then one gzip member whose deflate stream is each piece's own stream in turn (each
-begun afresh and ended on a byte boundary, not as the last block, as pigz does), so a piece
-compressed before is taken from a cache by the hash of its bytes. Any gzip reader reads it as
-one stream; it is a few percent larger than compressing the file whole.
+A dump of the whole dataset is made of pieces, one per named graph, most of them the same in a
+rebuild. Its copy is one gzip member whose deflate stream is each chunk's own stream in turn
+(each begun afresh and ended on a byte boundary, not as the last block, as pigz does): a
+piece, or a part of a large piece cut where its content says (`_chunks`). An index kept in the
+build's cache says where each chunk's stream is in the copy, by the hash of the chunk's bytes,
+so a rebuild takes the streams of the chunks that did not change from the last build's copy.
+Any gzip reader reads the copy as one stream; it is a few percent larger than the file
+compressed whole.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import os
 import shutil
 import struct
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any
 
 LEVEL = 6
 CHUNK = 1 << 18  # bytes: the least a large piece is cut into (`_chunks`)
@@ -27,10 +31,14 @@ WINDOW = 1 << 13  # bytes after that, where the cut is chosen
 # magic, deflate, no flags, mtime 0, no extra flags, OS unknown: as gzip.GzipFile writes them
 _HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 _LAST = b"\x03\x00"  # an empty final block (fixed Huffman codes): the stream's end
+_VERSION = f"zlib {zlib.ZLIB_RUNTIME_VERSION} level {LEVEL}\n".encode()
+
+Digests = dict[str, str]  # the sha256 of files, by path
 
 
-def write_gzip(path: Path) -> None:
-    """`path.gz`, whose bytes depend on the content alone (no name, mtime 0)."""
+def write_gzip(path: Path) -> Digests:
+    """`path.gz`, whose bytes depend on the content alone (no name, mtime 0); the sha256 of
+    the file and of its copy."""
     target = path.with_name(path.name + ".gz")
     partial = target.with_name(f"{target.name}.{os.getpid()}.part")
     with (
@@ -38,62 +46,86 @@ def write_gzip(path: Path) -> None:
         gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=LEVEL) as gz,
         open(path, "rb") as source,
     ):
+        plain = hashlib.file_digest(source, "sha256")
+        source.seek(0)
         shutil.copyfileobj(source, gz, 1 << 20)
     os.replace(partial, target)  # a new file: never one linked from another build
+    with open(target, "rb") as packed:
+        return {str(path): plain.hexdigest(), str(target): _sha256_of(packed)}
 
 
-class Compressed(NamedTuple):
-    """What `write_gzip_of_pieces` did: the names in the cache it used (for the caller to prune
-    the rest), and the sha256 of the file and of its gzip copy, by path (for the manifest)."""
-
-    used: list[str]
-    sha256: dict[str, str]
-
-
-def write_gzip_of_pieces(path: Path, sizes: Sequence[int], cache: Path) -> Compressed:
-    """`path.gz`, of the file's pieces of `sizes` bytes in turn (they cover it), each piece's
-    deflate stream taken from `cache` when it holds one for the same bytes, else compressed
-    and kept there (a large piece in chunks, `_chunks`)."""
+def write_gzip_of_pieces(
+    path: Path, sizes: Sequence[int], index: Path, last: Path | None = None
+) -> Digests:
+    """`path.gz`, of the file's pieces of `sizes` bytes in turn (they cover it), each chunk's
+    deflate stream taken from `last` (the last build's copy of the same dump) where `index`
+    places one for the same bytes, else compressed. Writes the copy's own index to `index`;
+    returns the sha256 of the file and of its copy."""
     raw = path.read_bytes()
-    data = memoryview(raw)
-    if sum(sizes) != len(data):
-        raise ValueError(f"{path.name}: pieces of {sum(sizes)} bytes for a file of {len(data)}")
+    if sum(sizes) != len(raw):
+        raise ValueError(f"{path.name}: pieces of {sum(sizes)} bytes for a file of {len(raw)}")
+    known = _indexed(index, last)
     separator = b',{"@id"' if path.suffix == ".jsonld" else b"\n"
-    try:
-        known = {name.split(".")[0]: name for name in os.listdir(cache) if name.endswith(".z")}
-    except OSError:
-        known = {}
-    used: list[str] = []
     target = path.with_name(path.name + ".gz")
     partial = target.with_name(f"{target.name}.{os.getpid()}.part")
     packed = hashlib.sha256()
-    with open(partial, "wb") as file:
-        out = _Hashing(file, packed)
-        out.write(_HEADER)
+    chunks: list[tuple[str, int, int]] = []  # (key, where its stream is in the copy, bytes)
+    position = 0
+    with open(partial, "wb") as out:
+
+        def put(data: bytes) -> None:
+            nonlocal position
+            out.write(data)
+            packed.update(data)
+            position += len(data)
+
+        put(_HEADER)
+        view = memoryview(raw)
         start = 0
         for size in sizes:
             for begin, end in _chunks(raw, start, start + size, separator):
-                name, stream = _deflated(data[begin:end], cache, known)
-                used.append(name)
-                out.write(stream)
+                key = hashlib.sha256(_VERSION + view[begin:end]).hexdigest()[:32]
+                stream = known.get(key)
+                if stream is None:
+                    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+                    stream = compressor.compress(view[begin:end])
+                    stream += compressor.flush(zlib.Z_SYNC_FLUSH)
+                chunks.append((key, position, len(stream)))
+                put(stream)
             start += size
-        out.write(_LAST)
-        out.write(struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF))
+        put(_LAST)
+        put(struct.pack("<II", zlib.crc32(raw), len(raw) & 0xFFFFFFFF))
     os.replace(partial, target)
-    return Compressed(
-        used, {str(path): hashlib.sha256(data).hexdigest(), str(target): packed.hexdigest()}
-    )
+    _write_index(index, packed.hexdigest(), chunks)
+    return {str(path): hashlib.sha256(raw).hexdigest(), str(target): packed.hexdigest()}
 
 
-class _Hashing:
-    """A file being written, and the hash of what was written to it."""
+def _indexed(index: Path, last: Path | None) -> dict[str, bytes]:
+    """The streams of the chunks of `last` by key, if `index` describes it (by its hash)."""
+    if last is None:
+        return {}
+    try:
+        entry = json.loads(index.read_text(encoding="utf-8"))
+        data = last.read_bytes()
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            return {}
+        return {key: data[at : at + size] for key, at, size in entry["chunks"]}
+    except (OSError, ValueError, KeyError, TypeError):  # gone or damaged: compressed afresh
+        return {}
 
-    def __init__(self, file: BinaryIO, digest: Any) -> None:
-        self.file, self.digest = file, digest
 
-    def write(self, data: bytes) -> None:
-        self.file.write(data)
-        self.digest.update(data)
+def _write_index(index: Path, sha256: str, chunks: list[tuple[str, int, int]]) -> None:
+    try:
+        index.parent.mkdir(parents=True, exist_ok=True)
+        partial = index.with_name(f"{index.name}.{os.getpid()}.part")
+        partial.write_text(json.dumps({"sha256": sha256, "chunks": chunks}), encoding="utf-8")
+        os.replace(partial, index)
+    except OSError:  # a full disk, say: the index is an aid
+        pass
+
+
+def _sha256_of(source: Any) -> str:
+    return hashlib.file_digest(source, "sha256").hexdigest()
 
 
 def _chunks(data: bytes, start: int, end: int, separator: bytes) -> Iterator[tuple[int, int]]:
@@ -102,7 +134,7 @@ def _chunks(data: bytes, start: int, end: int, separator: bytes) -> Iterator[tup
     lowest. After an edit, a cut lands where it landed before as soon as a window holds the
     same lowest separator as before (most windows do, a line's shift being small beside a
     window), so the chunks after the edit are the same and a large piece that changed a
-    little (the inferred graph's, the union's) is mostly taken from the cache."""
+    little (the inferred graph's, the union's) is mostly taken from the last build's copy."""
     while end - start > 2 * CHUNK:
         lowest: tuple[int, int] | None = None
         stop = min(start + CHUNK + WINDOW, end - CHUNK)
@@ -119,31 +151,3 @@ def _chunks(data: bytes, start: int, end: int, separator: bytes) -> Iterator[tup
         start = lowest[1]
     if end > start:
         yield start, end
-
-
-def _deflated(piece: memoryview, cache: Path, known: dict[str, str]) -> tuple[str, bytes]:
-    """A piece's deflate stream, ended by a sync flush (so another can follow it), and its
-    name in `cache`: the hash of the piece, the library's version and the level, then the hash
-    of the stream itself, checked when it is read back."""
-    digest = hashlib.sha256(f"zlib {zlib.ZLIB_RUNTIME_VERSION} level {LEVEL}\n".encode())
-    digest.update(piece)
-    key = digest.hexdigest()[:32]
-    name = known.get(key)
-    if name is not None:
-        try:
-            stream = (cache / name).read_bytes()
-            if hashlib.sha256(stream).hexdigest()[:16] == name.split(".")[1]:
-                return name, stream
-        except (OSError, IndexError):
-            pass  # gone or damaged: compressed again
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-    stream = compressor.compress(piece) + compressor.flush(zlib.Z_SYNC_FLUSH)
-    name = f"{key}.{hashlib.sha256(stream).hexdigest()[:16]}.z"
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        partial = cache / f"{name}.{os.getpid()}.part"
-        partial.write_bytes(stream)
-        os.replace(partial, cache / name)
-    except OSError:  # a full disk, say: the cache is an aid
-        pass
-    return name, stream

@@ -18,7 +18,6 @@ from typing import Any
 
 import rdflib
 from rdflib import XSD, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from graph.errors import CivicgraphError, QueryFileError
@@ -192,6 +191,8 @@ def load_query(path: Path, parsed: dict[str, str] | None = None) -> SavedQuery:
     parsed = {} if parsed is None else parsed
     key = parse_key(text)
     if key not in parsed:
+        from rdflib.plugins.sparql import prepareQuery  # here: a tenth of a second to import
+
         try:
             prepared = prepareQuery(text)
         except Exception as exc:  # pyparsing and rdflib raise several unrelated types

@@ -22,7 +22,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.plugins.serializers.nt import _quoteLiteral
 from rdflib.term import Node
 
-from graph.gz import Compressed, write_gzip_of_pieces
+from graph.gz import Digests, write_gzip
 
 Triple = tuple[Node, Node, Node]
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -123,13 +123,12 @@ def _statements(text: bytes) -> bytes:
     return text[start:]  # one copy
 
 
-def write_turtle(text: str, path: Path, prefixes: Mapping[str, str], cache: Path) -> Compressed:
-    """`turtle` of N-Triples text, written to `path`, then its gzip copy (`write_gzip_of_pieces`
-    with `cache`, whose result it returns): a job for a worker process, given only text and
-    names."""
+def write_turtle(text: str, path: Path, prefixes: Mapping[str, str]) -> Digests:
+    """`turtle` of N-Triples text, written to `path`, then its gzip copy; the sha256 of both:
+    a job for a worker process, given only text and names."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(turtle([text], prefixes))
-    return write_gzip_of_pieces(path, [path.stat().st_size], cache)
+    return write_gzip(path)
 
 
 # The dumps of the whole dataset are made of each graph's piece in turn (after a head, such as

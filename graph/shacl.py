@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from pyshacl.rdfutil import compare_literal
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
@@ -349,6 +348,8 @@ def _at_least(value: Node, minimum: Literal) -> bool:
         return False
     if isinstance(minimum.value, str) != isinstance(value.value, str):
         return False
+    from pyshacl.rdfutil import compare_literal  # here: importing pyshacl takes 0.1 s
+
     try:
         return compare_literal(value, minimum) >= 0
     except (TypeError, NotImplementedError):

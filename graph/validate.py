@@ -13,11 +13,10 @@ import zlib
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pyshacl import __version__ as pyshacl_version
-from pyshacl import validate
 from rdflib import RDF, RDFS, BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import to_canonical_graph
@@ -72,6 +71,8 @@ def findings_of(data: Graph, shapes: Graph) -> list[Finding]:
     """Every SHACL result of `data` against `shapes`, in words, sorted."""
     # inplace: the shapes have no rules and there is no inference, so nothing is written to
     # `data`, and pySHACL's copy of it (a quarter of the time) is skipped.
+    from pyshacl import validate  # here: its import is slow, and graph.shacl's engine is used
+
     _, report, _ = validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
         inplace=True,
@@ -341,14 +342,32 @@ class Validation:
         self.cache = cache
         self.progress = progress or Progress.quiet()
         self.jobs = jobs or os.cpu_count() or 1
-        self.reach = reach(shapes)
-        self.shapes_text = "".join(nt_lines(shapes))
-        self.shapes_bindings = _bindings(shapes)
         self.prefixes = sorted((prefixes or {}).items())
-        # blank nodes named by content: the same shapes give the same key in every build
-        stable = "".join(nt_lines(to_canonical_graph(shapes)))
+
+    # What validating with pySHACL in parts needs, made when it is first needed (a tenth of a
+    # second or more, which graph.shacl's engine does without).
+
+    @cached_property
+    def reach(self) -> Reach | None:
+        return reach(self.shapes)
+
+    @cached_property
+    def shapes_text(self) -> str:
+        return "".join(nt_lines(self.shapes))
+
+    @cached_property
+    def shapes_bindings(self) -> list[tuple[str, str]]:
+        return _bindings(self.shapes)
+
+    @cached_property
+    def version(self) -> str:
+        """What a part's cached results depend on besides its lines: pySHACL and the shapes
+        (blank nodes named by content: the same shapes give the same key in every build)."""
+        from pyshacl import __version__ as pyshacl_version
+
+        stable = "".join(nt_lines(to_canonical_graph(self.shapes)))
         version = f"{pyshacl_version} {stable} {self.shapes_bindings}"
-        self.version = hashlib.sha256(version.encode()).hexdigest()
+        return hashlib.sha256(version.encode()).hexdigest()
 
     def start(self, data: Graph | set[Triple], stage: str) -> Started:
         """`check(data, stage)` begun in a child process, forked so that it reads `data` as

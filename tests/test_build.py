@@ -17,6 +17,7 @@ from live import copy_inputs
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+import graph.build as build_module
 from graph.build import build
 from graph.cli import main
 from graph.errors import CuratedError, ShapeViolation
@@ -273,6 +274,33 @@ def test_a_rebuild_reuses_what_did_not_change_and_equals_a_clean_build(
     assert "The council met again on Friday." in (again.path / changed).read_text("utf-8")
 
 
+def test_a_rebuild_takes_the_last_builds_files_as_checked_by_their_stamps(
+    small_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last build's files are not read again to be reused when their inode, size and time
+    are those recorded with their hash; one changed since is read, and not reused."""
+    first = build(small_settings)
+    read: list[Path] = []
+    real = build_module.file_sha256
+
+    def counted(path: Path) -> str:
+        read.append(path)
+        return real(path)
+
+    monkeypatch.setattr(build_module, "file_sha256", counted)
+    article = Path(small_settings.corpus) / f"{SMALL_ARTICLE}.txt"
+    article.write_text(article.read_text("utf-8") + "\nA sentence more.\n", encoding="utf-8")
+    again = build(small_settings)
+    assert not [p for p in read if first.path in p.parents]
+    ontology = again.path / "graphs" / "ontology.ttl"
+    os.chmod(ontology, 0o644)
+    ontology.write_text(ontology.read_text("utf-8") + "# changed\n", encoding="utf-8")
+    article.write_text(article.read_text("utf-8") + "\nAnd another.\n", encoding="utf-8")
+    third = build(small_settings)
+    assert ontology in read  # its time changed: read, found changed, written afresh
+    assert "# changed" not in (third.path / "graphs" / "ontology.ttl").read_text("utf-8")
+
+
 def test_lines_taken_from_the_extraction_cache_are_the_article_graphs_own(
     small_settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -306,17 +334,19 @@ def test_a_damaged_cache_is_read_around(
         again = build(small_settings)
     assert "cannot read" in caplog.text and "extracting again" in caplog.text
     assert again.manifest == first.manifest
-    # a dump's compressed piece whose bytes changed is compressed again
-    pieces = sorted((cache / "deflate").iterdir())
-    assert len(pieces) >= len(parts)  # each graph's piece of TriG, Turtle, N-Quads, JSON-LD
-    for piece in pieces:
-        piece.write_bytes(b"\x00" + piece.read_bytes()[1:])
+    # an index of where the last build's gzip copies have each chunk that no longer reads
+    indexes = sorted((cache / "gzip").iterdir())
+    assert {i.name for i in indexes} == {
+        f"{dump}.json"
+        for dump in ("graph.nt", "dataset.trig", "graph.ttl", "dataset.nq", "graph.jsonld")
+    }
+    indexes[0].write_text("{", encoding="utf-8")
+    indexes[1].write_text('{"sha256": "0", "chunks": []}', encoding="utf-8")
     third = build(small_settings)
     assert third.manifest == first.manifest
-    for dump in ("dataset.trig", "graph.ttl", "dataset.nq", "graph.jsonld"):
+    for dump in ("dataset.trig", "graph.ttl", "dataset.nq", "graph.jsonld", "graph.nt"):
         plain = (third.path / dump).read_bytes()
         assert gzip.decompress((third.path / f"{dump}.gz").read_bytes()) == plain, dump
-    assert len(list((cache / "deflate").iterdir())) == len(pieces)
     # A graph's JSON-LD is read from the cache only when the last build's graph.jsonld cannot
     # give its piece: here it has another hash than its manifest says.
     for part in parts:

@@ -1,10 +1,12 @@
-"""The build's gzip copies: a dump's copy made of its pieces' deflate streams, each taken from
-a cache when the same bytes were compressed before, is one gzip member any reader reads."""
+"""The build's gzip copies: a dump's copy made of its chunks' deflate streams, each taken from
+the last build's copy when the same bytes were compressed there, is one gzip member any
+reader reads."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import random
 import shutil
 import subprocess
@@ -32,15 +34,24 @@ def write(path: Path, pieces: list[bytes]) -> list[int]:
     return [len(p) for p in pieces]
 
 
+def keep(path: Path, folder: Path) -> Path:
+    """A copy of the build's gzip copy, as the last build's."""
+    folder.mkdir(exist_ok=True)
+    return Path(shutil.copy(path.with_name(path.name + ".gz"), folder))
+
+
+def streams(index: Path) -> set[str]:
+    return {key for key, _, _ in json.loads(index.read_text())["chunks"]}
+
+
 def test_a_copy_of_pieces_is_one_gzip_member_that_every_reader_reads(tmp_path: Path) -> None:
     rng = random.Random(1373)
     pieces = [*pieces_of(rng, 40), b""]  # an empty piece too
     dump = tmp_path / "dump.nq"
     sizes = write(dump, pieces)
-    done = write_gzip_of_pieces(dump, sizes, tmp_path / "cache")
-    used = done.used
+    digests = write_gzip_of_pieces(dump, sizes, tmp_path / "index.json")
     packed = (tmp_path / "dump.nq.gz").read_bytes()
-    assert done.sha256 == {
+    assert digests == {
         str(dump): hashlib.sha256(dump.read_bytes()).hexdigest(),
         str(tmp_path / "dump.nq.gz"): hashlib.sha256(packed).hexdigest(),
     }
@@ -50,41 +61,49 @@ def test_a_copy_of_pieces_is_one_gzip_member_that_every_reader_reads(tmp_path: P
     assert reader.decompress(packed) == dump.read_bytes() and reader.eof and not reader.unused_data
     if shutil.which("gzip"):
         assert subprocess.run(["gzip", "-t", str(tmp_path / "dump.nq.gz")]).returncode == 0
-    assert len(used) == sum(1 for p in pieces if p)
+    assert len(streams(tmp_path / "index.json")) == sum(1 for p in pieces if p)
     # compressed, if less than the file whole (each piece starts without the others' words)
-    write_gzip(dump)
+    whole = write_gzip(dump)
+    assert whole[str(tmp_path / "dump.nq.gz")] != digests[str(tmp_path / "dump.nq.gz")]
     assert len(packed) < 1.25 * len((tmp_path / "dump.nq.gz").read_bytes()) < len(dump.read_bytes())
 
 
-def test_unchanged_pieces_come_from_the_cache_and_a_damaged_one_is_compressed_again(
-    tmp_path: Path,
+def test_unchanged_chunks_come_from_the_last_copy_and_a_changed_copy_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rng = random.Random(7)
     pieces = pieces_of(rng, 20)
-    dump = tmp_path / "dump.ttl"
-    cache = tmp_path / "cache"
-    first = write_gzip_of_pieces(dump, write(dump, pieces), cache).used
-    stamps = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    dump, index = tmp_path / "dump.ttl", tmp_path / "index.json"
+    write_gzip_of_pieces(dump, write(dump, pieces), index)
+    last = keep(dump, tmp_path / "last")
+    compressed: list[int] = []
+    real = zlib.compressobj
+
+    def counted(*args: object) -> object:
+        compressed.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(zlib, "compressobj", counted)
     pieces[5] = b"<https://kg.example.org/id/changed> .\n"
-    second = write_gzip_of_pieces(dump, write(dump, pieces), cache).used
+    write_gzip_of_pieces(dump, write(dump, pieces), index, last)
     assert gzip.decompress((tmp_path / "dump.ttl.gz").read_bytes()) == dump.read_bytes()
-    new = set(second) - set(first)
-    assert len(new) == 1  # only the changed piece was compressed
-    assert all(
-        (cache / name).stat().st_mtime_ns == stamps[name] for name in second if name not in new
-    )
-    # a kept stream whose bytes changed is not used: its hash is in its name
-    damaged = cache / second[0]
-    damaged.write_bytes(damaged.read_bytes()[:-3] + b"\x00\x00\x00")
-    write_gzip_of_pieces(dump, write(dump, pieces), cache)
+    assert len(compressed) == 1  # only the changed piece
+    # a last copy whose bytes are not those the index describes is not used
+    last = keep(dump, tmp_path / "last")
+    data = bytearray(last.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    last.write_bytes(bytes(data))
+    compressed.clear()
+    write_gzip_of_pieces(dump, write(dump, pieces), index, last)
     assert gzip.decompress((tmp_path / "dump.ttl.gz").read_bytes()) == dump.read_bytes()
+    assert len(compressed) == len(pieces)
 
 
 def test_pieces_that_do_not_cover_the_file_are_refused(tmp_path: Path) -> None:
     dump = tmp_path / "dump.nt"
     dump.write_bytes(b"<a> <b> <c> .\n")
     with pytest.raises(ValueError, match="pieces of 5 bytes for a file of 14"):
-        write_gzip_of_pieces(dump, [5], tmp_path / "cache")
+        write_gzip_of_pieces(dump, [5], tmp_path / "index.json")
     assert not (tmp_path / "dump.nt.gz").exists()
 
 
@@ -100,7 +119,7 @@ def test_a_gzip_copy_replaces_the_file_it_finds_and_never_writes_into_it(tmp_pat
     assert old.read_bytes() == b"the last build's copy"
     (tmp_path / "dump.nt.gz").unlink()
     (tmp_path / "dump.nt.gz").hardlink_to(old)
-    write_gzip_of_pieces(dump, [dump.stat().st_size], tmp_path / "cache")
+    write_gzip_of_pieces(dump, [dump.stat().st_size], tmp_path / "index.json")
     assert old.read_bytes() == b"the last build's copy"
     assert gzip.decompress((tmp_path / "dump.nt.gz").read_bytes()) == dump.read_bytes()
 
@@ -116,12 +135,14 @@ def test_a_large_piece_is_cut_where_its_content_says_so_an_edit_recompresses_lit
         b'<https://kg.example.org/id/%d> <p> "%s" .\n' % (i, b"w" * rng.randrange(10, 300))
         for i in range(40000)
     )
-    dump, cache = tmp_path / "graph.nt", tmp_path / "cache"
-    dump.write_bytes(b"".join(lines))
-    first = write_gzip_of_pieces(dump, [dump.stat().st_size], cache).used
-    assert len(first) > 10  # cut into chunks
+    dump, index = tmp_path / "graph.nt", tmp_path / "index.json"
     for edit in (lines[:100] + lines[101:], [*lines[:20000], b"<x> <p> <o> .\n", *lines[20000:]]):
+        dump.write_bytes(b"".join(lines))
+        write_gzip_of_pieces(dump, [dump.stat().st_size], index)
+        first = streams(index)
+        assert len(first) > 10  # cut into chunks
+        last = keep(dump, tmp_path / "last")
         dump.write_bytes(b"".join(edit))
-        again = write_gzip_of_pieces(dump, [dump.stat().st_size], cache).used
+        write_gzip_of_pieces(dump, [dump.stat().st_size], index, last)
         assert gzip.decompress((tmp_path / "graph.nt.gz").read_bytes()) == dump.read_bytes()
-        assert len(set(again) - set(first)) <= 3, (len(first), len(set(again) - set(first)))
+        assert len(streams(index) - first) <= 3, (len(first), len(streams(index) - first))
