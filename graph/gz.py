@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import mmap
 import os
 import shutil
 import struct
@@ -28,6 +29,7 @@ from typing import Any
 LEVEL = 6
 CHUNK = 1 << 18  # bytes: the least a large piece is cut into (`_chunks`)
 WINDOW = 1 << 13  # bytes after that, where the cut is chosen
+MAPPED_FROM = 1 << 28  # bytes: a larger file is mapped into memory, not read whole
 # magic, deflate, no flags, mtime 0, no extra flags, OS unknown: as gzip.GzipFile writes them
 _HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 _LAST = b"\x03\x00"  # an empty final block (fixed Huffman codes): the stream's end
@@ -61,7 +63,17 @@ def write_gzip_of_pieces(
     deflate stream taken from `last` (the last build's copy of the same dump) where `index`
     places one for the same bytes, else compressed. Writes the copy's own index to `index`;
     returns the sha256 of the file and of its copy."""
-    raw = path.read_bytes()
+    with open(path, "rb") as source:
+        size = os.fstat(source.fileno()).st_size
+        if size < MAPPED_FROM or size == 0:
+            return _write_gzip_of_pieces(path, source.read(), sizes, index, last)
+        with mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            return _write_gzip_of_pieces(path, mapped, sizes, index, last)
+
+
+def _write_gzip_of_pieces(
+    path: Path, raw: bytes | mmap.mmap, sizes: Sequence[int], index: Path, last: Path | None
+) -> Digests:
     if sum(sizes) != len(raw):
         raise ValueError(f"{path.name}: pieces of {sum(sizes)} bytes for a file of {len(raw)}")
     known = _indexed(index, last)
@@ -128,7 +140,9 @@ def _sha256_of(source: Any) -> str:
     return hashlib.file_digest(source, "sha256").hexdigest()
 
 
-def _chunks(data: bytes, start: int, end: int, separator: bytes) -> Iterator[tuple[int, int]]:
+def _chunks(
+    data: bytes | mmap.mmap, start: int, end: int, separator: bytes
+) -> Iterator[tuple[int, int]]:
     """A piece of `data` (start to end) cut where its content says: after one of the
     separators in a window CHUNK bytes after the last cut, the one whose next bytes hash
     lowest. After an edit, a cut lands where it landed before as soon as a window holds the

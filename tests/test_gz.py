@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from graph import gz
 from graph.gz import write_gzip, write_gzip_of_pieces
 
 
@@ -124,12 +125,15 @@ def test_a_gzip_copy_replaces_the_file_it_finds_and_never_writes_into_it(tmp_pat
     assert gzip.decompress((tmp_path / "dump.nt.gz").read_bytes()) == dump.read_bytes()
 
 
+@pytest.mark.parametrize("mapped", [False, True])
 def test_a_large_piece_is_cut_where_its_content_says_so_an_edit_recompresses_little(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mapped: bool
 ) -> None:
     """A piece of megabytes (the inferred graph's, the union's) is compressed in chunks cut
     after a line's end: a line added or removed changes the chunks around it, not those after
     it."""
+    if mapped:  # as a file of gigabytes is
+        monkeypatch.setattr(gz, "MAPPED_FROM", 1)
     rng = random.Random(11)
     lines = sorted(
         b'<https://kg.example.org/id/%d> <p> "%s" .\n' % (i, b"w" * rng.randrange(10, 300))
