@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import cached_property
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -89,6 +90,14 @@ class Shape:
     properties: list[Shape] = field(default_factory=list)
     target_classes: list[Node] = field(default_factory=list)
     target_subjects_of: list[Node] = field(default_factory=list)
+
+    @cached_property
+    def checks_values(self) -> bool:
+        """Whether the shape has a constraint on each value (`Engine._value_failures`)."""
+        return bool(
+            self.datatype is not None or self.classes or self.node_kind is not None
+            or self.patterns or self.min_inclusive is not None or self.allowed or self.ors
+        )  # fmt: skip
 
 
 # (source shape, focus node, path) of one validation result
@@ -283,6 +292,7 @@ class Data:
             if by_subject is not None:
                 by_subject.setdefault(s, []).append(o)
         self._above: dict[Node, frozenset[Node]] = {}
+        self._classes: dict[Node, frozenset[Node]] = {}
 
     def objects(self, subject: Node, predicate: Node) -> list[Node]:
         return self.values[predicate].get(subject, [])
@@ -304,7 +314,11 @@ class Data:
     def is_a(self, node: Node, cls: Node) -> bool:
         if isinstance(node, Literal):
             return False
-        return any(cls in self.above(t) for t in self.types.get(node, ()))
+        classes = self._classes.get(node)
+        if classes is None:  # every class the node is in, by its types and their superclasses
+            classes = frozenset().union(*(self.above(t) for t in self.types.get(node, ())))
+            self._classes[node] = classes
+        return cls in classes
 
 
 def _closure(start: Node, edges: dict[Node, set[Node]]) -> set[Node]:
@@ -318,10 +332,14 @@ def _closure(start: Node, edges: dict[Node, set[Node]]) -> set[Node]:
     return found
 
 
+_SAME = str.__eq__  # two IRIs compared as strings, in C (rdflib's == runs Python code)
+
+
 def _datatype_ok(value: Node, rule: Node) -> bool:
     if not isinstance(value, Literal):
         return False
-    if value.datatype == rule:
+    datatype = value.datatype
+    if datatype is not None and _SAME(datatype, rule):
         if getattr(value, "ill_typed", None) is True:
             return False
         expected = _VALUE_TYPES.get(rule)
@@ -417,8 +435,12 @@ class Engine:
             found.extend(
                 hit for _ in self._pairs_failing(values, data.objects(focus, other), False)
             )
+        checks_values = shape.checks_values
         for value in values:
-            found.extend(hit for _ in range(self._value_failures(shape, value, data)))
+            if checks_values:
+                failures = self._value_failures(shape, value, data)
+                if failures:
+                    found.extend([hit] * failures)
             for nested in shape.nodes:
                 # pySHACL reports the value's own results too (as sh:detail, a result too)
                 detail = self._check(nested, value, data)
@@ -434,7 +456,8 @@ class Engine:
         failures = 0
         if shape.datatype is not None and not _datatype_ok(value, shape.datatype):
             failures += 1
-        failures += sum(1 for cls in shape.classes if not data.is_a(value, cls))
+        if shape.classes:
+            failures += sum(1 for cls in shape.classes if not data.is_a(value, cls))
         if shape.node_kind is not None and not isinstance(value, shape.node_kind):
             failures += 1
         if shape.patterns:
@@ -442,7 +465,8 @@ class Engine:
             failures += sum(1 for p in shape.patterns if text is None or p.search(text) is None)
         if shape.min_inclusive is not None and not _at_least(value, shape.min_inclusive):
             failures += 1
-        failures += sum(1 for allowed in shape.allowed if value not in allowed)
+        if shape.allowed:
+            failures += sum(1 for allowed in shape.allowed if value not in allowed)
         for group in shape.ors:
             if not any(self._conforms(member, value, data) for member in group):
                 failures += 1
