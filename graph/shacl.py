@@ -92,6 +92,11 @@ class Shape:
     target_subjects_of: list[Node] = field(default_factory=list)
 
     @cached_property
+    def value_type(self) -> type | tuple[type, ...] | None:
+        """The Python type of the values of the shape's datatype, if _VALUE_TYPES has it."""
+        return None if self.datatype is None else _VALUE_TYPES.get(self.datatype)
+
+    @cached_property
     def checks_values(self) -> bool:
         """Whether the shape has a constraint on each value (`Engine._value_failures`)."""
         return bool(
@@ -332,25 +337,31 @@ def _closure(start: Node, edges: dict[Node, set[Node]]) -> set[Node]:
     return found
 
 
-_SAME = str.__eq__  # two IRIs compared as strings, in C (rdflib's == runs Python code)
+_SAME: Callable[[object, object], bool] = str.__eq__  # type: ignore[assignment]
+# (two IRIs compared as strings, in C: rdflib's == runs Python code)
+# (each time a Namespace is asked for a term, it makes a new one)
+_LESS_THAN, _LESS_OR_EQUAL = SH.lessThan, SH.lessThanOrEquals
+_RDFS_LITERAL, _RDFS_DATATYPE = RDFS.Literal, RDFS.Datatype
+_XSD_STRING, _RDF_LANG_STRING = XSD.string, RDF.langString
 
 
-def _datatype_ok(value: Node, rule: Node) -> bool:
+def _datatype_ok(value: Node, rule: Node, expected: type | tuple[type, ...] | None) -> bool:
+    """Whether `value` has the datatype `rule` (whose values are of the Python type
+    `expected`, if it is one of _VALUE_TYPES')."""
     if not isinstance(value, Literal):
         return False
     datatype = value.datatype
     if datatype is not None and _SAME(datatype, rule):
         if getattr(value, "ill_typed", None) is True:
             return False
-        expected = _VALUE_TYPES.get(rule)
         return expected is None or isinstance(value.value, expected)
-    if rule == RDFS.Literal:
+    if _SAME(rule, _RDFS_LITERAL):
         return True
-    if rule == RDFS.Datatype and value.datatype:
+    if _SAME(rule, _RDFS_DATATYPE) and datatype:
         return True
-    if value.datatype is None and value.language is None and rule == XSD.string:
+    if datatype is None and value.language is None and _SAME(rule, _XSD_STRING):
         return isinstance(value.value, (str, bytes))
-    if rule == RDF.langString and value.language:
+    if _SAME(rule, _RDF_LANG_STRING) and value.language:
         return isinstance(value.value, (str, bytes))
     return False
 
@@ -364,6 +375,8 @@ def _string_of(value: Node) -> str:
 def _at_least(value: Node, minimum: Literal) -> bool:
     if not isinstance(value, Literal):
         return False
+    if type(value.value) is int and type(minimum.value) is int:  # the common case, quickly
+        return value.value >= minimum.value
     if isinstance(minimum.value, str) != isinstance(value.value, str):
         return False
     from pyshacl.rdfutil import compare_literal  # here: importing pyshacl takes 0.1 s
@@ -454,7 +467,7 @@ class Engine:
     def _value_failures(self, shape: Shape, value: Node, data: Data) -> int:
         """How many of the shape's value constraints `value` fails (one result each)."""
         failures = 0
-        if shape.datatype is not None and not _datatype_ok(value, shape.datatype):
+        if shape.datatype is not None and not _datatype_ok(value, shape.datatype, shape.value_type):
             failures += 1
         if shape.classes:
             failures += sum(1 for cls in shape.classes if not data.is_a(value, cls))
@@ -474,7 +487,7 @@ class Engine:
 
     @staticmethod
     def _pairs_failing(values: list[Node], others: list[Node], strict: bool) -> Iterable[None]:
-        rule = SH.lessThan if strict else SH.lessThanOrEquals
+        rule = _LESS_THAN if strict else _LESS_OR_EQUAL
         for value in values:
             left, left_is_string = _comparable(value, rule)
             for other in others:
