@@ -77,6 +77,7 @@ class NamedGraph:
     derived_from: URIRef | None = None
     title: str = ""
     lines: list[str] | None = None  # its N-Triples lines (serialise.nt_lines), when known
+    lines_sha256: str | None = None  # with the sha256 of their text, when known
 
 
 @dataclass
@@ -728,11 +729,17 @@ def write_outputs(
                 lines[named.iri] = (
                     serialise.nt_lines(named.graph, names) if known is None else known
                 )
-                text = "".join(lines[named.iri])
-                lines_sha256[named.iri] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+                # the lines' text is made only when it is needed
+                text: str | None = None
+                if known is not None and named.lines_sha256 is not None:
+                    lines_sha256[named.iri] = named.lines_sha256
+                else:
+                    text = "".join(lines[named.iri])
+                    lines_sha256[named.iri] = hashlib.sha256(text.encode("utf-8")).hexdigest()
                 name = graph_file(str(named.iri), base)
                 if not reuse.link(folder, name, lines_sha256[named.iri]):
                     gzipping.add(name)  # the worker writes the gzip copy too
+                    text = "".join(lines[named.iri]) if text is None else text
                     turtles_written.append(
                         given(serialise.write_turtle, text, folder / name, prefixes)
                     )
@@ -742,6 +749,7 @@ def write_outputs(
                         lines[named.iri], lines_sha256[named.iri]
                     )
                 else:
+                    text = "".join(lines[named.iri]) if text is None else text
                     jsonld[named.iri] = parts.request(text, lines_sha256[named.iri])
                 del text
                 step.advance()
@@ -933,7 +941,8 @@ def _build(settings: Settings, progress: Progress | None, engine: Engine) -> Bui
     inputs = hashlib.sha256()
     for path in [ontology_dir / "civic.ttl", *sorted(Path(settings.curated).glob("*.ttl"))]:
         inputs.update(path.name.encode() + b"\0" + path.read_bytes())
-    known_lines: dict[str, list[str]] = {}  # an article's lines, as its cache file holds them
+    # an article's lines, as its cache file holds them, and the sha256 of their text
+    known_lines: dict[str, tuple[list[str], str]] = {}
     extracted = extract_articles(
         articles,
         build_gazetteer(known, ontology),
@@ -950,7 +959,7 @@ def _build(settings: Settings, progress: Progress | None, engine: Engine) -> Bui
             set(extracted[article.slug]),
             URIRef(f"{base}id/article/{article.slug}"),
             f"extracted: {article.title}",
-            known_lines.get(article.slug),
+            *known_lines.get(article.slug, (None, None)),
         )
         for article in articles
     ]

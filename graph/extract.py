@@ -481,7 +481,7 @@ def extract_articles(
     cache: Path | None = None,
     inputs_digest: str = "",
     progress: Progress | None = None,
-    lines: dict[str, list[str]] | None = None,
+    lines: dict[str, tuple[list[str], str]] | None = None,
 ) -> dict[str, list[Triple]]:
     """Extract every article (in parallel across processes when there are several).
 
@@ -489,8 +489,9 @@ def extract_articles(
     whose text, metadata, extraction code and curated inputs (`inputs_digest`) are unchanged is
     read back from its N-Triples there instead of extracted again, while the workers start on
     the others. `lines`, when given, gets each article's N-Triples lines as
-    `serialise.nt_lines` writes its triples, where they are known already (they are what the
-    cache holds) and `cluster_statements` did not change the article.
+    `serialise.nt_lines` writes its triples, with the sha256 of their text, where they are
+    known already (they are what the cache holds) and `cluster_statements` did not change the
+    article.
     """
     if not articles:
         return {}
@@ -505,7 +506,7 @@ def extract_articles(
     )  # fmt: skip
     progress = progress or Progress.quiet()
     cached: dict[str, list[Triple]] = {}
-    cached_lines: dict[str, list[str]] = {}
+    cached_lines: dict[str, tuple[list[str], str]] = {}  # the lines, and their text's sha256
     with progress.stage("extract", len(articles)) as step:
         with _extracting(todo, gazetteer, base, jobs) as collect:
             if cache is not None:  # while the workers load their model
@@ -514,7 +515,8 @@ def extract_articles(
                     if article.slug not in extracting:
                         read = _read_cached(cache / f"{keys[article.slug]}.nt", terms)
                         if read is not None:
-                            cached_lines[article.slug], cached[article.slug] = read
+                            known, sha256, cached[article.slug] = read
+                            cached_lines[article.slug] = (known, sha256)
                             step.advance()
                 del terms
             fresh = collect(step.advance)
@@ -526,9 +528,11 @@ def extract_articles(
         for slug, triples in fresh.items():
             target = cache / f"{keys[slug]}.nt"
             partial = target.with_suffix(".part")
-            cached_lines[slug] = nt_lines(triples)
+            written = nt_lines(triples)
+            text = "".join(written).encode("utf-8")
+            cached_lines[slug] = (written, hashlib.sha256(text).hexdigest())
             try:
-                partial.write_text("".join(cached_lines[slug]), encoding="utf-8")
+                partial.write_bytes(text)
                 os.replace(partial, target)
             except OSError as exc:  # a full disk, say: the cache is an aid, the build goes on
                 partial.unlink(missing_ok=True)
@@ -536,20 +540,25 @@ def extract_articles(
     found = {a.slug: cached[a.slug] if a.slug in cached else fresh[a.slug] for a in articles}
     clustered = cluster_statements(found, base)
     if lines is not None:
-        for slug, known in cached_lines.items():
+        for slug, kept in cached_lines.items():
             if clustered[slug] is found[slug]:
-                lines[slug] = known
+                lines[slug] = kept
     return clustered
 
 
-def _read_cached(path: Path, terms: dict[object, Any]) -> tuple[list[str], list[Triple]] | None:
-    """A cached extraction's N-Triples lines and triples; None (logged) if it cannot be read."""
+def _read_cached(
+    path: Path, terms: dict[object, Any]
+) -> tuple[list[str], str, list[Triple]] | None:
+    """A cached extraction's N-Triples lines, the sha256 of their text (the file's bytes) and
+    its triples; None (logged) if it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        sha256 = hashlib.sha256(data).hexdigest()
+        text = data.decode("utf-8")
         lines = [line + "\n" for line in text.split("\n")]  # only "\n" ends a line
         if lines.pop() != "\n":
             raise ValueError("the last line does not end with a newline")
-        return lines, read_nt_text(text, terms)
+        return lines, sha256, read_nt_text(text, terms)
     except (OSError, ValueError, SyntaxError) as exc:  # gone, or damaged: extracted again
         log.warning("extraction cache: cannot read %s (%s); extracting again", path.name, exc)
         return None
