@@ -387,15 +387,24 @@ class Stamps:
             and now.st_mtime_ns < self.at - 100_000_000
         )
 
+    def intact(self, folder: Path, name: str, sha256: object) -> bool:
+        """Whether `folder / name` has this sha256: by its stamp, else read and hashed."""
+        if self.same(folder, name, sha256):
+            return True
+        try:
+            return file_sha256(folder / name) == sha256
+        except OSError:  # gone or unreadable
+            return False
+
     @staticmethod
     def write(record: Path, folder: Path, files: dict[str, dict[str, object]]) -> None:
         """Record the files of a finished build (`files`: the manifest's, with their sha256)."""
         stamps: dict[str, list[object]] = {}
-        for name, info in files.items():
-            now = os.stat(folder / name)
-            stamps[name] = [now.st_ino, now.st_size, now.st_mtime_ns, info["sha256"]]
-        data = {"folder": str(folder.resolve()), "at": time.time_ns(), "files": stamps}
-        try:
+        try:  # (the build is in place: a failure here must not fail it)
+            for name, info in files.items():
+                now = os.stat(folder / name)
+                stamps[name] = [now.st_ino, now.st_size, now.st_mtime_ns, info["sha256"]]
+            data = {"folder": str(folder.resolve()), "at": time.time_ns(), "files": stamps}
             record.parent.mkdir(parents=True, exist_ok=True)
             partial = record.with_suffix(".part")
             partial.write_text(json.dumps(data), encoding="utf-8")
@@ -434,15 +443,10 @@ class Reuse:
         names = (name, name + ".gz")
         for each in names:
             info = self.files.get(each)
-            if not isinstance(info, dict):
-                return False
-            if self.stamps.same(self.previous, each, info.get("sha256")):
-                continue
-            try:
-                if file_sha256(self.previous / each) != info.get("sha256"):
-                    return False
-            except OSError:  # gone or unreadable: written afresh
-                return False
+            if not isinstance(info, dict) or not self.stamps.intact(
+                self.previous, each, info.get("sha256")
+            ):
+                return False  # changed, gone or unreadable: written afresh
         for each in names:
             (folder / each).parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -559,11 +563,7 @@ class LastDumps:
             return
         for name in PIECED:
             expected = (files.get(name) or {}).get("sha256")
-            if stamps.same(previous, name, expected):
-                self.intact[name] = Future()
-                self.intact[name].set_result(True)
-            else:
-                self.intact[name] = pool.submit(_has_sha256, previous / name, expected)
+            self.intact[name] = pool.submit(stamps.intact, previous, name, expected)
 
     def holds(self, name: str, iri: str, lines_sha256: str) -> bool:
         """Whether the last build's `name` has a piece for the graph with these lines (its
@@ -599,13 +599,6 @@ class LastDumps:
         return True
 
 
-def _has_sha256(path: Path, expected: object) -> bool:
-    try:
-        return file_sha256(path) == expected
-    except OSError:
-        return False
-
-
 def write_dump(
     path: Path,
     pieces: Iterable[tuple[str, str, Callable[[], bytes]]],
@@ -635,14 +628,14 @@ def write_dump(
         for iri, lines_sha256, make in pieces:
             span = last.span(path.name, iri, lines_sha256)
             data = make() if span is None else None
-            if not (span[1] if data is None and span is not None else len(data or b"")):
+            if (len(data) if data is not None else span[1] if span is not None else 0) == 0:
                 where.setdefault(iri, {})[path.name] = [position, 0]  # an empty graph's
                 continue
             if between and not first:
                 put(between)
             first = False
             start = position
-            if data is None and span is not None:
+            if span is not None:  # (so no data made)
                 if last.copy(path.name, span, fd):
                     sizes.append(span[1])
                     position += span[1]
@@ -668,8 +661,8 @@ def write_outputs(
     """Serialise every file of the build folder and return the manifest.
 
     `previous`, the last build's folder: its file of a graph whose triples did not change is
-    reused. `cache`, a folder for each graph's JSON-LD and the dumps' compressed pieces (a
-    temporary one without it)."""
+    reused. `cache`, the build's cache folder: each graph's JSON-LD, the gzip copies' indexes
+    and the files' stamps (a temporary one without it)."""
     if cache is None:
         with tempfile.TemporaryDirectory(prefix="civicgraph-jsonld-") as temporary:
             return write_outputs(folder, settings, graphs, progress, previous, Path(temporary))
@@ -706,7 +699,7 @@ def write_outputs(
 
     def written(name: str, sizes: list[int]) -> None:
         """`name` is written: its gzip copy, by a worker, of its pieces of `sizes` bytes (each
-        graph's, cut smaller where large), most of them taken from the cache."""
+        graph's, cut smaller where large), most of them taken from the last build's copy."""
         gzipping.add(name)
         last_copy = previous / f"{name}.gz" if previous is not None else None
         compressing.append(
@@ -789,11 +782,13 @@ def write_outputs(
             # The hashes of the files the workers read or wrote, and of those linked; waited
             # for first: the folder holds the workers' partial files till then.
             hashed = dict(reuse.linked)
-            for future in compressing:
-                hashed |= {
-                    Path(path).relative_to(folder).as_posix(): sha256
-                    for path, sha256 in future.result().items()
-                }
+
+            def take(jobs: Iterable[Future[Digests]]) -> None:
+                for job in jobs:
+                    for path, sha256 in job.result().items():
+                        hashed[Path(path).relative_to(folder).as_posix()] = sha256
+
+            take(compressing)
             rest = sorted(
                 p
                 for p in folder.rglob("*")
@@ -803,11 +798,7 @@ def write_outputs(
                 # what was linked from the last build has its copy, which writing would change
                 and p.relative_to(folder).as_posix() not in reuse.linked
             )
-            for small in [workers.submit(write_gzip, p) for p in rest]:
-                hashed |= {
-                    Path(path).relative_to(folder).as_posix(): sha256
-                    for path, sha256 in small.result().items()
-                }
+            take([workers.submit(write_gzip, p) for p in rest])
 
     # Triples in each RDF file (and its .gz), for the download page.
     triples: dict[str, int] = {graph_file(str(n.iri), base): len(lines[n.iri]) for n in graphs}

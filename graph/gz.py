@@ -24,7 +24,6 @@ import struct
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 LEVEL = 6
 CHUNK = 1 << 18  # bytes: the least a large piece is cut into (`_chunks`)
@@ -53,7 +52,8 @@ def write_gzip(path: Path) -> Digests:
         shutil.copyfileobj(source, gz, 1 << 20)
     os.replace(partial, target)  # a new file: never one linked from another build
     with open(target, "rb") as packed:
-        return {str(path): plain.hexdigest(), str(target): _sha256_of(packed)}
+        copy = hashlib.file_digest(packed, "sha256")
+    return {str(path): plain.hexdigest(), str(target): copy.hexdigest()}
 
 
 def write_gzip_of_pieces(
@@ -96,7 +96,9 @@ def _write_gzip_of_pieces(
         start = 0
         for size in sizes:
             for begin, end in _chunks(raw, start, start + size, separator):
-                key = hashlib.sha256(_VERSION + view[begin:end]).hexdigest()[:32]
+                digest = hashlib.sha256(_VERSION)
+                digest.update(view[begin:end])
+                key = digest.hexdigest()[:32]
                 stream = known.get(key)
                 if stream is None:
                     compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
@@ -134,10 +136,6 @@ def _write_index(index: Path, sha256: str, chunks: list[tuple[str, int, int]]) -
         os.replace(partial, index)
     except OSError:  # a full disk, say: the index is an aid
         pass
-
-
-def _sha256_of(source: Any) -> str:
-    return hashlib.file_digest(source, "sha256").hexdigest()
 
 
 def _chunks(

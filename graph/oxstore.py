@@ -45,10 +45,10 @@ def write_store(
 
     With `previous` (the last build's folder, with the same two files and its store),
     `expected` (the lines of the two files: the quads the store must hold) and `graphs` (the
-    manifest's entries of the named graphs, with where each one's block of `nquads` is), the store is
-    that store, copied (RocksDB hard-links its immutable files), with what changed removed and
-    added, when that can be done exactly and ends with `expected` quads; else it is loaded
-    whole.
+    manifest's entries of the named graphs, which place each one's block of `nquads`), the
+    store is that store, copied (RocksDB hard-links its immutable files), with what changed
+    removed and added, when that can be done exactly and ends with `expected` quads; else it
+    is loaded whole.
     """
     path = folder / STORE_DIR
     if previous is not None and expected is not None and graphs is not None:

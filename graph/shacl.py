@@ -337,9 +337,9 @@ def _closure(start: Node, edges: dict[Node, set[Node]]) -> set[Node]:
     return found
 
 
+# two IRIs compared as strings, in C (rdflib's == runs Python code)
 _SAME: Callable[[object, object], bool] = str.__eq__  # type: ignore[assignment]
-# (two IRIs compared as strings, in C: rdflib's == runs Python code)
-# (each time a Namespace is asked for a term, it makes a new one)
+# the terms compared with, made once (a Namespace makes a new term each time it is asked)
 _LESS_THAN, _LESS_OR_EQUAL = SH.lessThan, SH.lessThanOrEquals
 _RDFS_LITERAL, _RDFS_DATATYPE = RDFS.Literal, RDFS.Datatype
 _XSD_STRING, _RDF_LANG_STRING = XSD.string, RDF.langString
