@@ -36,7 +36,7 @@ from graph.oxstore import open_read_only
 from graph.queries import load_queries
 from server.engines import RDFLIB_PREFIXES, MemoryEngine, OxigraphEngine
 from server.errors import QueryTimeout
-from server.query import QueryRequest, answer, forget_prepared
+from server.query import QueryRequest, answer, forget_prepared, prepare_query
 from server.store import DeadlineMemory, read_manifest, remote_engine
 
 ROW_CAP = 10_000
@@ -181,7 +181,7 @@ def main() -> None:
                     latencies[name][store] = f"> {limit:g} s"
             print(name, latencies[name], flush=True)
         oxstore = open_read_only(build / "oxigraph")
-        overhead: dict[str, tuple[float, float, float]] = {}
+        overhead: dict[str, tuple[float, float, float, float]] = {}
         for name, (text, accept) in QUERIES.items():
             ours = latencies[f"ad hoc: {name}"]["oxigraph"]
             assert isinstance(ours, float), f"{name} on oxigraph: {ours}"
@@ -192,11 +192,12 @@ def main() -> None:
                 run(engines["oxigraph"], r)
 
             cold = median_ms(first_time, args.runs, args.budget)
+            reading = median_ms(lambda t=text: prepare_query(t), args.runs, args.budget)
             theirs = median_ms(direct(oxstore, text), args.runs, args.budget)
-            overhead[name] = (ours, cold, theirs)
+            overhead[name] = (ours, cold, reading, theirs)
             print(
                 f"path {name}: ours {ours:.2f} ms ({cold:.2f} first time), "
-                f"pyoxigraph {theirs:.2f} ms",
+                f"rdflib's reading {reading:.2f} ms, pyoxigraph {theirs:.2f} ms",
                 flush=True,
             )
     finally:
@@ -251,17 +252,20 @@ def main() -> None:
     lines += [
         "",
         "The server's query path on the oxigraph store against pyoxigraph alone (`Store.query` and"
-        " its own JSON/Turtle serialiser, same text). A query worker remembers the queries it has"
-        " parsed (512 of them); the first time it sees a text it pays rdflib's parser, which"
-        " checks every query (read-only, no SERVICE) before Oxigraph runs it:",
+        " its own JSON/Turtle serialiser, same text): as a worker answers a query it has seen"
+        " before, and the first time (nothing remembered). These six are plain queries, which"
+        ' the oxigraph store gives Oxigraph\'s parser unread (README, "Who parses"); the'
+        " column \"rdflib's reading\" is what rdflib's parser takes to read each (`prepare_query`"
+        " alone), which a query the server must read pays the first time a worker sees it:",
         "",
-        "| ad-hoc query | server path ms | factor | first time ms | factor | pyoxigraph ms |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| ad-hoc query | server path ms | factor | first time ms | factor | rdflib's reading ms "
+        "| pyoxigraph ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, (ours, cold, theirs) in overhead.items():
+    for name, (ours, cold, reading, theirs) in overhead.items():
         lines.append(
-            f"| {name} | {ours:.2f} | {ours / theirs:.2f}× | {cold:.2f} | {cold / theirs:.1f}× "
-            f"| {theirs:.2f} |"
+            f"| {name} | {ours:.2f} | {ours / theirs:.2f}× | {cold:.2f} | {cold / theirs:.2f}× "
+            f"| {reading:.2f} | {theirs:.2f} |"
         )
     lines.append(f"{mark}end -->")
     section = "\n".join(lines) + "\n"

@@ -9,6 +9,9 @@ Every engine offers the same two things:
   (`server.query.prepare_query` has parsed `request.text` and refused what must be refused),
   with the request's protocol dataset and bound values, answered by the store's own engine as
   an `Outcome` (rdflib terms, or the body already written in `fmt` where the engine can).
+  Where the engine says `store_parses`, a plain query comes unread (`prepared.query` is None,
+  `prepared.head` says what the server read of it: `server.sparqltext.plain_head`), and the
+  engine raises `UnreadRefused` where its store's parser refuses it.
 
 The engines:
 
@@ -47,7 +50,7 @@ from rdflib.term import Identifier, Node
 from graph.namespaces import PREFIXES
 from graph.oxstore import open_read_only
 from server.errors import MalformedQuery, QueryError, ServerStartError
-from server.sparqltext import project_parameters, substitute_terms
+from server.sparqltext import first_mention, project_parameters, substitute_terms
 
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 XSD_STRING = str(XSD.string)
@@ -77,6 +80,9 @@ class Engine(Protocol):
     """What the server needs from a store (see the module's docstring)."""
 
     name: str
+    # True where the store parses the query text itself: a query the server need not read is
+    # then not parsed by rdflib at all (`server.query.prepare_request`).
+    store_parses: bool
 
     @property
     def dataset(self) -> Dataset: ...
@@ -210,6 +216,18 @@ def to_oxigraph(term: Node) -> Any:
     raise QueryError(f"cannot bind {term!r}")
 
 
+class UnreadRefused(Exception):
+    """The store's parser refused a query rdflib's parser has not read (see `prepare_request`)."""
+
+
+# The kind of answer Oxigraph gives for each query form the server may leave to its parser.
+_ANSWER_TYPES: dict[str, type] = {
+    "SELECT": pyoxigraph.QuerySolutions,
+    "ASK": pyoxigraph.QueryBoolean,
+    "CONSTRUCT": pyoxigraph.QueryTriples,
+}
+
+
 class OxigraphReader(Store):
     """A read-only rdflib store over a pyoxigraph store: what the pages read the graph through.
 
@@ -300,6 +318,7 @@ class OxigraphEngine:
     """The build's pyoxigraph store, opened read-only once per process (forked workers too)."""
 
     name = "oxigraph"
+    store_parses = True
 
     def __init__(self, path: Path, expected_quads: int | None = None) -> None:
         self.path = path
@@ -358,7 +377,8 @@ class OxigraphEngine:
         if prepared.form == "DESCRIBE":
             return self._describe(prepared, bindings, fmt)
         options: dict[str, Any] = {"prefixes": RDFLIB_PREFIXES}
-        variables = [Variable(v) for v in prepared.query.algebra.get("PV") or ()]
+        unread = prepared.query is None
+        variables = [] if unread else [Variable(v) for v in prepared.query.algebra.get("PV") or ()]
         if bindings and prepared.form == "SELECT":
             text = project_parameters(text, tuple(bindings))
         if default_graphs or named_graphs:
@@ -371,11 +391,15 @@ class OxigraphEngine:
                     for name, value in bindings.items()
                 }
             result = self.store.query(text, **options)
+            if unread and not isinstance(result, _ANSWER_TYPES[prepared.form]):
+                raise UnreadRefused(prepared.form)
             if prepared.form == "ASK":
                 return Outcome("ASK", answer=bool(result))
             if prepared.form == "SELECT":
                 if not variables:
                     variables = [Variable(v.value) for v in result.variables]
+                    if unread and prepared.head.star:  # Oxigraph lists them in alphabetical order
+                        variables.sort(key=lambda v: first_mention(text, v))
                 solutions = list(itertools.islice(result, row_cap + 1))
                 truncated = len(solutions) > row_cap
                 del solutions[row_cap:]
@@ -400,6 +424,8 @@ class OxigraphEngine:
                     )
                 )
         except SyntaxError as exc:  # what rdflib's parser let through and Oxigraph's did not
+            if unread:
+                raise UnreadRefused(str(exc)) from None
             raise MalformedQuery(f"the store's parser refused the query: {exc}") from None
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
             raise QueryError(f"the query cannot be evaluated: {exc}") from None
@@ -412,9 +438,15 @@ class OxigraphEngine:
 
         store = self.store
         default = pyoxigraph.DefaultGraph()
-        resources = [
-            to_oxigraph(r) for r in described_resources(self.dataset, prepared.query, bindings)
-        ]
+        if prepared.query is None:  # DESCRIBE of IRIs only, read by `plain_head`
+            try:
+                resources = [pyoxigraph.NamedNode(iri) for iri in prepared.head.described]
+            except ValueError as exc:  # not an IRI Oxigraph takes: let rdflib's parser say
+                raise UnreadRefused(str(exc)) from None
+        else:
+            resources = [
+                to_oxigraph(r) for r in described_resources(self.dataset, prepared.query, bindings)
+            ]
         triples = concise_bounded_description(
             lambda subject: (
                 (q.subject, q.predicate, q.object)
@@ -500,6 +532,7 @@ class MemoryEngine:
     """rdflib's in-memory store and SPARQL engine, loaded from `dataset.trig` (before any fork)."""
 
     name = "memory"
+    store_parses = False
 
     def __init__(self, trig: Path, store: Memory) -> None:
         self.store = store
@@ -598,6 +631,7 @@ class RemoteEngine:
     """Any SPARQL 1.1 endpoint holding the published build, asked through SPARQLWrapper."""
 
     name = "sparql"
+    store_parses = False
 
     def __init__(
         self, url: str, timeout: float, union: str | None = None, graphs: Sequence[str] = ()

@@ -29,7 +29,7 @@ from rdflib.term import Identifier, Node
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from server.engines import Engine, with_prefixes
+from server.engines import Engine, UnreadRefused, with_prefixes
 from server.errors import (
     EndpointError,
     MalformedQuery,
@@ -38,6 +38,7 @@ from server.errors import (
     ServiceRefused,
     UpdateRefused,
 )
+from server.sparqltext import Head, first_mention, plain_head
 
 _FORMS = {
     "SelectQuery": "SELECT",
@@ -171,11 +172,16 @@ def negotiate(form: str, accept: str, formats: tuple[str, ...] = ()) -> tuple[st
 
 @dataclass(frozen=True)
 class PreparedQuery:
-    """A parsed, checked, read-only query."""
+    """A parsed, checked, read-only query; or one the store's own parser will check.
+
+    `query` is rdflib's parse, or None for a query left to the store's parser; then `head` is
+    what the server read of it (`plain_head`).
+    """
 
     form: str
-    query: Query
+    query: Query | None
     deterministic: bool = True
+    head: Head | None = None
 
 
 def enable_safe_evaluation() -> None:
@@ -221,7 +227,7 @@ def prepare_query(
         raise MalformedQuery(f"unsupported query form {query.algebra.name}")
     if select_star:
         # rdflib lists the variables of SELECT * in set order; SPARQL readers expect text order.
-        query.algebra["PV"] = sorted(query.algebra.PV, key=lambda v: _first_mention(text, v))
+        query.algebra["PV"] = sorted(query.algebra.PV, key=lambda v: first_mention(text, v))
     if form == "CONSTRUCT" and not query.algebra.template:
         # rdflib finds the template of `CONSTRUCT WHERE {…}` only without modifiers (LIMIT…).
         query.algebra["template"] = _where_triples(query.algebra.p)
@@ -244,11 +250,6 @@ def _is_update(text: str) -> bool:
     except (ParseBaseException, ValueError, RecursionError):
         return False
     return True
-
-
-def _first_mention(text: str, variable: Variable) -> tuple[int, str]:
-    found = re.search(rf"[?$]{re.escape(variable)}(?![\w\u00b7\u0300-\u036f\u203f-\u2040])", text)
-    return (found.start() if found else len(text), str(variable))
 
 
 def _where_triples(node: Any) -> list[Any]:
@@ -297,6 +298,7 @@ def evaluate_query(
     memory limits alone). `QueryError` for what rdflib cannot evaluate. `bindings` (saved
     queries' parameters) are bound through the engine as initBindings.
     """
+    assert prepared.query is not None, "rdflib's engine evaluates what rdflib's parser read"
     try:
         result = evalQuery(dataset, prepared.query, bindings)
         if prepared.form == "SELECT":
@@ -353,14 +355,21 @@ def forget_prepared() -> None:
     _prepare_cached.cache_clear()
 
 
-def prepare_request(request: QueryRequest) -> PreparedQuery:
+def prepare_request(request: QueryRequest, store_parses: bool = False) -> PreparedQuery:
     """The request's query, parsed and checked; each worker remembers the ones it has seen.
 
     (A query asked again — a dashboard's, a client's retry — then skips rdflib's parser, which
     costs more than Oxigraph takes to answer most queries. A refusal is not remembered.)
+
+    With `store_parses` (an engine whose store parses the text itself), a query the server need
+    not read (`plain_head`) is not parsed here at all.
     """
     if request.saved:
         return prepare_saved(request.text)
+    if store_parses and not request.bindings:
+        head = plain_head(request.text)
+        if head is not None:
+            return PreparedQuery(head.form, None, head=head)
     if len(request.text) > CACHED_TEXT_LIMIT:
         return prepare_query(request.text, request.default_graphs, request.named_graphs)
     return _prepare_cached(request.text, request.default_graphs, request.named_graphs)
@@ -378,15 +387,30 @@ class Answer:
     outcome: Outcome | None = None
 
 
+def _evaluated(
+    engine: Engine, row_cap: int, request: QueryRequest, store_parses: bool
+) -> tuple[PreparedQuery, str, str, Outcome]:
+    prepared = prepare_request(request, store_parses)
+    mimetype, fmt = negotiate(prepared.form, request.accept, request.formats)
+    return prepared, mimetype, fmt, engine.evaluate(prepared, request, row_cap, fmt)
+
+
 def answer(engine: Engine, row_cap: int, request: QueryRequest) -> Answer | EndpointError:
     """The whole of one query: checks, negotiation, evaluation, serialisation.
 
     A refusal is returned, not raised, so that it crosses from a worker process as a value.
     """
+    store_parses = getattr(engine, "store_parses", False)
     try:
-        prepared = prepare_request(request)
-        mimetype, fmt = negotiate(prepared.form, request.accept, request.formats)
-        outcome = engine.evaluate(prepared, request, row_cap, fmt)
+        try:
+            prepared, mimetype, fmt, outcome = _evaluated(engine, row_cap, request, store_parses)
+        except (UnreadRefused, NotAcceptable):
+            if not store_parses:
+                raise
+            # The store refused a query rdflib's parser has not read (or the form guessed from
+            # its first words is not one the client accepts): read it, so that the client gets
+            # the parser's message or the refusal of an update, checked in the usual order.
+            prepared, mimetype, fmt, outcome = _evaluated(engine, row_cap, request, False)
         if fmt == "html":
             if outcome.graph is not None:
                 outcome.turtle = outcome.graph.serialize(format="turtle")

@@ -1,9 +1,15 @@
-"""What the server needs to read in SPARQL text itself: the top level of a saved query."""
+"""What the server needs to read in SPARQL text itself.
+
+- The top level of a saved query (`project_parameters`, `substitute_terms`).
+- Whether a query needs reading by rdflib's parser at all, or the store's own parser can take it
+  (`plain_head`).
+"""
 
 from __future__ import annotations
 
 import functools
 import re
+from typing import NamedTuple
 
 # SPARQL text, token by token, as far as finding the top level needs: comments, strings and IRIs
 # are skipped whole, so that a keyword or a brace inside one is never taken for one.
@@ -83,3 +89,76 @@ def substitute_terms(text: str, terms: dict[str, str]) -> str:
             last = match.end()
     out.append(text[last:])
     return "".join(out)
+
+
+def first_mention(text: str, variable: str) -> tuple[int, str]:
+    """Where `variable` is first written in `text`: SELECT * lists its variables in this order."""
+    found = re.search(rf"[?$]{re.escape(variable)}(?![\w\u00b7\u0300-\u036f\u203f-\u2040])", text)
+    return (found.start() if found else len(text), str(variable))
+
+
+# What the server must find in a query before a store evaluates it: SERVICE (refused), DESCRIBE
+# (defined by the server, not the store), functions whose value differs at each evaluation (no
+# ETag), and \u escapes, which SPARQL expands before parsing, so that any keyword can be written
+# with them. Looked for anywhere, in strings and IRIs too: a false alarm only costs a parse.
+_NEEDS_READING = ("service", "describe", "\\u")
+_VOLATILE_NAMES = ("rand", "now", "uuid", "bnode")  # STRUUID contains UUID
+_VOLATILE_CALL = re.compile(r"(?:rand|now|uuid|bnode)\s*\(")
+# Oxigraph's parser and evaluator recurse once per nested group or call, on the worker's stack: a
+# query nested some 840 deep ends the worker (SIGSEGV; bench/query_nesting.py finds the depths).
+# rdflib's parser refuses such a query (too deeply nested), so it reads any query with more
+# brackets than this, which is far more than a query a person writes has.
+MOST_BRACKETS = 128
+_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+# The prologue (PREFIX and BASE lines, no comment) and the query form's keyword.
+_HEAD = re.compile(
+    rf"\s*(?:(?:PREFIX\s+[^\s:#<>]*:\s*{_IRI}|BASE\s*{_IRI})\s*)*"
+    r"(?:(?P<form>ASK|CONSTRUCT)\b|SELECT\s*(?:(?:DISTINCT|REDUCED)\s*)?(?P<projection>[*?$(]))",
+    re.IGNORECASE,
+)
+
+
+# DESCRIBE of IRIs written in full, nothing else (a linked-data client's usual question).
+_ABSOLUTE_IRI = r"<[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*>"
+_DESCRIBE_IRIS = re.compile(
+    rf"\s*(?:PREFIX\s+[^\s:#<>]*:\s*{_IRI}\s*)*DESCRIBE((?:\s*{_ABSOLUTE_IRI})+)\s*",
+    re.IGNORECASE,
+)
+
+
+class Head(NamedTuple):
+    """What the server reads of a query it leaves to the store's parser (`plain_head`)."""
+
+    form: str
+    star: bool = False  # SELECT *: its variables are listed in the order the text names them
+    described: tuple[str, ...] = ()  # DESCRIBE: the IRIs it names
+
+
+@functools.lru_cache(maxsize=512)
+def plain_head(text: str) -> Head | None:
+    """What the server must know of a query it need not read with rdflib's parser, or None.
+
+    Such a query is either DESCRIBE of IRIs written in full (read here whole), or one the
+    store's own parser can take as it is: none of what `_NEEDS_READING` and `_VOLATILE_CALL`
+    name, at most `MOST_BRACKETS` brackets, and a prologue and form keyword plain enough to read
+    here. The store's parser still
+    checks all of it; where it refuses, the server reads the query with rdflib's parser for its
+    message.
+    """
+    describe = _DESCRIBE_IRIS.fullmatch(text)
+    if describe is not None:
+        iris = re.findall(_ABSOLUTE_IRI, describe[1])
+        return Head("DESCRIBE", described=tuple(sorted({iri[1:-1] for iri in iris})))
+    lowered = text.lower()
+    if any(word in lowered for word in _NEEDS_READING):
+        return None
+    if any(name in lowered for name in _VOLATILE_NAMES) and _VOLATILE_CALL.search(lowered):
+        return None
+    if text.count("{") + text.count("(") + text.count("[") > MOST_BRACKETS:
+        return None
+    head = _HEAD.match(text)
+    if head is None:
+        return None
+    if head["form"]:
+        return Head(head["form"].upper())
+    return Head("SELECT", star=head["projection"] == "*")

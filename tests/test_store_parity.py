@@ -85,6 +85,24 @@ AD_HOC: dict[str, str] = {
     "describe iri": "DESCRIBE <" + ID + "jurisdiction/chicago-il>",
     "describe where": CIV + "DESCRIBE ?x WHERE { ?x a civ:Letter }",
     "describe ontology (blank nodes)": "DESCRIBE <https://kg.example.org/ontology#holdsPost>",
+    # Queries the oxigraph store's engine leaves to Oxigraph's parser (server.sparqltext's
+    # plain_head): SELECT * lists its variables in text order there too.
+    "select star": CIV
+    + "SELECT * WHERE { ?zeta a civ:Letter ; civ:recipient ?alpha } ORDER BY ?zeta ?alpha",
+    "select distinct star, base": "BASE <"
+    + ID
+    + "> SELECT DISTINCT * WHERE { <jurisdiction/chicago-il> ?p ?o } ORDER BY ?p ?o",
+    "describe two iris": CIV
+    + "DESCRIBE <"
+    + ID
+    + "person/mitch-landrieu> <"
+    + ID
+    + "jurisdiction/chicago-il>",
+    "nested exists": CIV
+    + "SELECT ?x WHERE { ?x a civ:Person "
+    + "FILTER EXISTS { ?x ?p ?o " * 10
+    + "}" * 10
+    + " } ORDER BY ?x",
 }
 # default-graph-uri / named-graph-uri given by the protocol (they replace FROM / FROM NAMED).
 PROTOCOL_DATASETS: dict[str, tuple[str, dict[str, list[str]]]] = {
