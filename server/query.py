@@ -353,6 +353,7 @@ def _prepare_cached(
 def forget_prepared() -> None:
     """Forget the queries this process has parsed (for measuring a first sight)."""
     _prepare_cached.cache_clear()
+    plain_head.cache_clear()
 
 
 def prepare_request(request: QueryRequest, store_parses: bool = False) -> PreparedQuery:
