@@ -7,8 +7,8 @@ the stack (SIGSEGV), which no `except` can catch. For each shape of nesting, thi
 bisection the smallest depth at which a fresh Python process running the query on pyoxigraph
 dies of a signal (a query that merely runs past `--seconds` counts as surviving: the server's
 time limit handles that), and counts that query's brackets. Also says whether rdflib's parser,
-which reads every query with more brackets, refuses it. Not a test; the section "Query nesting"
-of BENCHMARKS.md gets the figures.
+which reads every query with more brackets, refuses it, and from what depth it refuses the
+shape. Not a test; the section "Query nesting" of BENCHMARKS.md gets the figures.
 
     .venv/bin/python bench/query_nesting.py [--seconds 20]
 """
@@ -86,6 +86,20 @@ def rdflib_refuses(text: str) -> bool:
     return False
 
 
+def least_refused_depth(shape: Callable[[int], str], most: int) -> int | None:
+    """The least depth whose query rdflib's parser refuses; None if it reads `most` deep."""
+    if not rdflib_refuses(shape(most)):
+        return None
+    low, high = 0, most
+    while high - low > 1:
+        middle = (low + high) // 2
+        if rdflib_refuses(shape(middle)):
+            high = middle
+        else:
+            low = middle
+    return high
+
+
 def smallest_fatal_depth(shape: Callable[[int], str], seconds: float, most: int) -> int | None:
     """The least depth (within 2%) whose query kills the process; None if `most` does not."""
     if not dies(shape(most), seconds):
@@ -113,17 +127,23 @@ def main() -> None:
     rows: list[str] = []
     least: int | None = None
     for name, shape in SHAPES.items():
+        refusing = least_refused_depth(shape, args.most)
+        reads = f"from {refusing} deep" if refusing is not None else f"reads {args.most} deep"
         depth = smallest_fatal_depth(shape, args.seconds, args.most)
         if depth is None:
-            print(f"{name}: survives {args.most} deep", flush=True)
-            rows.append(f"| {name} | survives {args.most} | | |")
+            print(f"{name}: survives {args.most} deep; rdflib refuses {reads}", flush=True)
+            rows.append(f"| {name} | survives {args.most} | | | {reads} |")
             continue
         text = shape(depth)
         count = brackets(text)
         least = count if least is None else min(least, count)
         refused = "refuses" if rdflib_refuses(text) else "**accepts**"
-        print(f"{name}: dies at depth {depth}, {count} brackets; rdflib {refused}", flush=True)
-        rows.append(f"| {name} | {depth} | {count} | {refused} |")
+        print(
+            f"{name}: dies at depth {depth}, {count} brackets; rdflib {refused} it, "
+            f"refuses {reads}",
+            flush=True,
+        )
+        rows.append(f"| {name} | {depth} | {count} | {refused} | {reads} |")
     lines = [
         MARK_START,
         "## Query nesting",
@@ -132,14 +152,15 @@ def main() -> None:
         f" --most {args.most}` — for each shape, the least nesting depth (found by bisection, to"
         " within 2%) at which a fresh process running the query on an empty pyoxigraph store"
         " dies of a signal (the stack overflows), the brackets (`{`, `(`, `[`) that query has,"
-        " and whether rdflib's parser refuses it. The oxigraph store's engine gives Oxigraph a"
+        " and whether rdflib's parser refuses it; and the least depth from which rdflib's parser"
+        " refuses the shape (it has no set bound: Python's recursion limit). The oxigraph store's engine gives Oxigraph a"
         f" query unread only if it has at most {MOST_BRACKETS} brackets (server/sparqltext.py);"
         " rdflib's parser reads any other first. A query that only runs long is the time limit's"
         " business, not counted here. The stack is the main thread's, as in a query worker"
         " (`ulimit -s` 8 MiB here).",
         "",
-        "| shape | fatal depth | its brackets | rdflib's parser |",
-        "|---|---:|---:|---|",
+        "| shape | fatal depth | its brackets | rdflib's parser on it | rdflib's parser refuses |",
+        "|---|---:|---:|---|---|",
         *rows,
         "",
         f"Fewest brackets in a fatal query: {least}; the bound is {MOST_BRACKETS}.",

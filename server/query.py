@@ -262,13 +262,22 @@ def _where_triples(node: Any) -> list[Any]:
 
 
 def _mentions(node: Any, names: frozenset[str]) -> bool:
-    """True if an algebra node named in `names` occurs anywhere, filters and EXISTS included."""
-    if isinstance(node, CompValue):
-        return node.name in names or any(_mentions(value, names) for value in node.values())
-    if isinstance(node, Mapping):
-        return any(_mentions(value, names) for value in node.values())
-    if isinstance(node, list | tuple | set | frozenset):
-        return any(_mentions(value, names) for value in node)
+    """True if an algebra node named in `names` occurs anywhere, filters and EXISTS included.
+
+    Walked with a list, not by recursion: rdflib's algebra for a long run of BINDs nests
+    deeper than Python's recursion limit lets a function go.
+    """
+    pending = [node]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, CompValue):
+            if node.name in names:
+                return True
+            pending.extend(node.values())
+        elif isinstance(node, Mapping):
+            pending.extend(node.values())
+        elif isinstance(node, list | tuple | set | frozenset):
+            pending.extend(node)
     return False
 
 

@@ -28,7 +28,7 @@ from xml.dom.minidom import Document
 import pytest
 import requests
 from live import civicgraph_serve, listener, nobody_connected
-from rdflib import RDF, RDFS, BNode, Dataset, Graph, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
@@ -884,6 +884,22 @@ def test_query_errors_are_400(served: str, query: str, said: str) -> None:
     response = requests.post(served, data={"query": query}, timeout=30)
     assert response.status_code == 400, response.text
     assert said in response.text
+
+
+def test_a_long_run_of_binds_is_answered(served: str) -> None:
+    """rdflib's algebra nests 400 BINDs deeper than Python's recursion limit: the server's own
+    walk over it (for SERVICE and volatile functions) must not recurse (it was a 500)."""
+    binds = " ".join(f"BIND({i} AS ?v{i})" for i in range(400))
+    response = requests.post(
+        served,
+        data={"query": f"SELECT ?v399 WHERE {{ {binds} }}"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["results"]["bindings"] == [
+        {"v399": {"type": "literal", "value": "399", "datatype": str(XSD.integer)}}
+    ]
 
 
 def test_nesting_the_store_can_take_is_answered(served: str) -> None:
