@@ -93,14 +93,14 @@ bench-virtuoso: build test-tools
 bench-reasoning: build
 	$(BIN)/python bench/reasoning.py $(BUILDS)
 
-# Every benchmark above, one after the other.
-.PHONY: bench
 # Not a test: how deep a query nests before Oxigraph's stack overflows, against the bound on
 # brackets below which the oxigraph store gives Oxigraph a query unread (about 2 minutes).
 .PHONY: bench-nesting
 bench-nesting: setup
 	$(BIN)/python bench/query_nesting.py
 
+# Every benchmark above, one after the other.
+.PHONY: bench
 bench: bench-sparql bench-build bench-stores bench-virtuoso bench-reasoning bench-nesting
 
 # Not a test: 60 s of 32 clients (saved queries, pages, downloads, ad-hoc queries) and two

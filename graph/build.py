@@ -494,9 +494,8 @@ class JsonLdParts:
             self.used.add(name)
 
         def part() -> bytes:
-            if name is not None and self._intact(name):
-                return (self.folder / name).read_bytes()
-            return serialise.jsonld(lines)
+            kept = self._read(name) if name is not None else None
+            return kept if kept is not None else serialise.jsonld(lines)
 
         return part
 
@@ -504,11 +503,15 @@ class JsonLdParts:
         return hashlib.sha256(f"{self.writer} {lines_sha256}".encode()).hexdigest()[:32]
 
     def _intact(self, name: str) -> bool:
+        return self._read(name) is not None
+
+    def _read(self, name: str) -> bytes | None:
+        """The part's bytes, if they still have the hash in its name."""
         try:
             part = (self.folder / name).read_bytes()
         except OSError:
-            return False
-        return hashlib.sha256(part).hexdigest()[:16] == name.split(".")[1]
+            return None
+        return part if hashlib.sha256(part).hexdigest()[:16] == name.split(".")[1] else None
 
     def _written(self, future: Future[tuple[str, bytes | None]]) -> bytes:
         name, part = future.result()
@@ -628,7 +631,7 @@ def write_dump(
         for iri, lines_sha256, make in pieces:
             span = last.span(path.name, iri, lines_sha256)
             data = make() if span is None else None
-            if (len(data) if data is not None else span[1] if span is not None else 0) == 0:
+            if (span[1] if span is not None else len(data or b"")) == 0:
                 where.setdefault(iri, {})[path.name] = [position, 0]  # an empty graph's
                 continue
             if between and not first:

@@ -134,12 +134,11 @@ def _publish(settings: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-_command: list[str] = []  # the command `main` ran last
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    _command[:] = [args.command]
+    return _main(_parser().parse_args(argv))
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.command == "build":
         start_worker_server()  # at once: it loads spaCy while this process goes on
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
@@ -193,8 +192,9 @@ def run() -> None:
     """The `civicgraph` command itself: `main`, then the process ends. After a build it ends
     at once (the output flushed): the interpreter would otherwise free the build's millions
     of objects one by one, half a second for 500 articles, with nothing left to do."""
-    code = main()
-    if _command == ["build"]:
+    args = _parser().parse_args()
+    code = _main(args)
+    if args.command == "build":
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()

@@ -23,6 +23,7 @@ import shutil
 import struct
 import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 LEVEL = 6
@@ -63,12 +64,21 @@ def write_gzip_of_pieces(
     deflate stream taken from `last` (the last build's copy of the same dump) where `index`
     places one for the same bytes, else compressed. Writes the copy's own index to `index`;
     returns the sha256 of the file and of its copy."""
+    with file_bytes(path) as raw:
+        return _write_gzip_of_pieces(path, raw, sizes, index, last)
+
+
+@contextmanager
+def file_bytes(path: Path) -> Iterator[bytes | mmap.mmap]:
+    """A file's bytes: read whole, or, from MAPPED_FROM bytes, mapped into memory (read as
+    they are used; slower to go through, but not held twice)."""
     with open(path, "rb") as source:
         size = os.fstat(source.fileno()).st_size
-        if size < MAPPED_FROM or size == 0:
-            return _write_gzip_of_pieces(path, source.read(), sizes, index, last)
+        if size < MAPPED_FROM or size == 0:  # (an empty file cannot be mapped)
+            yield source.read()
+            return
         with mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            return _write_gzip_of_pieces(path, mapped, sizes, index, last)
+            yield mapped
 
 
 def _write_gzip_of_pieces(

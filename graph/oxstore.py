@@ -11,20 +11,18 @@ import io
 import json
 import logging
 import mmap
-import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyoxigraph
 
+from graph.gz import file_bytes
+
 log = logging.getLogger("civicgraph.store")
 
 STORE_DIR = "oxigraph"
 LAYOUT = 3  # 3: the union of the named graphs is the default graph
-MAPPED_FROM = 1 << 28  # bytes: a larger union file is mapped, not read, to be compared
 
 
 def write_store(
@@ -156,23 +154,10 @@ def _block(nquads: Path, graph: dict[str, Any]) -> bytes:
 def sorted_difference(old: Path, new: Path) -> tuple[list[bytes], list[bytes]]:
     """`difference` of two files."""
     try:
-        with _mapped(old) as a, _mapped(new) as b:
+        with file_bytes(old) as a, file_bytes(new) as b:
             return difference(a, b)
     except (OSError, ValueError) as exc:
         raise Unsuitable(f"cannot read the last build's files: {exc}") from None
-
-
-@contextmanager
-def _mapped(path: Path) -> Iterator[bytes | mmap.mmap]:
-    """A file's bytes: read, or for a large file mapped into memory (read as they are used;
-    slower to go through, but not held twice)."""
-    with open(path, "rb") as source:
-        size = os.fstat(source.fileno()).st_size
-        if size < MAPPED_FROM or size == 0:  # (an empty file cannot be mapped)
-            yield source.read()
-            return
-        with mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            yield mapped
 
 
 def difference(a: bytes | mmap.mmap, b: bytes | mmap.mmap) -> tuple[list[bytes], list[bytes]]:

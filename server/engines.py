@@ -438,15 +438,17 @@ class OxigraphEngine:
 
         store = self.store
         default = pyoxigraph.DefaultGraph()
-        if prepared.query is None:  # DESCRIBE of IRIs only, read by `plain_head`
+        named = (
+            [URIRef(iri) for iri in prepared.head.described]
+            if prepared.query is None  # DESCRIBE of IRIs only, read by `plain_head`
+            else described_resources(self.dataset, prepared.query, bindings)
+        )
+        resources = []
+        for term in named:
             try:
-                resources = [pyoxigraph.NamedNode(iri) for iri in prepared.head.described]
-            except ValueError as exc:  # not an IRI Oxigraph takes: let rdflib's parser say
-                raise UnreadRefused(str(exc)) from None
-        else:
-            resources = [
-                to_oxigraph(r) for r in described_resources(self.dataset, prepared.query, bindings)
-            ]
+                resources.append(to_oxigraph(term))
+            except ValueError:  # an IRI Oxigraph cannot hold is in no triple: none described
+                continue
         triples = concise_bounded_description(
             lambda subject: (
                 (q.subject, q.predicate, q.object)

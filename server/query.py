@@ -410,7 +410,7 @@ def answer(engine: Engine, row_cap: int, request: QueryRequest) -> Answer | Endp
 
     A refusal is returned, not raised, so that it crosses from a worker process as a value.
     """
-    store_parses = getattr(engine, "store_parses", False)
+    store_parses = engine.store_parses
     try:
         try:
             prepared, mimetype, fmt, outcome = _evaluated(engine, row_cap, request, store_parses)

@@ -105,7 +105,7 @@ _NEEDS_READING = ("service", "describe", "\\u")
 _VOLATILE_NAMES = ("rand", "now", "uuid", "bnode")  # STRUUID contains UUID
 _VOLATILE_CALL = re.compile(r"(?:rand|now|uuid|bnode)\s*\(")
 # Oxigraph's parser and evaluator recurse once per nested group or call, on the worker's stack: a
-# query nested some 840 deep ends the worker (SIGSEGV; bench/query_nesting.py finds the depths).
+# query nested 843 deep (FILTER EXISTS) ends the worker (SIGSEGV; bench/query_nesting.py).
 # rdflib's parser refuses such a query (too deeply nested), so it reads any query with more
 # brackets than this, which is far more than a query a person writes has.
 MOST_BRACKETS = 128

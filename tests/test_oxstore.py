@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import oxstore
+from graph import gz
 from graph.oxstore import sorted_difference
 
 
@@ -25,7 +25,7 @@ def test_sorted_difference_is_the_difference_of_the_sets_of_lines(
     tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if seed % 2:  # files mapped into memory, as large ones are
-        monkeypatch.setattr(oxstore, "MAPPED_FROM", 0)
+        monkeypatch.setattr(gz, "MAPPED_FROM", 0)
     rng = random.Random(seed)
     shared = lines_of(rng, rng.choice([0, 5, 500, 5000]), rng.choice([1, 40, 400, 5000]))
     only_old = lines_of(rng, rng.choice([0, 1, 3, 300]), 60) - shared
