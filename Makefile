@@ -11,11 +11,20 @@ ASSETS := $(VENDOR)/.stamp-installed
 
 setup: $(STAMP) $(ASSETS)
 
-# The lock file pins every package with its hashes; the project itself installs without deps.
-$(STAMP): requirements.lock pyproject.toml
+# The install depends on nothing but the lock. requirements.lock pins every package, transitive
+# ones included, with its hashes; pip installs exactly those with --no-deps, so it never resolves
+# anything itself (pip 23.2, which `python3 -m venv` brings, asked the index for the candidates of
+# an extra, `smart-open[http]`, and refused the lock the day smart-open 9.0.4 was released).
+# We chose this over a second, hash-pinned lock for pip itself: it works with whatever pip the
+# venv brings and leaves nothing to resolve at all. `pip check` then proves the lock complete
+# (every dependency of every package present, at a version it accepts), and tools/check_lock.py
+# proves the venv holds exactly the lock: nothing else installed, every version the pinned one.
+$(STAMP): requirements.lock pyproject.toml tools/check_lock.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	$(BIN)/python tools/check_lock.py requirements.lock
 	touch $(STAMP)
 
 # The browser libraries (YASGUI for /query, cytoscape.js for graph views) come from the npm

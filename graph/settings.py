@@ -20,8 +20,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE_NAME = "civicgraph.toml"
 
 
+_NOT_IN_AN_IRI = frozenset('<>"{}|^`\\')  # RFC 3987: never in an IRI, nor spaces and controls
+
+
 def _base(value: str) -> str:
-    if not value.startswith(("http://", "https://")):
+    if not value.startswith(("http://", "https://")) or any(
+        c in _NOT_IN_AN_IRI or ord(c) <= 0x20 for c in value
+    ):
         raise SettingsError(f"base must be an http(s) IRI, not {value!r}")
     return value if value.endswith("/") else value + "/"
 

@@ -83,6 +83,8 @@ class Engine(Protocol):
     # True where the store parses the query text itself: a query the server need not read is
     # then not parsed by rdflib at all (`server.query.prepare_request`).
     store_parses: bool
+    # The service's base IRI (the dataset's base): a query's relative IRIs resolve against it.
+    base: str
 
     @property
     def dataset(self) -> Dataset: ...
@@ -320,8 +322,9 @@ class OxigraphEngine:
     name = "oxigraph"
     store_parses = True
 
-    def __init__(self, path: Path, expected_quads: int | None = None) -> None:
+    def __init__(self, path: Path, expected_quads: int | None = None, base: str = "") -> None:
         self.path = path
+        self.base = base
         self.expected_quads = expected_quads
         self._lock = threading.Lock()
         self._opened: tuple[int, Any, Dataset] | None = None
@@ -377,6 +380,8 @@ class OxigraphEngine:
         if prepared.form == "DESCRIBE":
             return self._describe(prepared, bindings, fmt)
         options: dict[str, Any] = {"prefixes": RDFLIB_PREFIXES}
+        if self.base:
+            options["base_iri"] = self.base
         unread = prepared.query is None
         variables = [] if unread else [Variable(v) for v in prepared.query.algebra.get("PV") or ()]
         if bindings and prepared.form == "SELECT":
@@ -536,8 +541,9 @@ class MemoryEngine:
     name = "memory"
     store_parses = False
 
-    def __init__(self, trig: Path, store: Memory) -> None:
+    def __init__(self, trig: Path, store: Memory, base: str = "") -> None:
         self.store = store
+        self.base = base  # rdflib's parser resolved the query's relative IRIs against it
         self._dataset = load_trig(trig, store)
 
     @property
@@ -636,9 +642,15 @@ class RemoteEngine:
     store_parses = False
 
     def __init__(
-        self, url: str, timeout: float, union: str | None = None, graphs: Sequence[str] = ()
+        self,
+        url: str,
+        timeout: float,
+        union: str | None = None,
+        graphs: Sequence[str] = (),
+        base: str = "",
     ) -> None:
         self.url = url
+        self.base = base
         self.timeout = timeout
         # A query with no dataset of its own reads the published union as its default graph
         # and the build's graphs as its named graphs: SPARQL's RDF merge, on any store.
@@ -701,7 +713,7 @@ class RemoteEngine:
             text = substitute_terms(text, {name: term.n3() for name, term in bindings.items()})
             from server.query import prepare_query
 
-            prepare_query(text)  # the same checks again: still one read-only query
+            prepare_query(text, base=self.base)  # the same checks: still one read-only query
         own_dataset = default_graphs or named_graphs or prepared.query.algebra.datasetClause
         if self.union is not None and not own_dataset:
             # Only the named graphs a GRAPH pattern can read: a query with none, or with only
@@ -710,6 +722,10 @@ class RemoteEngine:
             read = graphs_read(prepared.query.algebra)
             named = self.graphs if read is None else [g for g in self.graphs if URIRef(g) in read]
             default_graphs, named_graphs = (self.union,), named
+        if self.base:
+            # The remote store resolves relative IRIs against its own base unless told ours; a
+            # BASE of the query's own comes after this one and so wins, resolved against it.
+            text = f"BASE <{self.base}>\n{text}"
         try:
             answer = self._ask(text, prepared.form, default_graphs, named_graphs)
         except Exception as exc:  # the remote store's refusal or failure, with its message

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
+from flask.typing import ResponseReturnValue
 
 from graph.namespaces import PREFIXES
 from server.present import linked_data
@@ -39,4 +40,15 @@ def index() -> str:
         classes=classes,
         example_query=EXAMPLE_QUERY,
         articles=linked_data().articles,
+    )
+
+
+@bp.route("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """The site's icon, where every browser asks for it (a day in caches)."""
+    return send_from_directory(
+        current_app.static_folder or "",
+        "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=86400,
     )

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 from xml.etree import ElementTree
 
 import rdflib.plugins.sparql
@@ -194,9 +195,15 @@ def enable_safe_evaluation() -> None:
 
 
 def prepare_query(
-    text: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
+    text: str,
+    default_graphs: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
+    base: str = "",
 ) -> PreparedQuery:
     """Parse and translate `text`, refusing updates and SERVICE; protocol graphs replace FROM.
+
+    The query's relative IRIs resolve against `base`, the service's base IRI (the dataset's
+    base), and against its own BASE where it has one (itself resolved against `base`).
 
     `MalformedQuery` carries the parser's message, with the line and column where it has them.
     """
@@ -211,8 +218,10 @@ def prepare_query(
     except RecursionError:
         raise MalformedQuery("the query is nested too deeply to parse") from None
     select_star = parsed[1].name == "SelectQuery" and not parsed[1].projection
+    if base:
+        _resolve_base_declarations(parsed[0], base)
     try:
-        query = translateQuery(parsed)
+        query = translateQuery(parsed, base=base or None)
     except (SPARQLError, ValueError) as exc:
         raise MalformedQuery(str(exc)) from None
     except RecursionError:
@@ -240,6 +249,18 @@ def prepare_query(
             CompValue("DatasetClause", default=URIRef(iri)) for iri in default_graphs
         ] + [CompValue("DatasetClause", named=URIRef(iri)) for iri in named_graphs]
     return PreparedQuery(form, query, deterministic=not _mentions(query.algebra, _VOLATILE))
+
+
+def _resolve_base_declarations(prologue: Any, base: str) -> None:
+    """Make each BASE of a prologue absolute, against the one before it and first `base`.
+
+    (rdflib takes a relative BASE as it is, so `<x>` after `BASE <sub/>` would stay relative;
+    RFC 3986 and Oxigraph resolve it.)
+    """
+    for declaration in prologue:
+        if declaration.name == "Base":
+            base = urljoin(base, str(declaration.iri))
+            declaration["iri"] = URIRef(base)
 
 
 def _is_update(text: str) -> bool:
@@ -344,9 +365,9 @@ class QueryRequest:
 
 
 @functools.lru_cache(maxsize=256)
-def prepare_saved(text: str) -> PreparedQuery:
+def prepare_saved(text: str, base: str = "") -> PreparedQuery:
     """A saved query prepared once per process (it has no protocol dataset of its own)."""
-    return prepare_query(text)
+    return prepare_query(text, base=base)
 
 
 CACHED_TEXT_LIMIT = 16_384  # longer queries are rare, and would crowd the cache
@@ -354,9 +375,9 @@ CACHED_TEXT_LIMIT = 16_384  # longer queries are rare, and would crowd the cache
 
 @functools.lru_cache(maxsize=512)
 def _prepare_cached(
-    text: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]
+    text: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...], base: str
 ) -> PreparedQuery:
-    return prepare_query(text, default_graphs, named_graphs)
+    return prepare_query(text, default_graphs, named_graphs, base)
 
 
 def forget_prepared() -> None:
@@ -365,24 +386,26 @@ def forget_prepared() -> None:
     plain_head.cache_clear()
 
 
-def prepare_request(request: QueryRequest, store_parses: bool = False) -> PreparedQuery:
+def prepare_request(
+    request: QueryRequest, store_parses: bool = False, base: str = ""
+) -> PreparedQuery:
     """The request's query, parsed and checked; each worker remembers the ones it has seen.
 
     (A query asked again — a dashboard's, a client's retry — then skips rdflib's parser, which
     costs more than Oxigraph takes to answer most queries. A refusal is not remembered.)
 
     With `store_parses` (an engine whose store parses the text itself), a query the server need
-    not read (`plain_head`) is not parsed here at all.
+    not read (`plain_head`) is not parsed here at all. Relative IRIs resolve against `base`.
     """
     if request.saved:
-        return prepare_saved(request.text)
+        return prepare_saved(request.text, base)
     if store_parses and not request.bindings:
         head = plain_head(request.text)
         if head is not None:
             return PreparedQuery(head.form, None, head=head)
     if len(request.text) > CACHED_TEXT_LIMIT:
-        return prepare_query(request.text, request.default_graphs, request.named_graphs)
-    return _prepare_cached(request.text, request.default_graphs, request.named_graphs)
+        return prepare_query(request.text, request.default_graphs, request.named_graphs, base)
+    return _prepare_cached(request.text, request.default_graphs, request.named_graphs, base)
 
 
 @dataclass(frozen=True)
@@ -400,7 +423,7 @@ class Answer:
 def _evaluated(
     engine: Engine, row_cap: int, request: QueryRequest, store_parses: bool
 ) -> tuple[PreparedQuery, str, str, Outcome]:
-    prepared = prepare_request(request, store_parses)
+    prepared = prepare_request(request, store_parses, engine.base)
     mimetype, fmt = negotiate(prepared.form, request.accept, request.formats)
     return prepared, mimetype, fmt, engine.evaluate(prepared, request, row_cap, fmt)
 

@@ -24,6 +24,7 @@ from rdflib import Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.stores.memory import Memory
 
+from graph.namespaces import DEFAULT_BASE
 from graph.publish import union_graph_iri
 from graph.settings import Settings
 from server.engines import Engine, MemoryEngine, OxigraphEngine, RemoteEngine
@@ -210,7 +211,9 @@ def oxigraph_engine(build_dir: Path, manifest: dict[str, Any]) -> OxigraphEngine
         )
     quads = entry.get("quads")
     return OxigraphEngine(
-        build_dir / str(entry.get("path", "oxigraph")), quads if isinstance(quads, int) else None
+        build_dir / str(entry.get("path", "oxigraph")),
+        quads if isinstance(quads, int) else None,
+        base=service_base(manifest),
     )
 
 
@@ -221,7 +224,17 @@ def remote_engine(url: str, timeout: float, manifest: dict[str, Any]) -> RemoteE
         timeout,
         union=union_graph_iri(str(manifest.get("base", ""))),
         graphs=[str(g["iri"]) for g in manifest["graphs"]],
+        base=service_base(manifest),
     )
+
+
+def service_base(manifest: dict[str, Any]) -> str:
+    """The service's base IRI, against which a query's relative IRIs resolve: the dataset's.
+
+    (`SELECT * { <id/mitch-landrieu> ?p ?o }` then reads the dataset's own thing; and an answer
+    does not depend on the host name the server is reached by, so caches and ETags hold.)
+    """
+    return str(manifest.get("base") or DEFAULT_BASE)
 
 
 class AnswerCache:
@@ -304,7 +317,9 @@ class LoadedBuild:
         kind = str(self.settings.store)
         if kind == "memory":
             self.store = DeadlineMemory()
-            return MemoryEngine(self.build_dir / "dataset.trig", self.store)
+            return MemoryEngine(
+                self.build_dir / "dataset.trig", self.store, base=service_base(self.manifest)
+            )
         if kind == "oxigraph":
             return oxigraph_engine(self.build_dir, self.manifest)
         if kind.startswith("sparql+"):

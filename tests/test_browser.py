@@ -73,7 +73,7 @@ class Watch:
         self.requests.append(request.url)
 
     def console(self, message: ConsoleMessage) -> None:
-        if message.type == "error" and "favicon" not in (message.location.get("url") or ""):
+        if message.type == "error":  # a missing /favicon.ico is one too
             self.errors.append(message.text)
 
 

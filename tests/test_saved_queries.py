@@ -289,10 +289,30 @@ def test_timeline_is_in_date_order_and_has_the_boycott(base_url: str) -> None:
 
 def test_events_between_two_dates(base_url: str) -> None:
     rows = saved(base_url, "events-between", **{"from": "2018-01-24", "to": "2018-01-24"})
-    assert rows and all(r["date"] == "2018-01-24" for r in rows)
+    # A day, or the month or year that holds it: each of those overlaps the one-day range.
+    assert rows and all(r["date"] in ("2018-01-24", "2018-01", "2018") for r in rows)
     kinds = {r["kind"] for r in rows}
     assert {"Boycott", "Meeting"} <= kinds
     assert saved(base_url, "events-between", **{"from": "2019-01-01", "to": "2019-12-31"}) == []
+
+
+def test_events_between_keeps_dates_of_a_month_or_a_year(base_url: str) -> None:
+    """A date of lower precision overlaps a range when any day of it does."""
+    events = {r["event"]: r["date"] for r in saved(base_url, "events-between")}  # the defaults
+    assert events[ID + "event/2017/doj-records-requests"] == "2017"
+    assert events[ID + "event/2017-04/doj-records-request"] == "2017-04"
+    assert events[ID + "event/2017-11/doj-records-request"] == "2017-11"
+    assert events[ID + "event/2018-01/us-conference-of-mayors-winter-meeting"] == "2018-01"
+    assert ID + "event/2018-01-24/white-house-meeting-with-mayors" in events
+    # the month's last day and first day are in it; the day after and before are not
+    for day, inside in (("2017-04-30", True), ("2017-04-01", True), ("2017-05-01", False)):
+        rows = saved(base_url, "events-between", **{"from": day, "to": day})
+        assert (ID + "event/2017-04/doj-records-request" in {r["event"] for r in rows}) is inside
+    rows = saved(base_url, "events-between", **{"from": "2016-01-01", "to": "2017-03-31"})
+    found = {r["event"] for r in rows}
+    assert ID + "event/2017/doj-records-requests" in found
+    assert ID + "event/2017-04/doj-records-request" not in found
+    assert not any(r["date"].startswith("2018") for r in rows)
 
 
 def test_articles_mentioning_a_chosen_jurisdiction(base_url: str) -> None:

@@ -663,6 +663,14 @@ def test_home_page_lists_graphs_classes_and_links(base_url: str, manifest: dict[
     assert 'name="query"' in page
 
 
+def test_favicon_is_served_and_linked(base_url: str) -> None:
+    response = requests.get(base_url + "/favicon.ico", timeout=30)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "image/vnd.microsoft.icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # an ICO file's header
+    assert 'rel="icon" href="/favicon.ico"' in requests.get(base_url + "/", timeout=30).text
+
+
 def test_home_page_escapes_every_value(small_url: str) -> None:
     page = requests.get(small_url + "/", timeout=30).text
     assert "<script>" not in page

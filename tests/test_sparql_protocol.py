@@ -28,7 +28,7 @@ from xml.dom.minidom import Document
 import pytest
 import requests
 from live import civicgraph_serve, listener, nobody_connected
-from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
@@ -516,6 +516,47 @@ def test_w3c_protocol_dataset_requests(served: str, manifest: dict[str, Any]) ->
     )
     assert response.status_code == 200
     assert response.json()["boolean"] is True
+
+
+def test_w3c_query_content_type_construct(served: str) -> None:
+    """W3C protocol test query_content_type_construct: relative IRIs, direct POST.
+
+    A query's relative IRIs resolve against the service's base IRI (the dataset's base).
+    """
+    response = requests.post(
+        served,
+        data="CONSTRUCT { <s> <p> 1 } WHERE {}",
+        headers={"Content-Type": "application/sparql-query", "Accept": "text/turtle"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text[:300]
+    graph = Graph().parse(data=response.text, format="turtle")
+    base = "https://kg.example.org/"
+    assert set(graph) == {(URIRef(base + "s"), URIRef(base + "p"), Literal(1))}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SELECT (<x> AS ?o) {}", "https://kg.example.org/x"),
+        ("BASE <id/> SELECT (<x> AS ?o) {}", "https://kg.example.org/id/x"),
+        ("BASE <http://example.org/a/> SELECT (<../x> AS ?o) {}", "http://example.org/x"),
+        ("PREFIX e: <e#> SELECT (e:x AS ?o) {}", "https://kg.example.org/e#x"),
+        # rdflib's parser reads this one (a comment in the prologue), Oxigraph the others
+        ("# a comment\nSELECT (<x> AS ?o) {}", "https://kg.example.org/x"),
+    ],
+)
+def test_relative_iris_resolve_against_the_service_base(
+    served: str, text: str, expected: str
+) -> None:
+    response = requests.get(
+        served,
+        params={"query": text},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text[:300]
+    assert response.json()["results"]["bindings"] == [{"o": {"type": "uri", "value": expected}}]
 
 
 def test_foreign_graph_iris_are_empty_and_never_fetched(served: str, build_dir: Path) -> None:

@@ -102,6 +102,12 @@ AD_HOC: dict[str, str] = {
     + "person/mitch-landrieu> <"
     + ID
     + "jurisdiction/chicago-il>",
+    # Relative IRIs resolve against the service's base IRI (the dataset's base), on every store;
+    # a relative BASE resolves against it too.
+    "relative iri": "SELECT (<x> AS ?o) {}",
+    "relative iris in a template": "CONSTRUCT { <s> <p> 1 } WHERE {}",
+    "relative base": "BASE <id/> SELECT ?p ?o WHERE { <jurisdiction/chicago-il> ?p ?o } "
+    "ORDER BY ?p ?o",
     "nested exists": CIV
     + "SELECT ?x WHERE { ?x a civ:Person "
     + "FILTER EXISTS { ?x ?p ?o " * 10
