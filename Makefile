@@ -125,10 +125,13 @@ load: build
 reliability: build
 	$(BIN)/python bench/reliability.py
 
-# Re-pin after editing requirements.in (needs network to the package index).
+# Re-pin after editing requirements.in (needs network to the package index). uv lives in a venv
+# of its own (the project's venv holds the lock and nothing else); it keeps the versions the lock
+# has unless `UPGRADE=--upgrade`.
+.PHONY: lock
 lock:
-	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile --generate-hashes --python-version 3.11 requirements.in -o requirements.lock
+	test -x .lock-venv/bin/uv || ($(PYTHON) -m venv .lock-venv && .lock-venv/bin/python -m pip install --quiet uv)
+	.lock-venv/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 $(UPGRADE) requirements.in -o requirements.lock
 
 clean:
 	rm -rf build .build.versions

@@ -137,6 +137,9 @@ def read_curated(folder: Path, base: str, articles: Iterable[Article]) -> list[N
                 f"{path}: a curated file name must be a slug, e.g. {slugify(stem)}.ttl"
             )
         graph = load_turtle(path, base)
+        if not len(graph):  # comments only (`civicgraph init`'s example): nothing to say yet
+            log.info("%s: no triples yet, left out", path.name)
+            continue
         if stem in slugs:
             source = URIRef(f"{base}id/article/{stem}")
         else:

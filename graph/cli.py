@@ -77,6 +77,39 @@ def _parser() -> argparse.ArgumentParser:
         "100000); every triple with a blank node goes in the first part",
     )
 
+    p = sub.add_parser(
+        "add",
+        help="add articles to the corpus: saved web pages, links, text files or - (stdin)",
+        description="Add articles to the corpus. A web page (.html, or an http(s) link) gives "
+        "its article text without the page's furniture, and its title, publisher, author, date, "
+        "canonical URL, language and description; a text file gives its text (first line the "
+        "title). Writes corpus/NAME.txt and NAME.meta.json, the original in corpus/originals/. "
+        "Exit status 0 when every source went in.",
+    )
+    p.add_argument("sources", nargs="*", metavar="SOURCE", help="file, http(s) link, or -")
+    p.add_argument(
+        "--from-list", dest="from_list", metavar="FILE", help="a file of links, one a line"
+    )
+    p.add_argument("--corpus", help="folder of articles (default: corpus/)")
+    p.add_argument("--replace", action="store_true", help="replace an article already there")
+    p.add_argument("--build", dest="then_build", action="store_true", help="build afterwards")
+    p.add_argument(
+        "--allow-private",
+        dest="allow_private",
+        action="store_true",
+        help="fetch links on this machine or a private network (refused by default)",
+    )
+    p.add_argument("--timeout", type=float, default=20.0, help="seconds a link may take (20)")
+    p.add_argument(
+        "--max-mb", dest="max_mb", type=float, default=10.0, help="largest page, in MB (10)"
+    )
+
+    p = sub.add_parser(
+        "init",
+        help="start a new story in a folder: civicgraph.toml, corpus/, curated/, queries/",
+    )
+    p.add_argument("folder", metavar="DIR", help="the new story's folder (new or empty)")
+
     sub.add_parser("settings", help="print every setting, its value and where it came from")
     return parser
 
@@ -134,6 +167,80 @@ def _publish(settings: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _add(settings: Any, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from graph.ingest import IngestError, Limits, add_sources, read_list
+
+    sources = list(args.sources)
+    if args.from_list:
+        sources.extend(read_list(Path(args.from_list)))
+    if not sources:
+        raise IngestError("nothing to add: give files, links or -, or --from-list FILE")
+    limits = Limits(
+        timeout=args.timeout,
+        max_bytes=int(args.max_mb * 1024 * 1024),
+        allow_private=args.allow_private,
+    )
+    folder = Path(settings.corpus)
+    with _progress(len(sources)) as progress:
+        summary = add_sources(
+            sources,
+            folder,
+            limits,
+            replace=args.replace,
+            stdin=sys.stdin.buffer.read,
+            report=progress.report,
+            progress=progress.track,
+        )
+    print(
+        f"{len(summary.added)} added, {len(summary.duplicates)} already there, "
+        f"{len(summary.refused)} refused ({len(sources)} sources, corpus {folder})"
+    )
+    if args.then_build and summary.added:
+        start_worker_server()
+        from graph.build import build
+
+        result = build(settings)
+        print(f"built {settings.build_dir} → {result.path.name}")
+    return 0 if summary.everything_in else 1
+
+
+class _Progress:
+    """A progress bar on a terminal (stderr) for many sources; the report lines on stdout."""
+
+    def __init__(self, total: int) -> None:
+        self.bar: Any = None
+        if total > 1 and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True)
+
+    def __enter__(self) -> _Progress:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def report(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.console.print(line, markup=False, highlight=False)
+        else:
+            print(line, flush=True)
+
+    def track(self, items: Any) -> Any:
+        if self.bar is None:
+            return items
+        return self.bar.track(items, description="adding")
+
+
+def _progress(total: int) -> _Progress:
+    return _Progress(total)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     return _main(_parser().parse_args(argv))
 
@@ -143,6 +250,16 @@ def _main(args: argparse.Namespace) -> int:
         start_worker_server()  # at once: it loads spaCy while this process goes on
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
     try:
+        if args.command == "init":
+            from pathlib import Path
+
+            from graph.story import init_story
+
+            folder = init_story(Path(args.folder))
+            print(
+                f"a new story in {folder}: add articles with `cd {args.folder} && civicgraph add …`"
+            )
+            return 0
         settings = _settings_from(args)
         if args.command == "build":
             from graph.build import build
@@ -171,6 +288,8 @@ def _main(args: argparse.Namespace) -> int:
             return _evaluate(settings, args)
         if args.command == "publish":
             return _publish(settings, args)
+        if args.command == "add":
+            return _add(settings, args)
         if args.command == "settings":
             from graph.settings import describe
 

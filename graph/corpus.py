@@ -12,7 +12,12 @@ from typing import Any
 from graph.errors import CorpusError
 from graph.iri import slugify
 
-SIDECAR_FIELDS = ("title", "publisher", "published", "published_basis", "url", "source_file")
+SIDECAR_FIELDS = (
+    "title", "publisher", "published", "published_basis", "url", "source_file",
+    "author", "language", "description", "dateline",
+)  # fmt: skip
+# What a sidecar is expected to say; the others are there when the page said them (civicgraph add).
+EXPECTED_FIELDS = ("title", "publisher", "published", "published_basis", "url", "source_file")
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,10 @@ class Article:
     published_basis: str | None = None
     url: str | None = None
     source_file: str | None = None
+    author: str | None = None
+    language: str | None = None
+    description: str | None = None
+    dateline: str | None = None
     warnings: tuple[str, ...] = field(default=())
 
 
@@ -90,7 +99,7 @@ def read_article(path: Path) -> Article:
         warnings.append(
             f"{path.name}: no sidecar {sidecar.name}; title from the first line, no date"
         )
-    missing = [name for name in SIDECAR_FIELDS if not meta.get(name)]
+    missing = [name for name in EXPECTED_FIELDS if not meta.get(name)]
     if meta and missing:
         warnings.append(f"{path.name}: sidecar has no {', '.join(missing)}")
     published = None
@@ -116,6 +125,10 @@ def read_article(path: Path) -> Article:
         published_basis=meta.get("published_basis"),
         url=meta.get("url"),
         source_file=meta.get("source_file"),
+        author=meta.get("author"),
+        language=meta.get("language"),
+        description=meta.get("description"),
+        dateline=meta.get("dateline"),
         warnings=tuple(warnings),
     )
 

@@ -400,6 +400,14 @@ def article_triples(article: Article, node: URIRef, base: str) -> Iterable[Tripl
         yield (node, CIV.publishedBasis, Literal(article.published_basis, lang="en"))
     if article.url:
         yield (node, SCHEMA.url, URIRef(article.url))
+    if article.author:
+        yield (node, SCHEMA.author, Literal(article.author))
+    if article.language:
+        yield (node, SCHEMA.inLanguage, Literal(article.language))
+    if article.description:
+        yield (node, SCHEMA.description, Literal(article.description, lang="en"))
+    if article.dateline:
+        yield (node, CIV.dateline, Literal(article.dateline))
     if article.publisher:
         outlet = URIRef(f"{base}id/{mint_path('organization', article.publisher)}")
         yield (node, CIV.publishedBy, outlet)
@@ -587,6 +595,8 @@ def cache_key(article: Article, base: str, inputs_digest: str) -> str:
         EXTRACTOR_VERSION, SPACY_MODEL, code_digest(), inputs_digest, base, article.slug,
         article.sha256, str(article.published), article.title, str(article.publisher),
         str(article.published_basis), str(article.url), str(article.source_file),
+        str(article.author), str(article.language), str(article.description),
+        str(article.dateline),
     ]  # fmt: skip
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 

@@ -193,6 +193,13 @@ def load_settings(
             data = tomllib.loads(config_file.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise SettingsError(f"config file {config_file}: {exc}") from None
+        folder = config_file.resolve().parent
+        data = {  # a relative folder in the file is relative to the file's own folder
+            name: str(folder / Path(value).expanduser())
+            if name in _BY_NAME and _BY_NAME[name].parse is _path and isinstance(value, str)
+            else value
+            for name, value in data.items()
+        }
         settings = _merge(settings, data, f"config file {config_file}")
     env_values = {
         s.name: environ[f"CIVICGRAPH_{s.name.upper()}"]
