@@ -40,6 +40,7 @@ from graph.errors import BuildError, CuratedError
 from graph.extract import build_gazetteer, extract_articles
 from graph.gz import Digests, write_gzip, write_gzip_of_pieces
 from graph.iri import slugify
+from graph.leftout import ROUNDS, LeaveOut, LeftOut, Screen, without
 from graph.namespaces import (
     CIV,
     DCAT,
@@ -904,11 +905,27 @@ def build(
     triples; `auto` picks graph/rules.py where it can read the schema).
     """
     start_worker_server()  # it loads spaCy while this process reads the inputs
+    left_out: dict[str, LeftOut] = {}
     with cyclic_gc_paused():
-        return _build(settings, progress, engine)
+        for _ in range(ROUNDS):
+            try:
+                return _build(settings, progress, engine, left_out)
+            except LeaveOut as leave:  # again without them: the caches make it quick
+                for item in leave.items:
+                    log.warning("%s", item.line())
+                    left_out[item.node] = item
+    raise BuildError(
+        f"extracted facts still break the shapes after leaving out {len(left_out)} of them in "
+        f"{ROUNDS} rounds"
+    )
 
 
-def _build(settings: Settings, progress: Progress | None, engine: Engine) -> BuildResult:
+def _build(
+    settings: Settings,
+    progress: Progress | None,
+    engine: Engine,
+    left_out: dict[str, LeftOut] | None = None,
+) -> BuildResult:
     base = settings.base
     progress = progress or Progress()
     seconds: dict[str, float] = {}
@@ -949,17 +966,28 @@ def _build(settings: Settings, progress: Progress | None, engine: Engine) -> Bui
         progress=progress,
         lines=known_lines,
     )
-    article_graphs = [
-        NamedGraph(
-            graph_iri(base, "article", article.slug),
+    left_out = left_out or {}
+    article_graphs = []
+    for article in articles:
+        iri = graph_iri(base, "article", article.slug)
+        triples = set(extracted[article.slug])
+        lines: tuple[list[str] | None, str | None] = known_lines.get(article.slug, (None, None))
+        leave = {item.node for item in left_out.values() if item.graph == str(iri)}
+        if leave:
+            triples, lines = without(triples, leave), (None, None)
+        graph = NamedGraph(
+            iri,
             "article",
-            set(extracted[article.slug]),
+            triples,
             URIRef(f"{base}id/article/{article.slug}"),
             f"extracted: {article.title}",
-            *known_lines.get(article.slug, (None, None)),
+            *lines,
         )
-        for article in articles
-    ]
+        article_graphs.append(graph)
+    screen = Screen(
+        {g.iri: g.graph for g in article_graphs},  # type: ignore[misc]
+        (t for c in curated for t in c.graph),
+    )
     log.info(
         "extract: %d of %d article graphs with their lines known", len(known_lines), len(articles)
     )
@@ -1022,9 +1050,11 @@ def _build(settings: Settings, progress: Progress | None, engine: Engine) -> Bui
             lap("serialise")
             findings: set[Finding] = set()
             for started in validations:
-                findings.update(started.result())
+                findings.update(started.result(screen))
             warnings.extend(str(f) for f in sorted(findings, key=str))
+            warnings.extend(item.line() for item in left_out.values())
             manifest["warnings"] = warnings
+            manifest["left_out"] = [item.as_json() for item in left_out.values()]
             lap("validate")
             # After the files are hashed: the store is checked by its quad count, not its bytes.
             lines = int(manifest["quads"]) + int(manifest["union_triples"])  # type: ignore[call-overload]

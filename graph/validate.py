@@ -10,7 +10,7 @@ import os
 import re
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
@@ -260,9 +260,10 @@ class Started:
     def __init__(self, validation: Validation, data: Graph | set[Triple], stage: str) -> None:
         self.stage = stage
         self.found: list[Finding] | None = None
+        self.raw: list[Finding] | None = None
         self.process: Any = None
         if "fork" not in multiprocessing.get_all_start_methods():
-            self.found = validation.check(data, stage)
+            self.raw = validation.findings(data, stage)
             return
         context = multiprocessing.get_context("fork")
         self.receive, send = context.Pipe(duplex=False)
@@ -291,9 +292,13 @@ class Started:
         self.process.start()
         send.close()
 
-    def result(self) -> list[Finding]:
+    def result(self, screen: Callable[[list[Finding]], None] | None = None) -> list[Finding]:
+        """The warnings; `ShapeViolation` for violations. `screen` sees every finding first
+        (and may raise for some of them: the build leaves out extracted facts that way)."""
         if self.found is not None:
             return self.found
+        if self.raw is not None:
+            return self._judged(self.raw, screen)
         try:
             status, value, seconds, records = self.receive.recv()
         except EOFError:
@@ -309,7 +314,14 @@ class Started:
         log.info("validate %s: %.2f s, alongside the build", self.stage, seconds)
         if status == "error":
             raise value
-        self.found = judge(value, self.stage)
+        return self._judged(value, screen)
+
+    def _judged(
+        self, findings: list[Finding], screen: Callable[[list[Finding]], None] | None
+    ) -> list[Finding]:
+        if screen is not None:
+            screen(findings)
+        self.found = judge(findings, self.stage)
         return self.found
 
     def cancel(self) -> None:

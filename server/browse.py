@@ -17,10 +17,16 @@ LIST_PAGE_SIZE = 100
 
 @bp.route("/article/<path:slug>")
 def article(slug: str) -> str:
-    view = linked_data().article(slug)
+    data = linked_data()
+    view = data.article(slug)
     if view is None:
         abort(404, f"there is no article {slug!r} in this dataset")
-    return render_template("browse/article.html", a=view)
+    left_out = [
+        item
+        for item in data.build.manifest.get("left_out") or []
+        if isinstance(item, dict) and item.get("graph") == data.graph_prefix + "article/" + slug
+    ]
+    return render_template("browse/article.html", a=view, left_out=left_out)
 
 
 @bp.route("/list")
