@@ -971,21 +971,21 @@ def _build(
     for article in articles:
         iri = graph_iri(base, "article", article.slug)
         triples = set(extracted[article.slug])
-        lines: tuple[list[str] | None, str | None] = known_lines.get(article.slug, (None, None))
+        cached: tuple[list[str] | None, str | None] = known_lines.get(article.slug, (None, None))
         leave = {item.node for item in left_out.values() if item.graph == str(iri)}
         if leave:
-            triples, lines = without(triples, leave), (None, None)
+            triples, cached = without(triples, leave), (None, None)
         graph = NamedGraph(
             iri,
             "article",
             triples,
             URIRef(f"{base}id/article/{article.slug}"),
             f"extracted: {article.title}",
-            *lines,
+            *cached,
         )
         article_graphs.append(graph)
     screen = Screen(
-        {g.iri: g.graph for g in article_graphs},  # type: ignore[misc]
+        {g.iri: g.graph for g in article_graphs},
         (t for c in curated for t in c.graph),
     )
     log.info(
