@@ -72,6 +72,7 @@ class Page:
     language: str | None = None
     description: str | None = None
     dateline: str | None = None
+    canonical: str | None = None  # the URL the page names as its own
     notes: list[str] = field(default_factory=list)
 
     def sidecar(self, original: str) -> dict[str, str]:
@@ -276,20 +277,38 @@ def from_html(source: Source) -> Page:
     from lxml import html as lxml_html
 
     url = source.url
-    document: Any = trafilatura.bare_extraction(
-        source.data,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        favor_precision=True,
-        date_extraction_params={"original_date": True, "extensive_search": False},
-    )
+
+    def extract(tables: bool, data: Any = source.data) -> Any:
+        return trafilatura.bare_extraction(
+            data,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=tables,
+            favor_precision=True,
+            prune_xpath=PRUNE,
+            date_extraction_params={"original_date": True, "extensive_search": False},
+        )
+
+    document: Any = extract(tables=False)
+    tree = _tree(source.data, lxml_html)
     body = document.text if document is not None and document.text else ""
+    if len(body.split()) < MIN_WORDS and tree is not None:
+        # An old site laid out in tables: the story is the cell with the most running text.
+        cell = _densest(tree)
+        if cell is not None:
+            inner: Any = extract(tables=True, data=lxml_html.tostring(cell, encoding="unicode"))
+            if inner is not None and inner.text:
+                body = inner.text
+    if document is None and tree is not None:  # no article found whole: its metadata alone
+        from trafilatura.metadata import extract_metadata
+
+        document = extract_metadata(
+            tree, default_url=url, date_config={"original_date": True, "extensive_search": False}
+        )
     paragraphs = [" ".join(line.split()) for line in body.splitlines()]
     paragraphs = [p for p in paragraphs if p]
-    tree = _tree(source.data, lxml_html)
-    canonical = _canonical(tree, url) or (document.url if document is not None else None) or url
+    canonical = _canonical(tree, url)
     title = (document.title if document is not None else None) or _first(tree, "//h1") or ""
     title = " ".join(title.split())
     if paragraphs and _same_words(paragraphs[0], title):
@@ -307,17 +326,60 @@ def from_html(source: Source) -> Page:
     page.text = "\n\n".join([title, *paragraphs]) + "\n"
     if document is not None:
         page.publisher = _clean(document.sitename)
-        page.author = _clean(document.author)
+        page.author = _author(document.author)
         page.description = _clean(document.description)
         page.language = _clean(document.language)
         if document.date:
             page.published = document.date[:10]
             page.published_basis = _date_basis(tree, canonical or url, page.published)
+    page.author = page.author or _byline(tree)
     page.language = page.language or _clean(_first(tree, "/html/@lang"))
-    page.url = canonical
-    if page.publisher and page.url and page.publisher == urlsplit(page.url).hostname:
+    page.canonical = canonical
+    page.url = canonical or url
+    if page.publisher and "." in page.publisher and " " not in page.publisher:
         page.publisher = None  # a host name is not the publisher's name
+    page.publisher = page.publisher or _title_suffix(_first(tree, "//title"), title)
     return page
+
+
+# Blocks that are no part of a story wherever a CMS puts them, by the class or id it gives them.
+_PRUNED_NAMES = (
+    "paywall", "story-subscribe", "subscribe-box", "newsletter", "app-promo", "contributor-bio",
+    "author-bio", "bio-box",
+    "live-summary", "key-points", "release-label", "release-date", "release-contact",
+    "media-contact", "share-tools", "social-share", "related-", "filed-under", "story-tags",
+)  # fmt: skip
+PRUNE = [f"//*[contains(@class, '{name}') or contains(@id, '{name}')]" for name in _PRUNED_NAMES]
+
+
+def _title_suffix(page_title: str | None, headline: str) -> str | None:
+    """The site's name in `<title>`: "Headline | Site", "Headline - Site" or "Site: Headline"."""
+    if not page_title:
+        return None
+    for separator in (" | ", " - ", " — ", " – "):
+        head, _, tail = page_title.rpartition(separator)
+        if head and tail and _same_words(head, headline) and len(tail.split()) <= 6:
+            return tail.strip()
+    return None
+
+
+_AGENCIES = re.compile(r"\s*,?\s*(?:the )?(?:associated press|reuters|afp|upi|ap)\s*$", re.I)
+_ROLES = re.compile(
+    r"\s*,?\s*(?:staff writer|staff reporter|correspondent|reporter|editor)\b.*$", re.I
+)
+
+
+def _author(value: str | None) -> str | None:
+    """An author's name as a reader writes it: no "By", agency, role or run-on text."""
+    text = _clean(value)
+    if not text:
+        return None
+    text = text.split(";")[0]
+    text = re.sub(r"^by\s+", "", text, flags=re.I)
+    text = _ROLES.sub("", _AGENCIES.sub("", text)).strip(" ,")
+    if text.isupper():
+        text = text.title()
+    return text or None
 
 
 def _tree(data: bytes, lxml_html: Any) -> Any:
@@ -325,6 +387,34 @@ def _tree(data: bytes, lxml_html: Any) -> Any:
         return lxml_html.fromstring(data)
     except Exception:  # lxml refuses some documents (empty, odd encodings): no tree, no extras
         return None
+
+
+_BY = re.compile(r"^By\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3})\s*$")
+
+
+def _byline(tree: Any) -> str | None:
+    """The name in a short "By Jane Doe" element, where the page's metadata names no author."""
+    if tree is None:
+        return None
+    for element in tree.iter("b", "strong", "span", "p", "div", "address"):
+        text = " ".join(element.text_content().split())
+        found = _BY.match(text) if len(text) < 60 else None
+        if found:
+            return _author(found.group(1))
+    return None
+
+
+def _densest(tree: Any) -> Any:
+    """The element whose own paragraphs hold the most text (a table cell, a div), or None."""
+    best, most = None, 0
+    for element in tree.iter("td", "div", "article", "section", "main"):
+        size = sum(len(p.text_content()) for p in element.findall(".//p"))
+        own = sum(len(p.text_content()) for p in element.findall("p")) + sum(
+            len(p.text_content()) for f in element.findall("font") for p in f.findall("p")
+        )
+        if own and size and own >= most:
+            best, most = element, own
+    return best
 
 
 def _first(tree: Any, xpath: str) -> str | None:
@@ -418,7 +508,10 @@ _FURNITURE = [
         r"filed under:?(?:\s.*)?",
         r"(?:new,\s*)?\d[\d,]*\s+(?:new\s+)?comments?",
         r"share (?:this|on \w+)(?: (?:story|article))?:?",
-        r"(?:sign up|subscribe)\b.{0,80}(?:newsletter|inbox|updates)\b.*",
+        r"(?:sign up|subscribe)\b.{0,80}(?:newsletters?|inbox|updates)\b.*",
+        r"manage (?:newsletters|subscriptions)",
+        r"please read our comment policy.{0,60}",
+        r"click to (?:read more|hide|show|view)\b.{0,60}",
         r"(?:copyright|©)\s*(?:©\s*)?\d{4}\b.*",
         r"all rights reserved\.?",
         r"(?:photo|image|video)(?: credit)?:.{0,80}",
@@ -428,29 +521,58 @@ _FURNITURE = [
         r"related:?(?:\s.{0,100})?",
         r"click here\b.*",
         r"-?\s*the [a-z .]+ - \w+day, \w+ \d{1,2}, \d{4}",  # a masthead with the date
+        r"for immediate release:?",
+        r"#{3}|-30-|- ?end ?-",  # a press release's end mark
+        r"(?:media )?contacts?:.{0,120}",
+        r"(?:posted|updated|published)?:?\s*(?:\w+day,? )?\w+\.? \d{1,2},? \d{4}(?:,? (?:at )?\d{1,2}:\d\d ?(?:[ap]\.?m\.?)?)?(?: [A-Z]{2,4})?",
+        r"(?:you['’]ve|you have) read \d+ of \d+ free articles.*",
+        r"(?:download|get) (?:our|the) .{0,40}\bapp\b.*",
+        r"want more (?:local )?news\?.*",
+        r"(?:printer-friendly version|print this (?:story|article|page)|e-?mail this (?:story|article)"
+        r"|back to top)(?:\s*\|.*)?",
     )
 ]
 
 
+# A photo caption: said to be one ("pictured above", "In this handout…"), or ending in a credit.
+_CAPTION = re.compile(
+    r"\(pictured\b|\bpictured (?:above|below|left|right)\b|^in this (?:handout|photo|file photo|image)\b"
+    r"|\([^()]*\b(?:getty images|ap photo|reuters photo|afp photo|photo by|file photo)[^()]*\)\s*$",
+    re.I,
+)
+# A credit closing a paragraph: "(Jane Doe/Outlet)".
+_CREDIT = re.compile(r"\s*\((?:photo: )?[A-Z][\w.'’ -]{1,40}/[A-Z][\w.&'’ -]{1,80}\)\s*$")
+
+
 def clean_text(text: str) -> tuple[str, list[str]]:
-    """A pasted article without its page furniture; and the lines dropped."""
+    """A pasted article without its page furniture; and the lines dropped (or cut).
+
+    A line pasted twice in a row loses its copy; when it is a photo caption (the image's alt
+    text, then its caption), both go. A credit in brackets at a paragraph's end is cut.
+    """
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = [line.rstrip() for line in text.split("\n")]
     kept: list[str] = []
     dropped: list[str] = []
     for line in lines:
         stripped = line.strip()
-        if stripped and any(p.fullmatch(stripped) for p in _FURNITURE):
+        if stripped and (
+            any(p.fullmatch(stripped) for p in _FURNITURE) or _CAPTION.search(stripped)
+        ):
             dropped.append(stripped)
             continue
-        # a photo caption pasted twice (the image's alt text, then its caption): keep neither
+        credit = _CREDIT.search(line)
+        cut = line[: credit.start()] if credit and credit.start() > 0 else line
         previous = next((k for k in reversed(kept) if k.strip()), "")
-        if stripped and _same_words(stripped.rstrip("."), previous.strip().rstrip(".")):
+        if stripped and _same_words(cut.strip().rstrip("."), previous.strip().rstrip(".")):
             dropped.append(stripped)
-            kept[len(kept) - 1 - kept[::-1].index(previous)] = ""
-            dropped.append(previous.strip())
+            if _CAPTION.search(stripped):
+                kept[len(kept) - 1 - kept[::-1].index(previous)] = ""
+                dropped.append(previous.strip())
             continue
-        kept.append(line)
+        if cut is not line:
+            dropped.append(line[len(cut) :].strip())
+        kept.append(cut)
     cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip() + "\n"
     return cleaned, dropped
 

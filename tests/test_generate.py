@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generated import generator
 
-from graph.corpus import SIDECAR_FIELDS, read_corpus
+from graph.corpus import EXPECTED_FIELDS, read_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,7 +34,7 @@ def test_articles_read_as_a_corpus_and_vary(tmp_path: Path) -> None:
     assert len(articles) == 40
     assert all(not a.warnings for a in articles), "every sidecar field is there"
     for path in tmp_path.glob("*.meta.json"):
-        assert set(json.loads(path.read_text())) == set(SIDECAR_FIELDS)
+        assert set(json.loads(path.read_text())) == set(EXPECTED_FIELDS)
     texts = [a.text for a in articles]
     assert len(set(texts)) == 40
     first_paragraphs = {t.split("\n\n")[1] for t in texts}
