@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import logging
 import re
 import socket
 import unicodedata
@@ -275,6 +276,8 @@ def from_html(source: Source) -> Page:
     """The article text and metadata of a web page."""
     import trafilatura
     from lxml import html as lxml_html
+
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)  # its notes are not the user's
 
     url = source.url
 
