@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from live import civicgraph_serve
@@ -25,7 +26,6 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from graph.ingest import (
     IngestError,
     Limits,
-    Source,
     add_sources,
     article_name,
     clean_text,
@@ -37,6 +37,12 @@ from graph.story import generic_query
 
 PAGES = Path(__file__).parent / "pages"
 EXPECTED = sorted(PAGES.glob("*.expected.json"))
+SERVED_PAGES = {
+    urlsplit(json.loads(p.read_text(encoding="utf-8"))["url"]).path: p.with_name(
+        p.name.replace(".expected.json", ".html")
+    )
+    for p in EXPECTED
+}
 LOCAL = Limits(timeout=2.0, max_bytes=2 * 1024 * 1024, allow_private=True)
 
 
@@ -60,11 +66,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
-        if path.startswith("/pages/"):
-            file = PAGES / path.removeprefix("/pages/")
-            if file.is_file() and file.suffix == ".html":
-                return self.send(200, file.read_bytes(), "text/html")
-            return self.send(404, b"not found")
+        if path in SERVED_PAGES:  # each test page at the path of the URL it pretends to have
+            return self.send(200, SERVED_PAGES[path].read_bytes(), "text/html")
         if path == "/county":
             return self.send(200, COUNTY_PAGE.encode(), "text/html; charset=utf-8")
         if path == "/missing":
@@ -152,10 +155,11 @@ def expected_of(path: Path) -> dict:  # type: ignore[type-arg]
 
 
 @pytest.mark.parametrize("expected_file", EXPECTED, ids=[p.name.split(".")[0] for p in EXPECTED])
-def test_a_page_gives_its_article_without_furniture(expected_file: Path) -> None:
+def test_a_page_gives_its_article_without_furniture(site: str, expected_file: Path) -> None:
+    """Each page fetched as a link from the local server, at its URL's path."""
     expected = expected_of(expected_file)
-    html_file = expected_file.with_name(expected_file.name.replace(".expected.json", ".html"))
-    source = Source(html_file.name, html_file.read_bytes(), "html", url=expected["url"])
+    source = read_source(site + urlsplit(expected["url"]).path, LOCAL)
+    assert source.kind == "html"
     if expected["kind"] == "not_article":
         with pytest.raises(IngestError, match="no article text"):
             read_page(source)
