@@ -66,18 +66,27 @@ def date_literal(value: str) -> Literal:
     return Literal(value, datatype=datatype)
 
 
-def split_sentences(text: str, start: int) -> list[tuple[int, int]]:
-    """Sentence parts of a quotation, by offsets (abbreviations such as "U.S." do not end one)."""
-    parts = []
-    begin = 0
-    for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z“\"])", text):
-        before = text[: m.start()]
-        if re.search(r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|Gov|Sen|Rep|Jr|Sr|No|Gen|Lt)\.)$", before):
-            continue
-        parts.append((start + begin, start + m.start()))
-        begin = m.end()
-    parts.append((start + begin, start + len(text)))
-    return [(b, e) for b, e in parts if e > b]
+# Words that end in a full stop but never end a sentence: titles before a name ("Atty.
+# General Ann Lee", "Gov. Ann Lee", "Lt. Gov."), and a middle initial ("John F. Kennedy").
+_NEVER_LAST = re.compile(
+    r"(?:^|[\s(“\"])(?:Atty|Gen|Gov|Lt|Sen|Sens|Rep|Reps|Col|Capt|Sgt|Cmdr|Adm|Maj|Mr|Mrs|Ms|Dr"
+    r"|Prof|Rev|Hon|Supt|Det|Sec|Asst|Dep|St|[A-Z])\.$"
+)
+
+
+def join_after_titles(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences as spaCy cut them, joined again where a cut follows a title or an initial
+    ("Atty." alone is no sentence) and the text goes on in the same paragraph."""
+    joined: list[tuple[int, int]] = []
+    for begin, end in sentences:
+        if joined:
+            last_begin, last_end = joined[-1]
+            gap = text[last_end:begin]
+            if "\n" not in gap and _NEVER_LAST.search(text[last_begin:last_end]):
+                joined[-1] = (last_begin, end)
+                continue
+        joined.append((begin, end))
+    return joined
 
 
 class Extractor:
@@ -142,13 +151,15 @@ class Extractor:
                     lead = len(piece.group(0)) - len(piece.group(0).lstrip())
                     begin = sent.start_char + piece.start() + lead
                     sentences.append((begin, begin + len(stripped)))
+        sentences = join_after_titles(text, sentences)
         sentence_iri = {span: URIRef(f"{node}/sentence/{span[0]}-{span[1]}") for span in sentences}
         for span, iri in sentence_iri.items():
             yield (iri, RDF.type, CIV.Sentence)
             yield from span_triples(iri, node, span[0], span[1], text[span[0] : span[1]])
 
         def evidence_of(start: int) -> URIRef:
-            span = next((s for s in sentences if s[0] <= start < s[1]), sentences[-1])
+            """The sentence at `start`; between two sentences, the next one."""
+            span = next((s for s in sentences if start < s[1]), sentences[-1])
             return sentence_iri[span]
 
         def fact(
@@ -192,19 +203,28 @@ class Extractor:
         )
         first_letter: dict[int, URIRef] = {}
         for letters in rounds:
-            for subject, triples in self._letters(letters):
+            for subject, recipient, triples in self._letters(letters, new):
                 first_letter.setdefault(id(letters), subject)
                 yield from triples
-                yield from fact(subject, letters.evidence[0][0], letters.evidence[1:])
+                # a letter's evidence: the sentence that tells of the round, and the one (or
+                # the list item) that names its recipient
+                named = letters.where.get(recipient) if recipient else None
+                extra = [named] if named and named != letters.evidence[0] else letters.evidence[1:]
+                yield from fact(subject, letters.evidence[0][0], extra)
         for later, earlier in link_rounds(rounds, text):
             # every letter of the later round follows up the earlier round's first letter
-            for subject, _ in self._letters(later):
+            for subject, _, _ in self._letters(later, new):
                 yield (subject, CIV.followsUp, first_letter[id(earlier)])
         quotations = find_quotations(
             doc, quote_spans(text), mentions, body, lambda path: self._classes(path, new)
         )
         for quotation in quotations:
-            yield from self._quotation(quotation, node, method, evidence_of(quotation.start))
+            held = [  # the sentences that hold the quoted words: its evidence
+                sentence_iri[s]
+                for s in sentences
+                if s[0] < quotation.end and quotation.start < s[1]
+            ] or [evidence_of(quotation.start)]
+            yield from self._quotation(quotation, node, method, held)
         quoted = [(q.start, q.end) for q in quote_spans(text)]
         body_sentences = [s for s in sentences if any(b <= s[0] < e for b, e in body)]
         events = find_events(text, body_sentences, mentions, article.published, quoted, quotations)
@@ -271,7 +291,7 @@ class Extractor:
         if known is not None:
             return known.label
         thing = new.get(path)
-        return thing.label if thing else path.rsplit("/", 1)[-1]
+        return thing.label if thing else readable_slug(path)
 
     def _tenure(self, tenure: Tenure, new: dict[str, NewThing]) -> Iterable[Triple]:
         post = self.iri(tenure.post)
@@ -297,19 +317,26 @@ class Extractor:
         label = known.label if known else path.rsplit("/", 1)[-1].replace("-", " ")
         return "".join(w[0] for w in label.split() if w[:1].isupper()) or label
 
-    def _letters(self, letters: Letters) -> Iterable[tuple[URIRef, list[Triple]]]:
+    def _letters(
+        self, letters: Letters, new: dict[str, NewThing]
+    ) -> Iterable[tuple[URIRef, str | None, list[Triple]]]:
         assert letters.sender is not None
         date = letters.date or "undated"
         sender_short = self._short_name(letters.sender)
         recipients: list[str | None] = [*letters.recipients] or [None]
         for recipient in recipients:
             to = recipient.split("/", 1)[1] if recipient else "unnamed-recipients"
-            subject = self.iri(mint_path("letter", date, sender_short, to))
+            path = mint_path("letter", date, sender_short, to)
+            subject = self.iri(path)
+            whom = self._label(recipient, new) if recipient else "recipients not named"
+            when = f" of {readable_date(letters.date)}" if letters.date else ""
             triples: list[Triple] = [
                 (subject, RDF.type, CIV.Letter),
-                (subject, RDFS.label, Literal(f"{sender_short} letter of {date} to {self._label(recipient, {}) if recipient else 'unnamed recipients'}", lang="en")),
                 (subject, CIV.sender, self.iri(letters.sender)),
-            ]  # fmt: skip
+            ]
+            if path not in self.gaz.letters:  # a known letter keeps its curated label
+                label = f"{sender_short} letter{when} to {whom}"
+                triples.append((subject, RDFS.label, Literal(label, lang="en")))
             if recipient:
                 triples.append((subject, CIV.recipient, self.iri(recipient)))
             if letters.date:
@@ -320,7 +347,7 @@ class Extractor:
                 triples.append((subject, CIV.threatens, Literal(threat)))
             for demand in letters.demands:
                 triples.append((subject, CIV.demands, Literal(demand, lang="en")))
-            yield subject, triples
+            yield subject, recipient, triples
 
     def _event(self, event: Event, slug: str) -> tuple[URIRef, list[Triple]]:
         path = self.gaz.events.get((event.type, event.date or ""))
@@ -334,8 +361,7 @@ class Extractor:
         subject = self.iri(path)
         triples: list[Triple] = [(subject, RDF.type, CIV[event.type])]
         if path not in self.gaz.events.values():  # a known event keeps its curated label
-            label = f"{event.type} ({event.date or 'undated'})"
-            triples.append((subject, RDFS.label, Literal(label, lang="en")))
+            triples.append((subject, RDFS.label, Literal(self._event_label(event), lang="en")))
         if event.date:
             triples.append((subject, CIV.onDate, date_literal(event.date)))
         for role, participant in event.participants:
@@ -346,35 +372,91 @@ class Extractor:
             triples.append((subject, CIV.claimedBy, self.iri(source)))
         return subject, triples
 
+    def _event_label(self, event: Event) -> str:
+        """ "Jane Roe's statement of 24 January 2018", "Boycott of 24 January 2018",
+        "Lawsuit (no date given)": for a reader, never a class name or a slug."""
+        noun = EVENT_NOUNS.get(event.type, event.type.lower())
+        who = next(
+            (p for role, p in event.participants if role in ("agent", "boycotter", "attendee")),
+            None,
+        )
+        if who is not None and event.type not in ("Boycott", "Meeting"):
+            known = self.gaz.by_path.get(who)
+            name = known.short_name or known.label if known else None
+            name = name or who.rsplit("/", 1)[-1].replace("-", " ").title()
+            head = f"{name}'s {noun}"
+        else:
+            head = noun[:1].upper() + noun[1:]
+        return f"{head} of {readable_date(event.date)}" if event.date else f"{head} (no date given)"
+
     def _quotation(
-        self, q: Quotation, article: URIRef, method: URIRef, sentence: URIRef
+        self, q: Quotation, article: URIRef, method: URIRef, held: list[URIRef]
     ) -> Iterable[Triple]:
+        """One statement for one quotation, however many sentences it runs to; its words in
+        this article are the mention's (`nif:anchorOf`), the statement's `civ:quotedText`
+        until `cluster_statements` finds the same statement in another wording."""
         assert q.speaker is not None
         speaker = self.iri(q.speaker)
         channel = CHANNELS.get(q.channel, CIV.SpokenChannel)
-        for begin, end in split_sentences(q.text, q.start):
-            words = q.text[begin - q.start : end - q.start]
-            statement = self.iri(statement_path(q.speaker, words))
-            mention = URIRef(f"{article}/mention/{begin}-{end}")
-            yield (statement, RDF.type, CIV.Quotation)
-            yield (
-                statement,
-                RDFS.label,
-                Literal(words if len(words) <= 80 else words[:77] + "…", lang="en"),
-            )
-            yield (statement, CIV.speaker, speaker)
-            yield (statement, CIV.quotedText, Literal(words))
-            yield (statement, CIV.reportedIn, article)
-            yield (statement, CIV.channel, channel)
+        words = q.text
+        statement = self.iri(statement_path(q.speaker, words))
+        mention = URIRef(f"{article}/mention/{q.start}-{q.end}")
+        yield (statement, RDF.type, CIV.Quotation)
+        yield (statement, RDFS.label, Literal(quote_label(words), lang="en"))
+        yield (statement, CIV.speaker, speaker)
+        yield (statement, CIV.quotedText, Literal(words))
+        yield (statement, CIV.reportedIn, article)
+        yield (statement, CIV.channel, channel)
+        for sentence in held:
             yield (statement, CIV.evidence, sentence)
-            yield (statement, CIV.extractedBy, method)
-            if q.partial:
-                yield (statement, CIV.partial, Literal(True))
-            yield (mention, RDF.type, CIV.Mention)
-            yield from span_triples(mention, article, begin, end, words)
-            yield (mention, CIV.denotes, statement)
-            yield (mention, CIV.inSentence, sentence)
-            yield (mention, CIV.extractedBy, method)
+        yield (statement, CIV.extractedBy, method)
+        if q.partial:
+            yield (statement, CIV.partial, Literal(True))
+        yield (mention, RDF.type, CIV.Mention)
+        yield from span_triples(mention, article, q.start, q.end, words)
+        yield (mention, CIV.denotes, statement)
+        yield (mention, CIV.inSentence, held[0])
+        yield (mention, CIV.extractedBy, method)
+
+
+EVENT_NOUNS = {
+    "StatementEvent": "statement", "PressConference": "press conference", "Tweet": "tweet",
+    "CourtRuling": "court ruling", "ExecutiveOrder": "executive order", "Lawsuit": "lawsuit",
+    "Boycott": "boycott", "Meeting": "meeting", "Demand": "demand", "Threat": "threat",
+    "Review": "review",
+}  # fmt: skip
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+def readable_slug(path: str) -> str:
+    """A name from a path, where nothing else names the thing: 'jurisdiction/elm-county-or'
+    → 'Elm County, OR'."""
+    slug = path.rsplit("/", 1)[-1]
+    found = re.fullmatch(r"(.+)-([a-z]{2})", slug) if path.startswith("jurisdiction/") else None
+    if found:
+        return f"{found.group(1).replace('-', ' ').title()}, {found.group(2).upper()}"
+    return slug.replace("-", " ").title()
+
+
+def readable_date(value: str) -> str:
+    """'2018-01-24' → '24 January 2018'; '2017-04' → 'April 2017'; '2017' stays."""
+    parts = value.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
+    return value
+
+
+def quote_label(words: str) -> str:
+    """A statement's label: its words, cut at a word boundary after about 80 characters."""
+    words = " ".join(words.split())
+    if len(words) <= 80:
+        return words
+    return words[:80].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def statement_path(speaker: str, words: str) -> str:
@@ -425,47 +507,146 @@ def span_triples(
     yield (node, NIF.anchorOf, Literal(text))
 
 
-def cluster_statements(graphs: dict[str, list[Triple]], base: str) -> dict[str, list[Triple]]:
-    """One statement for the same words of the same speaker across articles.
+def same_statement(shorter: str, longer: str) -> bool:
+    """Whether two normalised wordings of one speaker are one statement: near-identical
+    ("the conference" / "our conference"), or the shorter a run of the longer's words (a
+    fragment quoted inside a paraphrase, one sentence of a longer quotation)."""
+    if fuzz.ratio(shorter, longer) >= 90:
+        return True
+    return len(shorter.split()) >= 2 and f" {shorter} " in f" {longer} "
 
-    Articles quote the same sentence with small differences ("the conference" / "our
-    conference"); statements of one speaker whose normalised words are near-identical
-    (rapidfuzz ratio ≥ 90) become one, named after the smallest of their IRIs.
+
+def cluster_statements(graphs: dict[str, list[Triple]], base: str) -> dict[str, list[Triple]]:
+    """One statement for one quotation of one speaker, across articles and within one.
+
+    Statements of a speaker whose wordings are the same statement (`same_statement`) become
+    one, named after the longest wording's IRI. That statement keeps one `civ:quotedText` and
+    one label, its longest wording's (in the article that has it); every wording stays as the
+    words of its mention in its article (`nif:anchorOf`), with the article and sentence.
     """
     # sets: `in` compares terms (in Python) only when the hash matches, `==` every time
-    quoted_text, speaker = {CIV.quotedText}, {CIV.speaker}
-    words: dict[URIRef, tuple[str, str]] = {}
+    quoted_text, speaker, label = {CIV.quotedText}, {CIV.speaker}, {RDFS.label}
+    text: dict[URIRef, str] = {}
+    said_by: dict[URIRef, str] = {}
     for triples in graphs.values():
         for s, p, o in triples:
             if p in quoted_text:
-                words.setdefault(s, ("", normalise_quote(str(o))))
+                text[s] = str(o)
             elif p in speaker:
-                words[s] = (str(o), words.get(s, ("", ""))[1])
-    for s, p, o in (t for ts in graphs.values() for t in ts):
-        if p in quoted_text:
-            words[s] = (words[s][0], normalise_quote(str(o)))
+                said_by[s] = str(o)
+    words = {s: normalise_quote(t) for s, t in text.items()}
     by_speaker: dict[str, list[URIRef]] = {}  # only one speaker's statements can be one
-    for statement in sorted(words):
-        by_speaker.setdefault(words[statement][0], []).append(statement)
+    for statement in sorted(text):
+        by_speaker.setdefault(said_by.get(statement, ""), []).append(statement)
     canonical: dict[URIRef, URIRef] = {}
-    for ordered in by_speaker.values():
-        for i, a in enumerate(ordered):
-            if a in canonical:
-                continue
-            canonical[a] = a
-            for b in ordered[i + 1 :]:
-                if b not in canonical and fuzz.ratio(words[a][1], words[b][1]) >= 90:
-                    canonical[b] = a
+    for statements in by_speaker.values():
+        longest_first = sorted(statements, key=lambda s: (-len(words[s]), str(s)))
+        for i, a in enumerate(longest_first):
+            canonical[a] = next(
+                (canonical[b] for b in longest_first[:i] if same_statement(words[a], words[b])),
+                a,
+            )
     renamed = {k: v for k, v in canonical.items() if k != v}
     if not renamed:
         return graphs
-    # An article that names none of the renamed statements keeps its list (the same object).
-    return {
-        slug: [tuple(renamed.get(term, term) for term in t) for t in triples]  # type: ignore[misc]
-        if any(term in renamed for t in triples for term in t)
-        else triples
-        for slug, triples in graphs.items()
-    }
+    # The text and label a merged statement keeps: its canonical's own, in the article that
+    # has them; the same triples elsewhere are dropped.
+    merged = set(renamed.values())
+    keeper: dict[URIRef, str] = {}
+    for slug in sorted(graphs):
+        for s, p, _ in graphs[slug]:
+            if s in merged and p in quoted_text and s not in keeper:
+                keeper[s] = slug
+    out: dict[str, list[Triple]] = {}
+    for slug, triples in graphs.items():
+        if not any(term in renamed or term in merged for t in triples for term in t):
+            out[slug] = triples  # an article that names none of them keeps its list
+            continue
+        kept: list[Triple] = []
+        for t in triples:
+            s = renamed.get(t[0], t[0])
+            if (
+                s in merged
+                and (t[1] in quoted_text or t[1] in label)
+                and (keeper.get(s) != slug or t[0] != s)
+            ):
+                continue  # another wording's text: its mention keeps it
+            kept.append((s, t[1], renamed.get(t[2], t[2])))
+        out[slug] = kept
+    return out
+
+
+def _round_of(path: str) -> tuple[str, str, str] | None:
+    """(date, sender, recipient) of a letter's path `letter/DATE/SENDER-to-RECIPIENT`."""
+    found = re.fullmatch(r"letter/([^/]+)/(.+?)-to-(.+)", path)
+    return (found.group(1), found.group(2), found.group(3)) if found else None
+
+
+def without_unnamed_rounds(
+    graphs: dict[str, list[Triple]], known_letters: Iterable[str] = ()
+) -> dict[str, list[Triple]]:
+    """Without the letter "to recipients not named" of a round whose recipients the curated
+    graph or another article names: the same letters, not one more (a phantom letter).
+
+    Two rounds are the same when their sender is and one date holds the other ("2017" and
+    "2017-04"). What the article says of the round's order (`civ:followsUp`) it says of the
+    round's named letters; the rest of the phantom goes.
+    """
+    letter = {CIV.Letter}
+    paths: set[str] = set(known_letters)
+    for triples in graphs.values():
+        for s, p, o in triples:
+            if o in letter and p == RDF.type:
+                paths.add(str(s).split("/id/", 1)[-1])
+    named = {path: r for path in paths if (r := _round_of(path)) and r[2] != "unnamed-recipients"}
+    instead: dict[str, list[str]] = {}  # phantom path: the named letters of its round
+    for path in paths:
+        found = _round_of(path)
+        if not found or found[2] != "unnamed-recipients":
+            continue
+        date, sender, _ = found
+        letters = sorted(
+            other
+            for other, (d, s, _) in named.items()
+            if s == sender and (d.startswith(date) or date.startswith(d))
+        )
+        if letters:
+            instead[path] = letters
+    if not instead:
+        return graphs
+
+    def phantom(term: Any) -> str | None:
+        if isinstance(term, URIRef) and "/id/letter/" in term:
+            path = str(term).split("/id/", 1)[1]
+            return path if path in instead else None
+        return None
+
+    def named_iri(term: Any, path: str) -> URIRef:
+        return URIRef(str(term).split("/id/", 1)[0] + "/id/" + path)
+
+    out: dict[str, list[Triple]] = {}
+    for slug, triples in graphs.items():
+        if not any(phantom(t[0]) or phantom(t[2]) for t in triples):
+            out[slug] = triples
+            continue
+        kept: list[Triple] = []
+        for s, p, o in triples:
+            subject, target = phantom(s), phantom(o)
+            if p == CIV.followsUp and (subject or target):
+                for later in instead[subject] if subject else [None]:
+                    new_s = named_iri(s, later) if later else s
+                    new_o = named_iri(o, instead[target][0]) if target else o
+                    if (
+                        _round_of(str(new_s).split("/id/", 1)[-1])[:2]
+                        != _round_of(  # type: ignore[index]
+                            str(new_o).split("/id/", 1)[-1]
+                        )[:2]
+                    ):  # type: ignore[index]
+                        kept.append((new_s, p, new_o))  # not within one round
+            elif not subject and not target:
+                kept.append((s, p, o))
+        out[slug] = list(dict.fromkeys(kept))
+    return out
 
 
 _WORKER: Extractor | None = None
@@ -546,7 +727,7 @@ def extract_articles(
                 partial.unlink(missing_ok=True)
                 log.warning("cannot keep %s in the extraction cache: %s", slug, exc)
     found = {a.slug: cached[a.slug] if a.slug in cached else fresh[a.slug] for a in articles}
-    clustered = cluster_statements(found, base)
+    clustered = without_unnamed_rounds(cluster_statements(found, base), gazetteer.letters)
     if lines is not None:
         for slug, kept in cached_lines.items():
             if clustered[slug] is found[slug]:

@@ -66,6 +66,7 @@ class Letters:
     threatens: set[str] = field(default_factory=set)
     demands: list[str] = field(default_factory=list)
     evidence: list[tuple[int, int]] = field(default_factory=list)
+    where: dict[str, tuple[int, int]] = field(default_factory=dict)  # recipient: its sentence
 
 
 # What letters ask for: the clause after the verb of asking, up to the end of the clause.
@@ -168,8 +169,8 @@ def find_letters(
     article_statutes = sorted({s for _, _, s in statutes})
     for span in sentences:
         sentence = text[span[0] : span[1]]
-        if not _LETTER.search(sentence):
-            continue
+        if not _LETTER.search(sentence) or sentence.rstrip(" ”\"'’").endswith("?"):
+            continue  # a question ("Where did the letters go?") reports nothing
         sending = _SENDING.search(sentence)
         if sending is None:
             continue  # "their letter" in an answer: no round of letters of its own
@@ -188,6 +189,7 @@ def find_letters(
                 for r in _recipients(mentions, text, span, states):
                     if r not in entry.recipients:
                         entry.recipients.append(r)
+                    entry.where.setdefault(r, span)
             cited = [s for b, e, s in statutes if span[0] <= b < span[1]]
             entry.statute = entry.statute or (cited[0] if cited else None)
             for name, pattern in _THREATS:
@@ -223,6 +225,7 @@ def find_letters(
                 for r in _recipients(mentions, text, (p.start, p.end), states):
                     if r not in entry.recipients:
                         entry.recipients.append(r)
+                    entry.where.setdefault(r, (p.start, p.end))
             entry.evidence.append((run[0].start, run[-1].end))
         run = []
     for entry in rounds.values():
@@ -232,6 +235,7 @@ def find_letters(
 
 
 _SPEECH = {"StatementEvent", "Tweet", "PressConference"}
+_RELATED = {"Threat": ("Demand",), "Demand": ("Threat",)}
 # Kinds of event a story reports without naming who took part ("several lawsuits were filed").
 _MAY_BE_ANONYMOUS = {"Lawsuit", "CourtRuling", "Review", "Meeting", "Boycott"}
 _REPORTER = re.compile(r"(?:told|according to|reported by)\s+(?:the\s+)?$", re.I)
@@ -258,6 +262,9 @@ def find_events(
     other kinds are one per date in an article.
     """
     events: dict[tuple[str, str | None, str | None], Event] = {}
+    # events dated only because the story reports them (its own day), and those the text dates
+    defaulted: set[tuple[str, str | None, str | None]] = set()
+    dated: set[tuple[str, str | None, str | None]] = set()
 
     def outside(pos: int) -> bool:
         return not any(b <= pos < e for b, e in quoted)
@@ -274,6 +281,7 @@ def find_events(
         if kind is None or q.speaker is None:
             continue
         said_on = frame_dates[0] if frame_dates else (published.isoformat() if published else None)
+        (dated if frame_dates else defaulted).add((kind, said_on, q.speaker))
         event = events.setdefault((kind, said_on, q.speaker), Event(kind, said_on))
         event.participants[("agent", q.speaker)] = None
         event.evidence.append(span)
@@ -301,10 +309,11 @@ def find_events(
             which = masked.find(", which", where)
             usable = [d for d in dates if which == -1 or d[0] < which]
             perfect = re.search(r"\b(?:has|have|had)\s+(?:\w+\s+)?$", masked[:where])
+            by_default = False
             if usable:
                 date: str | None = min(usable, key=lambda d: abs(d[0] - where))[1]
             elif published is not None and kind in _REPORTED_DAY and not perfect:
-                date = published.isoformat()
+                date, by_default = published.isoformat(), True
             else:
                 date = None
             actors = [m for m in inside if m.kind in ("person", "organization")]
@@ -344,6 +353,7 @@ def find_events(
             same_day = [k for k in events if k[:2] == (kind, date)]
             if key_agent is None and len(same_day) == 1:
                 key_agent = same_day[0][2]  # no one named as agent: the event of that kind that day
+            (defaulted if by_default else dated).add((kind, date, key_agent))
             event = events.setdefault((kind, date, key_agent), Event(kind, date))
             event.evidence.append(span)
             event.participants.update(participants)
@@ -361,4 +371,58 @@ def find_events(
                     r"according to\s+(?:the\s+)?$", text[max(0, m.start - 20) : m.start]
                 ):
                     event.sources[m.iri] = None
+    return _merge_defaulted(events, defaulted - dated, dated)
+
+
+def _merge_defaulted(
+    events: dict[tuple[str, str | None, str | None], Event],
+    defaulted: set[tuple[str, str | None, str | None]],
+    dated: set[tuple[str, str | None, str | None]],
+) -> list[Event]:
+    """An event dated only by the story's day (a headline's "Mayors boycott…") is the event of
+    that kind the text dates ("…canceled a meeting yesterday"), when there is one: one event,
+    not two on two days."""
+
+    Key = tuple[str, str | None, str | None]
+
+    def merge(key: Key, target: Key) -> None:
+        absorb(events.pop(key), target)
+
+    def absorb(event: Event, target: Key) -> None:
+        into = events[target]
+        into.evidence.extend(s for s in event.evidence if s not in into.evidence)
+        into.participants.update(event.participants)
+        into.places.update(event.places)
+        into.sources.update(event.sources)
+
+    for key in sorted(defaulted, key=str):
+        kind, _, agent = key
+        same = [
+            k
+            for k in dated
+            if k in events and k[0] == kind and (agent is None or k[2] in (None, agent))
+        ]
+        if len(same) == 1 and key in events:
+            merge(key, same[0])
+            continue
+        # a demand's threat (or a threat's demand) of the same agent: the day the text gives it
+        related = {
+            k[1]
+            for k in dated
+            if k in events and k[0] in _RELATED.get(kind, ()) and k[2] == agent and agent
+        }
+        if len(related) == 1 and key in events:
+            event = events.pop(key)
+            event.date = related.pop()
+            moved = (kind, event.date, agent)
+            if moved in events:
+                absorb(event, moved)
+            else:
+                events[moved] = event
+    # an event no one is named the agent of, on the day of the one event of its kind that has
+    # one ("Wednesday's warning letters" beside "the department threatened Wednesday"): one event
+    for key in [k for k in events if k[2] is None]:
+        same = [k for k in events if k[:2] == key[:2] and k[2] is not None]
+        if len(same) == 1 and key[0] not in ("Boycott", "Meeting"):
+            merge(key, same[0])
     return list(events.values())

@@ -69,6 +69,7 @@ class Gazetteer:
     states: dict[str, str] = field(default_factory=dict)  # lower-case name or code → state IRI
     posts: dict[str, tuple[str, str]] = field(default_factory=dict)  # post IRI → (office, holder)
     events: dict[tuple[str, str], str] = field(default_factory=dict)  # (class, date) → path
+    letters: set[str] = field(default_factory=set)  # paths of the curated letters
 
     def kind(self, iri: str) -> str | None:
         known = self.by_iri.get(iri)
@@ -97,6 +98,11 @@ def build_gazetteer(curated: Graph, ontology: Graph) -> Gazetteer:
                 if isinstance(c, URIRef)
             }
     gaz = Gazetteer()
+    gaz.letters = {
+        str(letter).split("/id/", 1)[-1]
+        for letter in curated.subjects(RDF.type, CIV.Letter)
+        if isinstance(letter, URIRef)
+    }
     for thing in sorted(set(curated.subjects(RDF.type, None)), key=str):
         if not isinstance(thing, URIRef):
             continue

@@ -21,30 +21,100 @@ from graph.iri import mint_path, normalise_quote, slugify  # noqa: E402
 HERE = Path(__file__).resolve().parent
 
 STATES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia",
-    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas",
-    "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts",
-    "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana",
-    "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey",
-    "NM": "New Mexico", "NY": "New York", "NC": "North Carolina", "ND": "North Dakota",
-    "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island",
-    "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah",
-    "VT": "Vermont", "VA": "Virginia", "WA": "Washington", "WV": "West Virginia",
-    "WI": "Wisconsin", "WY": "Wyoming",
+    "AL": "Alabama",
+    "AK": "Alaska",
+    "AZ": "Arizona",
+    "AR": "Arkansas",
+    "CA": "California",
+    "CO": "Colorado",
+    "CT": "Connecticut",
+    "DE": "Delaware",
+    "FL": "Florida",
+    "GA": "Georgia",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "IA": "Iowa",
+    "KS": "Kansas",
+    "KY": "Kentucky",
+    "LA": "Louisiana",
+    "ME": "Maine",
+    "MD": "Maryland",
+    "MA": "Massachusetts",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MS": "Mississippi",
+    "MO": "Missouri",
+    "MT": "Montana",
+    "NE": "Nebraska",
+    "NV": "Nevada",
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NY": "New York",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
+    "OH": "Ohio",
+    "OK": "Oklahoma",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "SD": "South Dakota",
+    "TN": "Tennessee",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vermont",
+    "VA": "Virginia",
+    "WA": "Washington",
+    "WV": "West Virginia",
+    "WI": "Wisconsin",
+    "WY": "Wyoming",
 }
 STATE_IRI = {mint_path("jurisdiction", n): (code, n) for code, n in STATES.items()}
 
-EVENT_TYPES = {"Meeting", "Boycott", "Demand", "Threat", "StatementEvent", "PressConference", "Tweet",
-               "Lawsuit", "CourtRuling", "ExecutiveOrder", "Review"}
+EVENT_TYPES = {
+    "Meeting",
+    "Boycott",
+    "Demand",
+    "Threat",
+    "StatementEvent",
+    "PressConference",
+    "Tweet",
+    "Lawsuit",
+    "CourtRuling",
+    "ExecutiveOrder",
+    "Review",
+}
 ROLES = {"agent", "target", "attendee", "boycotter"}
-CHANNELS = {"said", "tweet", "statement", "press conference", "press release", "interview", "told media"}
+CHANNELS = {
+    "said",
+    "tweet",
+    "statement",
+    "press conference",
+    "press release",
+    "interview",
+    "told media",
+}
 THREATS = {"subpoena", "legal action", "funding cut"}
 ORG_KINDS = {"GovernmentBody", "Organization", "NewsOutlet", "PoliticalParty"}
 JUR_KINDS = {"City", "County", "State", "Country"}
 STATUSES = {"held", "scheduled", "canceled"}
-KEYS = ["article", "published", "persons", "posts", "parties", "organizations", "jurisdictions",
-        "statutes", "letters", "events", "quotes", "evidence"]
+KEYS = [
+    "article",
+    "published",
+    "persons",
+    "posts",
+    "parties",
+    "organizations",
+    "jurisdictions",
+    "statutes",
+    "letters",
+    "events",
+    "quotes",
+    "evidence",
+]
 FORBIDDEN = ["Sessions", "Landrieu", "de Blasio", "Emanuel", "Garcetti", "Conference of Mayors"]
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -114,7 +184,11 @@ def check(path: Path) -> list[str]:
             ok = code is not None and j["iri"] == mint_path("jurisdiction", j["name"], state=code)
         if not ok:
             err(f"jurisdiction {j['iri']} inconsistent ({j['name']}, {j['state']})")
-        if j["state"] and j["state"] != "jurisdiction/district-of-columbia" and j["state"] not in STATE_IRI:
+        if (
+            j["state"]
+            and j["state"] != "jurisdiction/district-of-columbia"
+            and j["state"] not in STATE_IRI
+        ):
             err(f"unknown state {j['state']}")
 
     for p in g["posts"]:
@@ -139,7 +213,11 @@ def check(path: Path) -> list[str]:
             err(f"post {p['post']} != {mint_path('post', p['office'], holder)}")
 
     for pa in g["parties"]:
-        if pa["person"] not in persons or pa["party"] not in orgs or orgs[pa["party"]]["kind"] != "PoliticalParty":
+        if (
+            pa["person"] not in persons
+            or pa["party"] not in orgs
+            or orgs[pa["party"]]["kind"] != "PoliticalParty"
+        ):
             err(f"party fact {pa}")
     for s in g["statutes"]:
         if not has(s["text"]):
@@ -188,7 +266,7 @@ def check(path: Path) -> list[str]:
             err("partial not a boolean")
         if not has(q["text"]):
             err(f"quote not in article: {q['text']!r}")
-        if q["text"][:1] in "\"“”" or q["text"][-1:] in "\"“”":
+        if q["text"][:1] in '"“”' or q["text"][-1:] in '"“”':
             err(f"quote keeps its quotation marks: {q['text']!r}")
         if "same_as" in q:
             j = q["same_as"]
