@@ -29,7 +29,7 @@ from graph.corpus import Article
 from graph.errors import ExtractionError
 from graph.extraction.entities import EntityFinder, EntityMention, NewThing
 from graph.extraction.events import Event, Letters, find_events, find_letters, link_rounds
-from graph.extraction.gazetteer import Gazetteer, build_gazetteer
+from graph.extraction.gazetteer import Gazetteer, build_gazetteer, content_words
 from graph.extraction.offices import Tenure, find_affiliations, find_tenures
 from graph.extraction.quotes import Quotation, find_quotations
 from graph.extraction.statutes import find_citations
@@ -229,7 +229,7 @@ class Extractor:
         body_sentences = [s for s in sentences if any(b <= s[0] < e for b, e in body)]
         events = find_events(text, body_sentences, mentions, article.published, quoted, quotations)
         for event in events:
-            subject, triples = self._event(event, article.slug)
+            subject, triples = self._event(event, article.slug, text)
             yield from triples
             yield from fact(subject, event.evidence[0][0], event.evidence[1:])
 
@@ -298,7 +298,7 @@ class Extractor:
         subject = self.iri(
             mint_path("tenure", tenure.person.split("/")[-1], tenure.post.split("/")[-1])
         )
-        if tenure.post not in self.gaz.by_path:
+        if str(post) not in self.gaz.posts:  # a known post keeps its curated description
             holder_label = self._label(tenure.holder, new)
             yield (post, RDF.type, CIV.Post)
             yield (post, RDFS.label, Literal(f"{tenure.office} of {holder_label}", lang="en"))
@@ -306,7 +306,9 @@ class Extractor:
             yield (post, CIV.postIn, self.iri(tenure.holder))
         person_label = self._label(tenure.person, new)
         yield (subject, RDF.type, CIV.Tenure)
-        yield (subject, RDFS.label, Literal(f"{person_label} as {tenure.office}", lang="en"))
+        if str(subject).split("/id/", 1)[-1] not in self.gaz.tenures:
+            label = f"{person_label} as {tenure.office}"
+            yield (subject, RDFS.label, Literal(label, lang="en"))
         yield (subject, CIV.holder, self.iri(tenure.person))
         yield (subject, CIV.post, post)
 
@@ -349,8 +351,8 @@ class Extractor:
                 triples.append((subject, CIV.demands, Literal(demand, lang="en")))
             yield subject, recipient, triples
 
-    def _event(self, event: Event, slug: str) -> tuple[URIRef, list[Triple]]:
-        path = self.gaz.events.get((event.type, event.date or ""))
+    def _event(self, event: Event, slug: str, text: str) -> tuple[URIRef, list[Triple]]:
+        path = self.gaz.events.get((event.type, event.date or "")) or self._same_day(event, text)
         if path is None:
             agents = [p for r, p in event.participants if r in ("agent", "boycotter", "attendee")]
             who = agents[0].rsplit("/", 1)[-1] if agents else "unnamed"
@@ -360,7 +362,7 @@ class Extractor:
                 path = mint_path("event", "undated", f"{slugify(event.type)}-{who}-{slug}")
         subject = self.iri(path)
         triples: list[Triple] = [(subject, RDF.type, CIV[event.type])]
-        if path not in self.gaz.events.values():  # a known event keeps its curated label
+        if not self.gaz.is_event(path):  # a known event keeps its curated label
             triples.append((subject, RDFS.label, Literal(self._event_label(event), lang="en")))
         if event.date:
             triples.append((subject, CIV.onDate, date_literal(event.date)))
@@ -371,6 +373,19 @@ class Extractor:
         for source in event.sources:  # a second-hand report: the source it names
             triples.append((subject, CIV.claimedBy, self.iri(source)))
         return subject, triples
+
+    def _same_day(self, event: Event, text: str) -> str | None:
+        """The curated event this one is, among several of its kind that day: the one whose
+        agent it shares and whose description its sentences' words fit best (a threat "to
+        subpoena" the records, not the threat to cut grants), if one fits best."""
+        candidates = self.gaz.same_day.get((event.type, event.date or ""), [])
+        agents = {p for role, p in event.participants if role == "agent"}
+        candidates = [c for c in candidates if not agents or c[1] & agents]
+        words = content_words(" ".join(text[b:e] for b, e in event.evidence))
+        scored = sorted(((len(c[2] & words), c[0]) for c in candidates), reverse=True)
+        if scored and scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+            return scored[0][1]
+        return None
 
     def _event_label(self, event: Event) -> str:
         """ "Jane Roe's statement of 24 January 2018", "Boycott of 24 January 2018",
@@ -621,6 +636,10 @@ def without_unnamed_rounds(
             return path if path in instead else None
         return None
 
+    def round_key(term: Any) -> tuple[str, str] | None:
+        found = _round_of(str(term).split("/id/", 1)[-1])
+        return found[:2] if found else None
+
     def named_iri(term: Any, path: str) -> URIRef:
         return URIRef(str(term).split("/id/", 1)[0] + "/id/" + path)
 
@@ -636,13 +655,8 @@ def without_unnamed_rounds(
                 for later in instead[subject] if subject else [None]:
                     new_s = named_iri(s, later) if later else s
                     new_o = named_iri(o, instead[target][0]) if target else o
-                    if (
-                        _round_of(str(new_s).split("/id/", 1)[-1])[:2]
-                        != _round_of(  # type: ignore[index]
-                            str(new_o).split("/id/", 1)[-1]
-                        )[:2]
-                    ):  # type: ignore[index]
-                        kept.append((new_s, p, new_o))  # not within one round
+                    if round_key(new_s) != round_key(new_o):  # not within one round
+                        kept.append((new_s, p, new_o))
             elif not subject and not target:
                 kept.append((s, p, o))
         out[slug] = list(dict.fromkeys(kept))

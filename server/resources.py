@@ -339,15 +339,18 @@ class LinkedData:
             title = entry.get("title") if isinstance(entry, dict) else None
             if title and URIRef(str(entry["iri"])) not in found:
                 found[URIRef(str(entry["iri"]))] = str(title)
-        # A mention or sentence is named by where it is, not only by its words.
+        # A mention or sentence is named by its words and the article it is in (for a reader:
+        # no offsets; the link to it carries those).
         for kind, name in ((CIV.Mention, "mention"), (CIV.Sentence, "sentence")):
             for node in set(self.dataset.subjects(RDF.type, kind)):
-                begin = _int(self.dataset.value(node, NIF.beginIndex))
-                end = _int(self.dataset.value(node, NIF.endIndex))
                 words = found.get(node, "")
                 if len(words) > 60:
-                    words = words[:57] + "…"
-                found[node] = f"“{words}” ({name}, characters {begin}–{end})"
+                    words = words[:60].rsplit(" ", 1)[0] + "…"
+                article = self.dataset.value(node, NIF.referenceContext)
+                title = found.get(article, "") if article is not None else ""
+                if len(title) > 50:
+                    title = title[:50].rsplit(" ", 1)[0] + "…"
+                found[node] = f"“{words}” in {title}" if title else f"“{words}” ({name})"
         return found
 
     def label(self, node: Node) -> str:

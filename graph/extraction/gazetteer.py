@@ -70,6 +70,16 @@ class Gazetteer:
     posts: dict[str, tuple[str, str]] = field(default_factory=dict)  # post IRI → (office, holder)
     events: dict[tuple[str, str], str] = field(default_factory=dict)  # (class, date) → path
     letters: set[str] = field(default_factory=set)  # paths of the curated letters
+    tenures: set[str] = field(default_factory=set)  # paths of the curated tenures
+    # (class, date) → every curated event of that kind that day: (path, its agents' paths, the
+    # words that describe it), to tell apart two events of one kind on one day
+    same_day: dict[tuple[str, str], list[tuple[str, frozenset[str], frozenset[str]]]] = field(
+        default_factory=dict
+    )
+
+    def is_event(self, path: str) -> bool:
+        """Whether `path` is a curated event's."""
+        return any(path == c[0] for found in self.same_day.values() for c in found)
 
     def kind(self, iri: str) -> str | None:
         known = self.by_iri.get(iri)
@@ -87,6 +97,55 @@ class Gazetteer:
         return self.by_iri.get(iri) if iri else None
 
 
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "by",
+        "with",
+        "from",
+        "at",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "that",
+        "this",
+        "it",
+        "its",
+        "their",
+        "his",
+        "her",
+        "they",
+        "he",
+        "she",
+        "we",
+        "our",
+        "or",
+        "not",
+        "no",
+    ]
+)
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The words of a text that say what it is about: lower case, no short or common words,
+    each cut to its first five letters ("subpoena" and "subpoenas" alike)."""
+    return frozenset(
+        w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3 and w not in _STOP
+    )
+
+
 def build_gazetteer(curated: Graph, ontology: Graph) -> Gazetteer:
     """Index the curated graph's named things (types closed over the ontology's subclasses)."""
     supers: dict[URIRef, set[URIRef]] = {}
@@ -98,6 +157,11 @@ def build_gazetteer(curated: Graph, ontology: Graph) -> Gazetteer:
                 if isinstance(c, URIRef)
             }
     gaz = Gazetteer()
+    gaz.tenures = {
+        str(tenure).split("/id/", 1)[-1]
+        for tenure in curated.subjects(RDF.type, CIV.Tenure)
+        if isinstance(tenure, URIRef)
+    }
     gaz.letters = {
         str(letter).split("/id/", 1)[-1]
         for letter in curated.subjects(RDF.type, CIV.Letter)
@@ -156,12 +220,27 @@ def build_gazetteer(curated: Graph, ontology: Graph) -> Gazetteer:
             for name in (*names, known.postal_code):
                 gaz.states[name.lower().rstrip(".")] = known.iri
     seen: dict[tuple[str, str], list[str]] = {}
+    nodes: dict[str, URIRef] = {}
     for event, date in curated.subject_objects(CIV.onDate):
         for cls in curated.objects(event, RDF.type):
             if isinstance(cls, URIRef) and cls != CIV.Event and CIV.Event in supers.get(cls, set()):
                 key = (str(cls).rsplit("#", 1)[-1], str(date))
-                seen.setdefault(key, []).append(str(event).split("/id/", 1)[-1])
+                path = str(event).split("/id/", 1)[-1]
+                seen.setdefault(key, []).append(path)
+                nodes[path] = event  # type: ignore[assignment]
     gaz.events = {key: paths[0] for key, paths in seen.items() if len(set(paths)) == 1}
+    for key, paths in seen.items():
+        for path in sorted(set(paths)):
+            event = nodes[path]
+            agents = frozenset(
+                str(a).split("/id/", 1)[-1] for a in curated.objects(event, CIV.agent)
+            )
+            text = " ".join(
+                str(o)
+                for p in (RDFS.label, CIV.threatens, CIV.demands, RDFS.comment)
+                for o in curated.objects(event, p)
+            )
+            gaz.same_day.setdefault(key, []).append((path, agents, content_words(text)))
     for post in curated.subjects(RDF.type, CIV.Post):
         office = curated.value(post, CIV.officeTitle)
         holder = curated.value(post, CIV.postIn)
