@@ -199,7 +199,14 @@ class Extractor:
 
         statutes = [(m.start, m.end, m.iri) for m in mentions if m.kind == "statute"]
         rounds = find_letters(
-            text, sentences, paras, mentions, statutes, article.published, self.states
+            text,
+            sentences,
+            paras,
+            mentions,
+            statutes,
+            article.published,
+            self.states,
+            [(q.start, q.end) for q in quote_spans(text)],
         )
         first_letter: dict[int, URIRef] = {}
         for letters in rounds:

@@ -1,8 +1,8 @@
 """An extracted fact never fails a build: what breaks a shape is left out, and said.
 
-The article is the project's own: a TV station that sent letters itself, which the extractor
-takes as letters whose sender is the station (a news outlet, where the shapes want a government
-body). Curated facts that break a shape still fail the build (tests/test_faults.py).
+The article is the project's own: a company that sent letters itself, which the extractor
+takes as letters whose sender is the company (an organisation, where the shapes want a
+government body or an official). Curated facts that break a shape still fail the build (tests/test_faults.py).
 """
 
 from __future__ import annotations
@@ -24,17 +24,17 @@ from graph.settings import PROJECT_ROOT, load_settings
 from graph.validate import Finding
 from server import create_app
 
-ARTICLE = """Station asks counties for jail records
+ARTICLE = """Data firm asks counties for jail records
 
-KXLY News sent letters on Tuesday to Spokane County, Stevens County and Ferry County asking for their jail records, the station said.
+Acme Data LLC sent letters on Tuesday to Spokane County, Stevens County and Ferry County asking for their jail records, the company said.
 
-"We want the public to see how the jails are run," said KXLY News director Paula Grant.
+"We want the public to see how the jails are run," said Paula Grant, a spokeswoman for the company.
 
 The counties have thirty days to answer, according to the letters. County officials did not respond to a request for comment on Wednesday. The records cover the years from 2015 to 2018.
 """
 SENTENCE = (
-    "KXLY News sent letters on Tuesday to Spokane County, Stevens County and Ferry County "
-    "asking for their jail records, the station said."
+    "Acme Data LLC sent letters on Tuesday to Spokane County, Stevens County and Ferry County "
+    "asking for their jail records, the company said."
 )
 SLUG = "2019-05-02-station-letter"
 
@@ -45,7 +45,7 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "corpus").mkdir()
     (root / "curated").mkdir()
     (root / "corpus" / f"{SLUG}.txt").write_text(ARTICLE, encoding="utf-8")
-    meta = {"title": "Station asks counties for jail records", "publisher": "KXLY News",
+    meta = {"title": "Data firm asks counties for jail records", "publisher": "Valley Herald",
             "published": "2019-05-02"}  # fmt: skip
     (root / "corpus" / f"{SLUG}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
     shutil.copytree(PROJECT_ROOT / "queries", root / "queries")
@@ -94,7 +94,7 @@ def test_curated_facts_that_break_a_shape_still_fail(story: Path, tmp_path: Path
     shutil.copytree(story, root, ignore=shutil.ignore_patterns("build", ".build*"))
     (root / "curated" / f"{SLUG}.ttl").write_text(
         "@prefix civ: <https://kg.example.org/ontology#> .\n"
-        "<letter/x> a civ:Letter ; civ:sender <organization/kxly-news> .\n",
+        "<letter/x> a civ:Letter ; civ:sender <organization/valley-herald> .\n",
         encoding="utf-8",
     )
     with pytest.raises(ShapeViolation, match="letter/x"):

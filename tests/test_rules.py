@@ -179,6 +179,55 @@ def _no_follow_up_unless_the_story_says_so(graphs: dict[str, Graph]) -> None:
     assert not list(graphs["a"].subject_objects(CIV.followsUp))
 
 
+def letters_of(graph: Graph) -> dict[str, tuple[str, set[str]]]:
+    """Each letter: (its sender's path, its recipients' paths)."""
+    out = {}
+    for letter in graph.subjects(RDF.type, CIV.Letter):
+        sender = str(graph.value(letter, CIV.sender)).removeprefix(ID)
+        out[str(letter)] = (
+            sender,
+            {str(r).removeprefix(ID) for r in graph.objects(letter, CIV.recipient)},
+        )
+    return out
+
+
+def _official_sends_to_a_run_of_companies(graphs: dict[str, Graph]) -> None:
+    found = letters_of(graphs["a"])
+    assert {sender for sender, _ in found.values()} == {"person/ana-ruiz"}
+    recipients = set().union(*(r for _, r in found.values()))
+    assert recipients == {
+        "organization/brightpath-data-llc", "organization/meadow-pharmacy",
+        "organization/clearview-analytics",
+    }  # fmt: skip
+
+
+def _recipients_after_including(graphs: dict[str, Graph]) -> None:
+    recipients = set().union(*(r for _, r in letters_of(graphs["a"]).values()))
+    assert {"organization/sunward-energy", "organization/copperline-solar"} <= recipients
+
+
+def _the_outlet_that_reports_is_no_sender(graphs: dict[str, Graph]) -> None:
+    senders = {sender for sender, _ in letters_of(graphs["a"]).values()}
+    assert senders and not any("news" in s or "kxyz" in s for s in senders), senders
+
+
+def _the_round_is_not_its_reader(graphs: dict[str, Graph]) -> None:
+    recipients = set().union(*(r for _, r in letters_of(graphs["a"]).values()))
+    assert "jurisdiction/iowa" not in recipients, recipients  # named after "asking": no recipient
+
+
+def _names_that_are_no_persons(graphs: dict[str, Graph]) -> None:
+    persons = {str(p).removeprefix(ID) for p in graphs["a"].subjects(RDF.type, CIV.Person)}
+    assert "person/ana-ruiz" in persons
+    for wrong in ("assistance-grant", "byrne", "n-m", "elm-county"):
+        assert not any(wrong in p for p in persons), persons
+
+
+def _a_surname_that_is_a_word_is_a_person(graphs: dict[str, Graph]) -> None:
+    persons = {str(p).removeprefix(ID) for p in graphs["a"].subjects(RDF.type, CIV.Person)}
+    assert "person/paula-grant" in persons
+
+
 TEXT_OF = {
     "boycott": (
         "Mayors boycott water summit\n\n"
@@ -256,6 +305,30 @@ CASES: dict[str, Case] = {
     "a-later-round-follows-up-the-earlier, near miss: not said": Case(
         (article("a", "County gets letters\n\nThe U.S. Department of Justice sent letters in April to Fresno County asking for jail records. The department sent letters on Tuesday to Kern County asking for budgets.\n"),),
         _no_follow_up_unless_the_story_says_so,
+    ),
+    "recipients-in-a-run-and-an-official-sender": Case(
+        (article("a", "State demands location data\n\nIowa Attorney General Ana Ruiz on Monday sent letters to Brightpath Data LLC, Meadow Pharmacy and Clearview Analytics asking how they sell the locations of Iowa drivers.\n"),),
+        _official_sends_to_a_run_of_companies,
+    ),
+    "recipients-in-a-run, near miss: a place after 'asking' is none": Case(
+        (article("a", "State demands location data\n\nIowa Attorney General Ana Ruiz on Monday sent letters to Brightpath Data LLC, Meadow Pharmacy and Clearview Analytics asking how they sell the locations of drivers in Iowa.\n"),),
+        _the_round_is_not_its_reader,
+    ),
+    "recipients-after-including": Case(
+        (article("a", "Solar firms get letters\n\nAttorney General Ana Ruiz sent letters Monday to six solar companies, including Sunward Energy and Copperline Solar, demanding copies of sales scripts.\n"),),
+        _recipients_after_including,
+    ),
+    "the-outlet-is-no-sender": Case(
+        (article("a", "Counties asked for jail records\n\nAttorney General Ana Ruiz demanded jail records from three counties, according to a letter obtained by KXYZ News. The letter went to Fresno County, Kern County and Tulare County.\n"),),
+        _the_outlet_that_reports_is_no_sender,
+    ),
+    "a-person-is-a-person": Case(
+        (article("a", "County loses grant\n\nThe county lost its Edward Byrne Memorial Justice Assistance Grant, Mayor Ana Ruiz said in Santa Fe, N. M., on Monday. Elm County was spared.\n"),),
+        _names_that_are_no_persons,
+    ),
+    "a-person-is-a-person, near miss: a surname that is a word": Case(
+        (article("a", "County loses grant\n\n“We will appeal,” said Paula Grant, a spokeswoman for the county.\n"),),
+        _a_surname_that_is_a_word_is_a_person,
     ),
     "labels-for-a-reader": Case(
         (article("a", "Mayor issues statement\n\nMayor Tom Vance of Fresno said in a statement Tuesday that the city would sue.\n"),),

@@ -39,6 +39,23 @@ ORG_WORDS = re.compile(
     r"press|radio|magazine|gazette|chronicle|reuters|inc|corp|company)\b",
     re.IGNORECASE,
 )
+# The last word of a company's name ("Hawkeye Drug Co.", "Brightline Data LLC"): a name ending
+# so is a company's, whatever the model took it for.
+COMPANY_WORDS = re.compile(
+    r"\b(?:Inc|LLC|LLP|Corp|Corporation|Co|Company|Pharmacy|Pharmacies|Drug|Drugs|Rx|Health|"
+    r"Healthcare|Energy|Solar|Power|Data|Analytics|Solutions|Partners|Services|Systems|"
+    r"Technologies|Technology|Labs|Bank|Insurance|Group|Holdings|Markets|Search|Finder|Foods|"
+    r"Motors|Media|Software|Logistics|Capital|Realty|Properties|Management)\.?$"
+)
+# A name the model takes for a person's that is a programme's, a law's, a building's or a
+# place's: one of these words follows it, or it is initials alone ("N. M.").
+NOT_A_PERSON = re.compile(
+    r"\b(?:Memorial|Grant|Grants|Program|Programme|Act|Building|Center|Centre|Hall|Bridge|Park|"
+    r"Street|Avenue|Road|Foundation|Award|Prize|Fund|Scholarship|Initiative|Plan|Code|Law|"
+    r"Courthouse|Airport|Station|School|Academy|Library|Museum|Tower|Plaza)\b"
+)
+INITIALS = re.compile(r"(?:[A-Z]\.\s?)+[A-Z]?\.?")
+PLACE_LAST_WORD = re.compile(r"^(?:County|City|Township|Parish|Borough|Village|Town)$")
 OUTLET_WORDS = re.compile(
     r"\b(times|post|news|journal|tribune|herald|press|radio|magazine|gazette|chronicle|"
     r"reuters|independent|guardian|cnn|nbc|abc|cbs|npr|msnbc|fox|bloomberg|politico|axios)\b",
@@ -59,6 +76,11 @@ _BODY_NAME = re.compile(
     r"(?P<org>(?:[A-Z][\w’'-]+\s){1,3}(?:Sheriff[’']s Office|Sheriff[’']s Department|Police Department|"
     r"City Council|County Commission|Board of Supervisors|District Attorney[’']s Office|"
     r"Attorney[’']s Office|Department of Corrections)\b)"
+)
+_COMPANY_NAME = re.compile(
+    r"(?<![\w’'])(?:(?:[A-Z][\w’'&-]*|of|&)\s){1,4}(?:Inc|LLC|LLP|Corp|Corporation|Co|"
+    r"Company|Pharmacy|Drug Co|Health|Energy|Solar|Power|Data|Analytics|Solutions|Partners|"
+    r"Services|Technologies|Labs|Search|Finder|Insurance|Holdings)\b\.?"
 )
 _APPOSITIVE_NAME = re.compile(
     r"(?P<name>"
@@ -186,8 +208,16 @@ class EntityFinder:
         return mentions, new
 
     def _patterns(self, text: str) -> list[Any]:
-        """Names the language model may miss: "Springfield Mayor Ana Ruiz", "said Ana Ruiz, a"."""
+        """Names the language model may miss: "Springfield Mayor Ana Ruiz", "said Ana Ruiz, a",
+        a company named by its last word ("MedCorner Pharmacy", "Keystone People Search")."""
         found = []
+        for m in _COMPANY_NAME.finditer(text):
+            found.append(
+                SimpleNamespace(
+                    text=m.group(0).rstrip(",;: "), start_char=m.start(),
+                    end_char=m.start() + len(m.group(0).rstrip(",;: ")), label_="ORG",
+                )
+            )  # fmt: skip
         for m in _TITLED_NAME.finditer(text):
             name = m.group("name")
             if any(k.kind != "person" for k in self.gaz.lookup(name)):
@@ -314,7 +344,9 @@ class EntityFinder:
 
     def _span_of(self, ent: Any, name: str) -> tuple[int, int]:
         offset = ent.text.find(name)
-        start = ent.start_char + max(offset, 0)
+        if offset < 0:  # the name as read differs from the text (a nickname left out)
+            return ent.start_char, ent.end_char
+        start = ent.start_char + offset
         return start, start + len(name)
 
     def _link_person(
@@ -328,10 +360,27 @@ class EntityFinder:
             name = name[inner.start() :]
         while PERSON_TITLES.match(name):
             name = PERSON_TITLES.sub("", name, count=1)
-        name = name.strip()
+        name = re.sub(r"\s+[“\"][^”\"]{1,20}[”\"]\s+", " ", name.strip())  # a nickname
         words = name.split()
         if not words or any(ch.isdigit() for ch in name) or not name[0].isupper():
             return None
+        if COMPANY_WORDS.search(name) and not self.gaz.lookup(name):
+            return self._link_org(ent, text, new, "ORG")  # "Prairie Rx": a company
+        # the run of capitalised words the name stands in: "Edward Byrne| Memorial Justice
+        # Grant", "Justice |Assistance Grant"; a name ending in County is a place
+        following = re.match(r"(?:\s+[A-Z][\w’'.-]*){1,4}", text[ent.end_char :])
+        preceding = re.search(
+            r"(?:[A-Z][\w’'.-]*\s+){1,4}$", text[max(0, ent.start_char - 60) : ent.start_char]
+        )
+        after = following.group(0) if following else ""
+        in_a_title = bool(preceding) and bool(NOT_A_PERSON.search(words[-1]))
+        if (
+            NOT_A_PERSON.search(after)
+            or in_a_title
+            or INITIALS.fullmatch(name)
+            or PLACE_LAST_WORD.search(words[-1])
+        ) and not self.gaz.lookup(name):
+            return None  # "Edward Byrne Memorial Justice Assistance Grant", "N. M.", "Elm County"
         start, end = self._span_of(ent, name)
         for known in self.gaz.lookup(name):
             if known.kind == "person":
@@ -402,7 +451,10 @@ class EntityFinder:
         outlet = bool(OUTLET_CONTEXT.search(before)) and (
             acronym or bool(OUTLET_WORDS.search(name)) or name.istitle()
         )
-        if not (outlet or acronym or GOVERNMENT_WORDS.search(name) or ORG_WORDS.search(name)):
+        company = bool(COMPANY_WORDS.search(name))
+        if not (
+            outlet or acronym or company or GOVERNMENT_WORDS.search(name) or ORG_WORDS.search(name)
+        ):
             after = text[ent.end_char : ent.end_char + 40]
             if re.match(
                 r"(?:,\s*[A-Z][a-z]+|\s+(?:Mayor|mayor|City|city council|County|police))", after

@@ -41,7 +41,7 @@ EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
 _LETTER = re.compile(r"\bletters?\b|\bmemos?\b", re.I)
 # What a sentence must say for a round of letters: sent, dated, received, what they ask.
 _SENDING = re.compile(
-    r"\b(?:sent|send(?:s|ing)?|went out|dated|received|mailed|issued|arrived|ask(?:s|ed|ing)?|"
+    r"\b(?:sent|send(?:s|ing)?|went out|went to|dated|received|mailed|issued|arrived|ask(?:s|ed|ing)?|"
     r"told|demand(?:s|ed|ing)?|warn(?:s|ed|ing)?|threaten(?:s|ed|ing)?|request(?:s|ed|ing)?|gives?)\b",
     re.I,
 )
@@ -110,15 +110,78 @@ def _in(m: EntityMention, span: tuple[int, int]) -> bool:
     return span[0] <= m.start and m.end <= span[1]
 
 
+# Where a sentence starts to name who letters went to, and where the names stop.
+_TO = re.compile(
+    r"\b(?:(?:went|were sent|was sent|addressed|sent)\s+(?:\w+\s+)?to|to|including|among them|"
+    r"such as|recipients?(?:\s+(?:were|included|include))?)\b\s*:?\s*",
+    re.I,
+)
+_NOT_A_NAME_NEXT = re.compile(  # "asked them to provide …": a verb, not a recipient
+    r"(?:provide|hand|explain|produce|stop|show|comply|certify|give|answer|respond|disclose|"
+    r"turn|share|end|halt|make|keep|be|do|take|pay|submit|release|preserve|report|identify|"
+    r"describe|confirm|reconsider|follow|prove|cooperate|appear|testify|meet|review|check|"
+    r"detail|list|send|return|justify|cease|change|adopt)\b",
+    re.I,
+)
+_LIST_ENDS = re.compile(
+    r",?\s+(?:asking|demanding|requesting|seeking|urging|warning|telling|ordering|giving|"
+    r"saying|which|who|whose|that|about|over|regarding|concerning|after|because|since|"
+    r"threatening|and\s+(?:asked|demanded|warned|gave|told|said|threatened))\b|—|\.\s|\.$",
+)
+_OUTLET = re.compile(
+    r"\b(?:times|post|news|journal|tribune|herald|press|radio|magazine|gazette|chronicle|"
+    r"observer|reuters|independent|guardian|cnn|nbc|abc|cbs|npr|msnbc|fox|bloomberg|politico|"
+    r"axios|associated press)\b|^[KW][A-Z]{2,3}\b",
+    re.I,
+)
+_REPORTED = re.compile(
+    r"(?:obtained by|reported by|first reported by|according to|told|seen by|reviewed by)\s+"
+    r"(?:the\s+)?$",
+    re.I,
+)
+
+
+def _is_outlet(m: EntityMention, text: str) -> bool:
+    return bool(_OUTLET.search(m.text)) or bool(
+        _REPORTED.search(text[max(0, m.start - 30) : m.start])
+    )
+
+
 def _recipients(
-    mentions: list[EntityMention], text: str, span: tuple[int, int], states: set[str]
+    mentions: list[EntityMention],
+    text: str,
+    span: tuple[int, int],
+    states: set[str],
+    sender: str | None = None,
+    start: int | None = None,
 ) -> list[str]:
-    """Jurisdictions named in a span; a state that only qualifies a place ("Springfield, Illinois")
-    is not one of them."""
-    places = [m for m in mentions if m.kind == "jurisdiction" and _in(m, span)]
+    """Who a sentence names as the letters' recipients: the places, bodies and people named
+    in the run that follows "to", "including", "among them", "such as" or "recipients" (after
+    `start`, the word "letter" or its verb), up to where the run ends ("asking…", "which…");
+    a state that only qualifies a place ("Springfield, Illinois") is not one of them."""
+    sentence = text[span[0] : span[1]]
+    begin = (start or span[0]) - span[0]
+    windows: list[tuple[int, int]] = []
+    for cue in _TO.finditer(sentence, begin):
+        after = sentence[cue.end() :]
+        if cue.group(0).strip().lower() == "to" and _NOT_A_NAME_NEXT.match(after):
+            continue
+        stop = _LIST_ENDS.search(sentence, cue.end())
+        windows.append((span[0] + cue.end(), span[0] + (stop.start() if stop else len(sentence))))
+    if not windows:
+        return []
+    kinds = ("jurisdiction", "organization", "person")
+    named = [
+        m
+        for m in mentions
+        if m.kind in kinds
+        and any(b <= m.start < e for b, e in windows)
+        and m.iri != sender
+        and not _is_outlet(m, text)
+    ]
     out: list[str] = []
-    for i, m in enumerate(places):
-        qualifier = i > 0 and re.fullmatch(r",\s*", text[places[i - 1].end : m.start])
+    for i, m in enumerate(named):
+        qualifier = i > 0 and re.fullmatch(r",\s*", text[named[i - 1].end : m.start])
         if (qualifier and m.iri in states) or m.iri == "jurisdiction/united-states":
             continue
         if m.iri not in out:
@@ -127,30 +190,43 @@ def _recipients(
 
 
 def _sender(
-    text: str, span: tuple[int, int], bodies: list[EntityMention], letter_at: int
+    text: str,
+    span: tuple[int, int],
+    bodies: list[EntityMention],
+    letter_at: int,
+    verb_at: int | None = None,
 ) -> str | None:
-    """Who sent the letters a sentence speaks of: a body named before the word "letter" in
-    it, else the body a head noun points back to ("the department's letters"), else the body
-    named last before the sentence."""
-    before_letter = [m for m in bodies if span[0] <= m.start < letter_at]
-    if before_letter:
-        return before_letter[-1].iri
+    """Who sent the letters a sentence speaks of: "a letter from X", "signed by X"; else the
+    body or official named last before the verb of sending or the word "letter" (never the
+    outlet that reported it); else the body a head noun points back to ("the department's
+    letters"); else the body or official named last before the sentence."""
+    senders = [m for m in bodies if not _is_outlet(m, text)]
+    inside = [m for m in senders if _in(m, span)]
+    for m in inside:
+        if re.search(r"\b(?:from|by)\s+(?:the\s+)?$", text[max(0, m.start - 10) : m.start]) and (
+            _LETTER.search(text[max(span[0], m.start - 40) : m.start])
+        ):
+            return m.iri
+    until = max(letter_at, verb_at or 0)
+    before = [m for m in inside if m.start < until]
+    if before:
+        persons_with_titles = [m for m in before if m.kind == "person"]
+        bodies_before = [m for m in before if m.kind == "organization"]
+        last = before[-1]
+        # "The committee's chairman, Rep. Ann Lee, sent…": the official; "the department sent"
+        return (
+            last.iri if last in persons_with_titles or not bodies_before else bodies_before[-1].iri
+        )
     head = re.search(
-        r"\b(department|agency|office|administration)\b", text[span[0] : letter_at], re.I
+        r"\b(department|agency|office|administration|committee|governor|attorney general)\b",
+        text[span[0] : letter_at],
+        re.I,
     )
-    earlier = [m for m in bodies if m.end <= span[0]]
+    earlier = [m for m in senders if m.end <= span[0]]
     if head:
         for m in reversed(earlier):
             if head.group(1).lower() in m.text.lower() or head.group(1).lower() in m.iri:
                 return m.iri
-    from_body = [
-        m
-        for m in bodies
-        if _in(m, span)
-        and re.search(r"\bfrom\s+(?:the\s+)?$", text[max(0, m.start - 10) : m.start])
-    ]
-    if from_body:
-        return from_body[0].iri
     return earlier[-1].iri if earlier else None
 
 
@@ -162,16 +238,22 @@ def find_letters(
     statutes: list[tuple[int, int, str]],
     published: dt.date | None,
     states: set[str],
+    quoted: Sequence[tuple[int, int]] = (),
 ) -> list[Letters]:
-    """Rounds of letters the text describes, merged by date."""
-    bodies = [m for m in mentions if m.kind == "organization"]
+    """Rounds of letters the text describes, merged by date (words inside quotation marks
+    are someone's, not the story's: they send nothing)."""
+    bodies = [m for m in mentions if m.kind in ("organization", "person")]
     rounds: dict[str | None, Letters] = {}
     article_statutes = sorted({s for _, _, s in statutes})
     for span in sentences:
         sentence = text[span[0] : span[1]]
         if not _LETTER.search(sentence) or sentence.rstrip(" ”\"'’").endswith("?"):
             continue  # a question ("Where did the letters go?") reports nothing
-        sending = _SENDING.search(sentence)
+        masked = "".join(
+            " " if any(b <= span[0] + i < e for b, e in quoted) else ch
+            for i, ch in enumerate(sentence)
+        )
+        sending = _SENDING.search(masked)
         if sending is None:
             continue  # "their letter" in an answer: no round of letters of its own
         spans = dated_spans(sentence, published)
@@ -180,13 +262,25 @@ def find_letters(
         near = sorted(spans, key=lambda d: abs(d[0] - sending.start()))
         dates = [near[0][1]] if near else []
         dates += [d for p, d in spans if near and p != near[0][0] and abs(p - near[0][0]) <= 16]
-        sender = _sender(text, span, bodies, _LETTER.search(sentence).start() + span[0])  # type: ignore[union-attr]
-        when: list[str | None] = [*dates] or [published.isoformat() if published else None]
+        letter_at = _LETTER.search(sentence).start() + span[0]  # type: ignore[union-attr]
+        sender = _sender(text, span, bodies, letter_at, span[0] + sending.start())
+        # "The letters, which the office released Tuesday, …": a sentence that speaks of the
+        # letters already told of, with no date of sending, is about the latest round
+        back = re.search(
+            r"\b(?:the|these|those|its|his|her|their)\s+(?:\w+[’']s\s+)?letters?\b", sentence, re.I
+        )
+        if rounds and back and not _near_sending(spans, sending.start()):
+            dates = []
+            when: list[str | None] = [list(rounds)[-1]]
+        else:
+            when = [*dates] or [published.isoformat() if published else None]
         for date in when:
             entry = rounds.setdefault(date, Letters(sender, date))
             entry.sender = entry.sender or sender
             if len(dates) <= 1:
-                for r in _recipients(mentions, text, span, states):
+                for r in _recipients(
+                    mentions, text, span, states, sender, min(letter_at, span[0] + sending.start())
+                ):
                     if r not in entry.recipients:
                         entry.recipients.append(r)
                     entry.where.setdefault(r, span)
@@ -209,7 +303,10 @@ def find_letters(
             para is not None
             and para.body
             and len(para.text.split()) <= 8
-            and any(m.kind == "jurisdiction" and para.start <= m.start < para.end for m in mentions)
+            and any(
+                m.kind in ("jurisdiction", "organization") and para.start <= m.start < para.end
+                for m in mentions
+            )
         )
         if short and para is not None:
             run.append(para)
@@ -222,7 +319,12 @@ def find_letters(
             )
             entry = rounds[key]
             for p in run:
-                for r in _recipients(mentions, text, (p.start, p.end), states):
+                in_item = [
+                    m
+                    for m in mentions
+                    if m.kind in ("jurisdiction", "organization") and p.start <= m.start < p.end
+                ]
+                for r in _list_item(in_item, text, states):
                     if r not in entry.recipients:
                         entry.recipients.append(r)
                     entry.where.setdefault(r, (p.start, p.end))
@@ -232,6 +334,24 @@ def find_letters(
         if entry.statute is None and len(article_statutes) == 1:
             entry.statute = article_statutes[0]
     return [r for r in rounds.values() if r.sender is not None]
+
+
+def _near_sending(spans: list[tuple[int, str]], sending_at: int) -> bool:
+    """Whether a date stands by the verb of sending ("sent Friday", "dated May 5")."""
+    return any(abs(position - sending_at) <= 25 for position, _ in spans)
+
+
+def _list_item(named: list[EntityMention], text: str, states: set[str]) -> list[str]:
+    """The recipients of one item of a list ("Springfield, Illinois;"): its places and bodies,
+    less a state that only qualifies the place before it."""
+    out: list[str] = []
+    for i, m in enumerate(named):
+        qualifier = i > 0 and re.fullmatch(r",\s*", text[named[i - 1].end : m.start])
+        if (qualifier and m.iri in states) or m.iri == "jurisdiction/united-states":
+            continue
+        if m.iri not in out:
+            out.append(m.iri)
+    return out
 
 
 _SPEECH = {"StatementEvent", "Tweet", "PressConference"}
