@@ -66,6 +66,27 @@ class Report:
     linked: int = 0
     linkable: int = 0
     misses: list[str] = field(default_factory=list)
+    # a letter's recipients one by one: (sender, date, recipient) in gold and graph
+    recipients: Score = field(default_factory=Score)
+    # the sentence a reader is shown for a fact: right / checked (gold `evidence` lists)
+    evidence_right: int = 0
+    evidence_checked: int = 0
+    # each gold entity's IRIs in the graph, across articles: more than one is a split
+    seen_as: dict[str, set[str]] = field(default_factory=dict)
+    # each graph IRI's gold entities: more than one is a merge
+    stands_for: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def splits(self) -> list[str]:
+        return sorted(g for g, iris in self.seen_as.items() if len(iris) > 1)
+
+    @property
+    def merges(self) -> list[str]:
+        return sorted(p for p, golds in self.stands_for.items() if len(golds) > 1)
+
+    @property
+    def evidence_accuracy(self) -> float:
+        return self.evidence_right / self.evidence_checked if self.evidence_checked else 1.0
 
     @property
     def linking_accuracy(self) -> float:
@@ -81,8 +102,25 @@ class Report:
                 f"{t:<14} {s.precision:8.3f} {s.recall:6.3f} {s.f1:6.3f}   "
                 f"{r.precision:9.3f} {r.recall:6.3f} {r.f1:6.3f}   {s.tp + s.fn:5d}"
             )
+        r = self.recipients
         lines.append(
-            f"entity linking accuracy: {self.linking_accuracy:.3f} ({self.linked}/{self.linkable})"
+            f"{'recipients':<14} {r.precision:8.3f} {r.recall:6.3f} {r.f1:6.3f}   "
+            f"{'(each letter recipient: sender, date, recipient)':>28}   {r.tp + r.fn:5d}"
+        )
+        lines.append(
+            f"entity linking accuracy: {self.linking_accuracy:.3f} ({self.linked}/{self.linkable}"
+            ", every gold entity; one not found counts as not linked)"
+        )
+        lines.append(
+            f"evidence right: {self.evidence_accuracy:.3f} "
+            f"({self.evidence_right}/{self.evidence_checked} facts found that the gold gives a "
+            "sentence for)"
+        )
+        lines.append(
+            f"identity: {len(self.splits)} gold entities split into several IRIs"
+            + (f" ({', '.join(self.splits)})" if self.splits else "")
+            + f", {len(self.merges)} IRIs standing for several gold entities"
+            + (f" ({', '.join(self.merges)})" if self.merges else "")
         )
         return "\n".join(lines)
 
@@ -170,6 +208,42 @@ class Predictions:
                 out.append(
                     {"iri": _path(thing), "name": self.label(thing), "kinds": kinds, "state": state}
                 )
+        return out
+
+    def sentence_text(self, sentence: Any) -> str:
+        return str(self.g.value(sentence, NIF.anchorOf) or "")
+
+    def evidence_for(self, fact: str, key: str) -> list[str]:
+        """The sentences the graph shows for a fact the gold names by `key`: a quotation's
+        words, a person's IRI path, a letter's or event's text in the article."""
+        if fact == "person":
+            iri = next((t for t in self.denoted() if _path(t) == key), None)
+            if iri is None:
+                return []
+            return [
+                self.sentence_text(self.g.value(m, CIV.inSentence))
+                for m in self.g.subjects(CIV.denotes, iri)
+            ]
+        if fact == "quote":
+            start = self.text.find(key)
+            out = []
+            for mention, statement in self.g.subject_objects(CIV.denotes):
+                if self.g.value(statement, CIV.speaker) is None:
+                    continue
+                begin = int(str(self.g.value(mention, NIF.beginIndex)))
+                end = int(str(self.g.value(mention, NIF.endIndex)))
+                if start >= 0 and begin < start + len(key) and start < end:
+                    out += [self.sentence_text(s) for s in self.g.objects(statement, CIV.evidence)]
+            return out
+        kind = CIV.Letter if fact == "letter" else None
+        out = []
+        for node in {s for s in self.g.subjects(CIV.evidence, None) if isinstance(s, URIRef)}:
+            is_letter = (node, RDF.type, CIV.Letter) in self.g
+            if (kind is not None) != is_letter or not self.classes(node) - {"Quotation"}:
+                continue
+            texts = [self.sentence_text(s) for s in self.g.objects(node, CIV.evidence)]
+            if any(_norm(key)[:60] in _norm(t) or _norm(t) in _norm(key) for t in texts if t):
+                out += texts
         return out
 
     def posts(self) -> list[dict[str, Any]]:
@@ -371,9 +445,51 @@ def score_article(
             named = [
                 p for p in predicted if _same_name(g["name"], p["name"]) or g["iri"] == p["iri"]
             ]
-            if named:
-                report.linkable += 1
-                report.linked += any(p["iri"] == g["iri"] for p in named)
+            report.linkable += 1  # a gold entity the graph does not find is not linked
+            report.linked += any(p["iri"] == g["iri"] for p in named)
+            golds = {other["iri"] for other in gold[kind]}
+            for p in named:  # identity: the same IRI, or the same name on an IRI of no other
+                if g["iri"] == p["iri"] or (
+                    _norm(g["name"]) == _norm(p["name"]) and p["iri"] not in golds
+                ):
+                    report.seen_as.setdefault(g["iri"], set()).add(p["iri"])
+                    report.stands_for.setdefault(p["iri"], set()).add(g["iri"])
+    score_recipients(gold["letters"], letters, report, slug)
+    score_evidence(gold.get("evidence", []), pred, report, slug)
+
+
+def score_recipients(
+    gold: list[dict[str, Any]], letters: list[dict[str, Any]], report: Report, slug: str
+) -> None:
+    """Each recipient of each letter, found or not: (sender, date, recipient)."""
+    wanted = {(g["sender"], g["date"], r) for g in gold for r in g["recipients"]}
+    found = {(p["sender"], p["date"], r) for p in letters for r in p["recipients"]}
+    score = Score(len(wanted & found), len(found - wanted), len(wanted - found))
+    report.recipients.add(score)
+    for item in sorted(wanted - found):
+        report.misses.append(f"{slug} recipients missed: {item}")
+    for item in sorted(found - wanted):
+        report.misses.append(f"{slug} recipients extra: {item}")
+
+
+def score_evidence(
+    gold: list[dict[str, Any]], pred: Predictions, report: Report, slug: str
+) -> None:
+    """Whether the sentence a reader is shown for a fact is the gold's sentence for it: a
+    quotation's statement, a person's mention, a letter's or event's evidence."""
+    for item in gold:
+        sentence = _norm(item["sentence"])
+        shown = {_norm(s) for s in pred.evidence_for(item["fact"], item["key"])}
+        if not shown:
+            continue  # the fact is not in the graph: recall's loss, not a wrong sentence
+        report.evidence_checked += 1
+        if any(sentence == s or sentence in s or s in sentence for s in shown if s):
+            report.evidence_right += 1
+        else:
+            report.misses.append(
+                f"{slug} evidence wrong for {item['fact']} {str(item['key'])[:50]!r}: "
+                f"shown {sorted(shown)[:2]}"
+            )
 
 
 def _brief(item: Any) -> str:
