@@ -108,6 +108,12 @@ bench-reasoning: build
 bench-nesting: setup
 	$(BIN)/python bench/query_nesting.py
 
+# Not a test: how quickly a second client is served while each hostile query of
+# tests/test_hostile.py runs, on each store (about a minute); printed, not written anywhere.
+.PHONY: bench-hostile
+bench-hostile: build
+	$(BIN)/python bench/hostile.py $(if $(BUILD),--build $(BUILD))
+
 # Every benchmark above, one after the other.
 .PHONY: bench
 bench: bench-sparql bench-build bench-stores bench-virtuoso bench-reasoning bench-nesting

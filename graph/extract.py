@@ -594,7 +594,7 @@ def cluster_statements(graphs: dict[str, list[Triple]], base: str) -> dict[str, 
             ):
                 continue  # another wording's text: its mention keeps it
             kept.append((s, t[1], renamed.get(t[2], t[2])))
-        out[slug] = kept
+        out[slug] = triples if kept == triples else kept  # unchanged: the same list (its lines)
     return out
 
 
@@ -666,7 +666,8 @@ def without_unnamed_rounds(
                         kept.append((new_s, p, new_o))
             elif not subject and not target:
                 kept.append((s, p, o))
-        out[slug] = list(dict.fromkeys(kept))
+        kept = list(dict.fromkeys(kept))
+        out[slug] = triples if kept == triples else kept
     return out
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph
 import rdflib
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
@@ -53,7 +54,7 @@ class Parameter:
         """The RDF term for a value given as text; ParameterError if it is not of the type."""
         value = value.strip()
         if self.kind == "iri":
-            if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+            if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value) or not is_iri(value):
                 raise ParameterError(self.name, f"expected an http(s) IRI, not {value!r}")
             return URIRef(value)
         if self.kind == "integer":
@@ -73,6 +74,16 @@ class Parameter:
         if self.kind == "literal":
             return Literal(value, datatype=URIRef(self.datatype or ""))
         return Literal(value)
+
+
+def is_iri(value: str) -> bool:
+    """Whether `value` is an absolute IRI by RFC 3987, read by Oxigraph's parser (oxiri): one
+    that every store can hold and rdflib writes as one term."""
+    try:
+        pyoxigraph.NamedNode(value)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

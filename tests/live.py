@@ -41,6 +41,38 @@ def running(app: Flask) -> Iterator[str]:
         app.extensions["civicgraph"].close()  # the build's query worker processes
 
 
+@contextmanager
+def recording_store() -> Iterator[tuple[str, list[str]]]:
+    """A stand-in remote SPARQL store (for `store = "sparql+URL"`) on a free port: it answers
+    every query with nothing (ASK: true) and records the text of each one it is sent.
+
+    Yields (endpoint URL, the texts received so far)."""
+    from werkzeug.wrappers import Request, Response
+
+    received: list[str] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        text = request.values.get("query") or request.get_data(as_text=True)
+        received.append(text)
+        if "ASK" in text.upper().split("{", 1)[0]:
+            body = '{"head": {}, "boolean": true}'
+        else:
+            body = '{"head": {"vars": []}, "results": {"bindings": []}}'
+        response = Response(body, content_type="application/sparql-results+json")
+        return response(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/sparql", received
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -4,12 +4,13 @@ The inputs are copied and one article added whose quotation, attributed to a nam
 holds `<script>alert(1)</script>` and `"onmouseover=alert(1)`, and whose title (in its sidecar)
 holds `<img src=x onerror=alert(2)>`. One build, one `civicgraph serve`; then every page that
 shows those words — the quotation's own page, the article, the speaker, a label search (which
-also echoes the search text), a saved query's results and its graph view — is checked twice:
-in the raw HTML the characters are escaped and no tag carries an event handler; in Debian's
-headless Chromium (Playwright), with the Content-Security-Policy *bypassed* so that escaping
-alone is tested, the words show as literal text, no dialog ever opens (hovering over them
-included), no element has an `on…` attribute and no script is there but the server's own files
-and JSON data blocks.
+also echoes the search text), a saved query's results and its graph view, the article's named
+graph (titled with the article's title) — is checked twice: in the raw HTML the characters are
+escaped and no tag carries an event handler; in Debian's headless Chromium (Playwright), with
+the Content-Security-Policy *bypassed* so that escaping alone is tested, the words show as
+literal text, no dialog ever opens (hovering over them included), no element has an `on…`
+attribute and no script is there but the server's own files and JSON data blocks. Error pages
+that repeat what a request gave (a `page=`, a `class=`, a path) are checked in the raw HTML.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ SHOWN = {
     "search": [SCRIPT],
     "saved query": [SCRIPT, HANDLER],
     "graph view": [],  # drawn on a canvas: only that nothing runs
+    "named graph": [IMAGE],  # the article's graph, titled with the article's title
 }
 # A tag that carries an event handler: `<x … onmouseover=`, also right after a quote.
 HANDLER_IN_TAG = re.compile(r"<[a-zA-Z][^>]*[\s\"'/]on[a-z]+\s*=", re.IGNORECASE)
@@ -99,6 +101,7 @@ def urls(server: str) -> dict[str, str]:
         "saved query": "/queries/quotations-of-person?"
         + urllib.parse.urlencode({"speaker": SPEAKER}),
         "graph view": "/queries/neighbourhood?" + urllib.parse.urlencode({"entity": quote}),
+        "named graph": f"/graph/article/{ARTICLE}",
     }
 
 
@@ -130,6 +133,27 @@ def test_the_raw_html_escapes_the_article_data(
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     if HANDLER in SHOWN[kind]:
         assert re.search(r"(&#34;|&quot;)onmouseover=alert\(1\)", html)
+
+
+# What a request gives that an error page repeats: a page number, a class, a path.
+ERRORS = {
+    "page= of a resource": ("/page/person/ana-ruiz?page=" + urllib.parse.quote(SCRIPT), 400),
+    "page= of a named graph": (f"/graph/article/{ARTICLE}?page=" + urllib.parse.quote(IMAGE), 400),
+    "class= of a list": ("/list?class=" + urllib.parse.quote(SCRIPT), 404),
+    "an article that is not there": ("/article/" + urllib.parse.quote(IMAGE), 404),
+}
+
+
+@pytest.mark.parametrize("kind", list(ERRORS))
+def test_an_error_page_shows_what_the_request_gave_as_text(server: str, kind: str) -> None:
+    path, status = ERRORS[kind]
+    response = requests.get(server + path, headers={"Accept": "text/html"}, timeout=30)
+    assert response.status_code == status, (kind, response.text)
+    assert response.headers["Content-Type"].startswith("text/html")
+    html = response.text
+    assert "<script>alert" not in html and "<img src=x" not in html, kind
+    assert HANDLER_IN_TAG.search(html) is None, HANDLER_IN_TAG.search(html)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html or "&lt;img src=x" in html, kind
 
 
 def visit(browser: Browser, server: str, url: str) -> tuple[Page, list[str]]:

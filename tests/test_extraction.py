@@ -24,37 +24,80 @@ def inputs() -> tuple:  # type: ignore[type-arg]
     return load_inputs(PROJECT_ROOT / "graph" / "curated", PROJECT_ROOT / "ontology", DEFAULT_BASE)
 
 
+SETS = {  # name: (corpus folder, gold folder)
+    "corpus": (PROJECT_ROOT / "corpus", PROJECT_ROOT / "tests" / "gold"),
+    "unseen": (PROJECT_ROOT / "tests" / "unseen", PROJECT_ROOT / "tests" / "unseen" / "gold"),
+    "unseen2": (PROJECT_ROOT / "tests" / "unseen2", PROJECT_ROOT / "tests" / "unseen2" / "gold"),
+    "blind": (PROJECT_ROOT / "tests" / "blind", PROJECT_ROOT / "tests" / "blind" / "gold"),
+}
+# Strict precision and recall each fact type keeps on each set: what the extractor reaches now,
+# less a little, so that a rule that breaks shows (README gives the scores; the issue's targets
+# are higher than several of these). A floor only rises.
+FLOORS: dict[str, dict[str, tuple[float, float]]] = {
+    "corpus": {
+        "persons": (1.0, 1.0), "organizations": (0.95, 0.95), "jurisdictions": (0.95, 0.98),
+        "statutes": (1.0, 1.0), "posts": (0.98, 0.98), "parties": (1.0, 1.0),
+        "letters": (0.85, 0.85), "events": (0.73, 0.69), "quotes": (0.95, 0.9),
+        "recipients": (0.98, 0.95),
+    },
+    "unseen": {
+        "persons": (1.0, 1.0), "organizations": (0.95, 0.9), "jurisdictions": (0.9, 0.98),
+        "statutes": (1.0, 1.0), "posts": (0.88, 0.8), "parties": (1.0, 1.0),
+        "letters": (0.45, 0.45), "events": (0.38, 0.36), "quotes": (0.93, 0.9),
+        "recipients": (0.95, 0.7),
+    },
+    "unseen2": {
+        "persons": (1.0, 1.0), "organizations": (0.92, 0.92), "jurisdictions": (0.93, 0.93),
+        "statutes": (1.0, 1.0), "posts": (0.93, 0.82), "parties": (1.0, 1.0),
+        "letters": (0.38, 0.42), "events": (0.33, 0.21), "quotes": (0.92, 0.8),
+        "recipients": (0.85, 0.54),
+    },
+    "blind": {
+        "persons": (0.94, 0.97), "organizations": (0.72, 0.7), "jurisdictions": (0.73, 0.72),
+        "statutes": (1.0, 0.0), "posts": (0.62, 0.41), "parties": (1.0, 0.53),
+        "letters": (0.14, 0.14), "events": (0.27, 0.23), "quotes": (0.95, 0.88),
+        "recipients": (0.59, 0.25),
+    },
+}  # fmt: skip
+LINKING = {"corpus": 0.99, "unseen": 0.97, "unseen2": 0.95, "blind": 0.78}
+
+
 @pytest.fixture(scope="module")
-def corpus_report(inputs: tuple) -> Report:  # type: ignore[type-arg]
-    return evaluate(PROJECT_ROOT / "corpus", PROJECT_ROOT / "tests" / "gold", *inputs, DEFAULT_BASE)
+def reports(inputs: tuple) -> dict[str, Report]:  # type: ignore[type-arg]
+    return {name: evaluate(c, g, *inputs, DEFAULT_BASE) for name, (c, g) in SETS.items()}
 
 
-@pytest.fixture(scope="module", params=["unseen", "unseen2"])
-def unseen_report(inputs: tuple, request: pytest.FixtureRequest) -> Report:  # type: ignore[type-arg]
-    unseen = PROJECT_ROOT / "tests" / request.param
-    return evaluate(unseen, unseen / "gold", *inputs, DEFAULT_BASE)
-
-
-@pytest.mark.parametrize("kind", ["persons", "jurisdictions", "quotes"])
-def test_corpus_strict_f1_floor(corpus_report: Report, kind: str) -> None:
-    assert corpus_report.strict[kind].f1 >= 0.9, corpus_report.table()
+@pytest.fixture(scope="module")
+def corpus_report(reports: dict[str, Report]) -> Report:
+    return reports["corpus"]
 
 
 @pytest.mark.parametrize(
-    "kind", ["persons", "organizations", "jurisdictions", "statutes", "posts", "parties",
-             "letters", "events", "quotes"],
-)  # fmt: skip
-def test_corpus_relaxed_f1_floor(corpus_report: Report, kind: str) -> None:
-    assert corpus_report.relaxed[kind].f1 >= 0.8, corpus_report.table()
+    ("name", "kind"), [(name, kind) for name, floors in FLOORS.items() for kind in floors]
+)
+def test_precision_and_recall_floors(reports: dict[str, Report], name: str, kind: str) -> None:
+    report = reports[name]
+    score = report.recipients if kind == "recipients" else report.strict[kind]
+    precision, recall = FLOORS[name][kind]
+    assert score.precision >= precision and score.recall >= recall, report.table()
 
 
-def test_corpus_entity_linking(corpus_report: Report) -> None:
-    assert corpus_report.linking_accuracy >= 0.95, corpus_report.table()
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_linking_evidence_and_identity(reports: dict[str, Report], name: str) -> None:
+    """Every gold entity counted (one not found is not linked); every fact found with a gold
+    sentence shows that sentence; no entity merged with another; splits only where known."""
+    report = reports[name]
+    assert report.linking_accuracy >= LINKING[name], report.table()
+    assert report.evidence_accuracy == 1.0, report.table()
+    assert report.merges == [], report.table()
+    known_splits = {"blind": ["jurisdiction/flagstaff-az", "jurisdiction/tempe-az"]}
+    assert report.splits == known_splits.get(name, []), report.table()
 
 
-@pytest.mark.parametrize("kind", ["persons", "jurisdictions", "quotes"])
-def test_unseen_articles_recall_floor(unseen_report: Report, kind: str) -> None:
-    assert unseen_report.strict[kind].recall >= 0.8, unseen_report.table()
+def test_every_set_is_scored_on_every_fact_type(reports: dict[str, Report]) -> None:
+    for name, report in reports.items():
+        assert set(FLOORS[name]) == {*report.strict, "recipients"}, name
+        assert report.linkable >= 50, name
 
 
 def test_extraction_code_names_nobody_from_the_gold(tmp_path: Path) -> None:

@@ -233,6 +233,10 @@ def mention_sample(reference: Dataset) -> list[tuple[URIRef, URIRef]]:
         ("application/rdf+xml", "/data/"),
         ("text/turtle;q=0.9, text/html;q=0.5", "/data/"),
         ("text/html;q=0.4, application/ld+json", "/data/"),
+        # a type the client names beats the page it only reaches through a wildcard
+        ("text/turtle, */*", "/data/"),
+        ("*/*, application/n-triples", "/data/"),
+        ("text/*, application/rdf+xml", "/data/"),
         (RDFLIB_ANY, "/data/"),
     ],
 )

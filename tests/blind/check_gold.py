@@ -274,7 +274,7 @@ def check(path: Path) -> list[str]:
                 err(f"same_as {j} of quote {i}")
             else:
                 a, b = normalise_quote(q["text"]), normalise_quote(g["quotes"][j]["text"])
-                if a not in b and b not in a or g["quotes"][j]["speaker"] != q["speaker"]:
+                if (a not in b and b not in a) or g["quotes"][j]["speaker"] != q["speaker"]:
                     err(f"same_as {j} of quote {i}: different words or speaker")
 
     facts = {
