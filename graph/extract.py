@@ -454,8 +454,8 @@ MONTH_NAMES = (
 
 
 def readable_slug(path: str) -> str:
-    """A name from a path, where nothing else names the thing: 'jurisdiction/elm-county-or'
-    → 'Elm County, OR'."""
+    """A name from a path, where nothing else names the thing: 'jurisdiction/quillby-county-or'
+    → 'Quillby County, OR'."""
     slug = path.rsplit("/", 1)[-1]
     found = re.fullmatch(r"(.+)-([a-z]{2})", slug) if path.startswith("jurisdiction/") else None
     if found:

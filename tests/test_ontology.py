@@ -431,9 +431,9 @@ def test_good_data_conforms_asserted_and_reasoned(shapes: Graph, ontology: Graph
         ),
         # a mention denoting two things
         ("<mention/m> civ:denotes <post/a> .", "mention/m"),
-        # a letter sent by a person
+        # a letter sent by a place (the sender is an official or a government body)
         (
-            '<letter/k> a civ:Letter ; rdfs:label "K" ; civ:sender <person/p> ; '
+            '<letter/k> a civ:Letter ; rdfs:label "K" ; civ:sender <jurisdiction/a-xx> ; '
             'civ:recipient <jurisdiction/a-xx> ; civ:onDate "2018-01-24"^^xsd:date ; '
             "civ:concernsStatute <statute/s> .",
             "letter/k",
