@@ -380,7 +380,7 @@ class EntityFinder:
             or INITIALS.fullmatch(name)
             or PLACE_LAST_WORD.search(words[-1])
         ) and not self.gaz.lookup(name):
-            return None  # "Edward Byrne Memorial Justice Assistance Grant", "N. M.", "Quillby County"
+            return None  # "… Memorial Justice Assistance Grant", "N. M.", "Quillby County"
         start, end = self._span_of(ent, name)
         for known in self.gaz.lookup(name):
             if known.kind == "person":
