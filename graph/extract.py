@@ -598,6 +598,60 @@ def cluster_statements(graphs: dict[str, list[Triple]], base: str) -> dict[str, 
     return out
 
 
+def name_key(slug: str) -> str:
+    """A person's slug without what variants of one name differ in: middle initials, hyphens
+    and spaces ("ana-m-ortiz", "ana-ortiz" → "anaortiz"; "deblasio", "de-blasio")."""
+    words = [w for w in slug.split("-") if len(w) > 1]
+    return "".join(words)
+
+
+def one_person_per_name(
+    graphs: dict[str, list[Triple]], gazetteer: Gazetteer
+) -> dict[str, list[Triple]]:
+    """One IRI for one person whose name articles write in variants (a middle initial or not,
+    spacing, case, accents): new persons whose names differ only so are one, named after the
+    longest form (or the curated person's), unless two different people share the key
+    (the key then stays ambiguous and nothing is joined)."""
+    person = {CIV.Person}
+    seen: dict[str, set[URIRef]] = {}
+    for triples in graphs.values():
+        for s, p, o in triples:
+            if p == RDF.type and o in person and "/id/person/" in s:
+                seen.setdefault(name_key(str(s).rsplit("/", 1)[-1]), set()).add(s)
+    for known in gazetteer.by_path.values():
+        if known.kind == "person":
+            seen.setdefault(name_key(known.iri.rsplit("/", 1)[-1]), set()).add(URIRef(known.iri))
+    renamed: dict[URIRef, URIRef] = {}
+    for variants in seen.values():
+        if len(variants) < 2:
+            continue
+        curated = [v for v in variants if str(v) in gazetteer.by_iri]
+        initials = {
+            tuple(w for w in str(v).rsplit("/", 1)[-1].split("-") if len(w) == 1) for v in variants
+        } - {()}
+        if len(curated) > 1 or len(initials) > 1:
+            continue  # two known people, or two middle initials: not ours to join
+        keep = curated[0] if curated else max(variants, key=lambda v: (len(str(v)), str(v)))
+        for v in variants:
+            if v != keep:
+                renamed[v] = keep
+    if not renamed:
+        return graphs
+
+    def joined(triple: Triple) -> Triple:
+        s, p, o = triple
+        if s in renamed and p == RDFS.label:  # the variant's name: an alias of the one person
+            return (renamed[s], CIV.alias, o)
+        return (renamed.get(s, s), p, renamed.get(o, o))
+
+    return {
+        slug: [joined(t) for t in triples]
+        if any(term in renamed for triple in triples for term in triple)
+        else triples
+        for slug, triples in graphs.items()
+    }
+
+
 def _round_of(path: str) -> tuple[str, str, str] | None:
     """(date, sender, recipient) of a letter's path `letter/DATE/SENDER-to-RECIPIENT`."""
     found = re.fullmatch(r"letter/([^/]+)/(.+?)-to-(.+)", path)
@@ -749,7 +803,9 @@ def extract_articles(
                 partial.unlink(missing_ok=True)
                 log.warning("cannot keep %s in the extraction cache: %s", slug, exc)
     found = {a.slug: cached[a.slug] if a.slug in cached else fresh[a.slug] for a in articles}
-    clustered = without_unnamed_rounds(cluster_statements(found, base), gazetteer.letters)
+    clustered = without_unnamed_rounds(
+        cluster_statements(one_person_per_name(found, gazetteer), base), gazetteer.letters
+    )
     if lines is not None:
         for slug, kept in cached_lines.items():
             if clustered[slug] is found[slug]:

@@ -228,6 +228,21 @@ def _a_surname_that_is_a_word_is_a_person(graphs: dict[str, Graph]) -> None:
     assert "person/paula-grant" in persons
 
 
+def persons(graphs: dict[str, Graph]) -> set[str]:
+    return {str(p).removeprefix(ID) for p in union(graphs).subjects(RDF.type, CIV.Person)}
+
+
+def _name_variants_are_one_person(graphs: dict[str, Graph]) -> None:
+    found = persons(graphs)
+    assert "person/ana-m-ruiz" in found and "person/ana-ruiz" not in found, found
+    aliases = {str(o) for o in union(graphs).objects(URIRef(ID + "person/ana-m-ruiz"), CIV.alias)}
+    assert "Ana Ruiz" in aliases
+
+
+def _two_middle_initials_are_two_people(graphs: dict[str, Graph]) -> None:
+    assert {"person/ana-m-ruiz", "person/ana-b-ruiz"} <= persons(graphs)
+
+
 TEXT_OF = {
     "boycott": (
         "Mayors boycott water summit\n\n"
@@ -329,6 +344,20 @@ CASES: dict[str, Case] = {
     "a-person-is-a-person, near miss: a surname that is a word": Case(
         (article("a", "County loses grant\n\n“We will appeal,” said Paula Grant, a spokeswoman for the county.\n"),),
         _a_surname_that_is_a_word_is_a_person,
+    ),
+    "name-variants-are-one-person": Case(
+        (
+            article("a", "Mayor speaks\n\n“We will appeal,” said Mayor Ana M. Ruiz of Fresno.\n"),
+            article("b", "Mayor speaks again\n\n“We will win,” said Mayor Ana Ruiz of Fresno.\n"),
+        ),
+        _name_variants_are_one_person,
+    ),
+    "name-variants-are-one-person, near miss: two middle initials": Case(
+        (
+            article("a", "Mayor speaks\n\n“We will appeal,” said Mayor Ana M. Ruiz of Fresno.\n"),
+            article("b", "Clerk speaks\n\n“We will count,” said Commissioner Ana B. Ruiz of Modesto.\n"),
+        ),
+        _two_middle_initials_are_two_people,
     ),
     "labels-for-a-reader": Case(
         (article("a", "Mayor issues statement\n\nMayor Tom Vance of Fresno said in a statement Tuesday that the city would sue.\n"),),
