@@ -28,7 +28,14 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from graph.corpus import Article
 from graph.errors import ExtractionError
 from graph.extraction.entities import EntityFinder, EntityMention, NewThing
-from graph.extraction.events import Event, Letters, find_events, find_letters, link_rounds
+from graph.extraction.events import (
+    Event,
+    Letters,
+    find_events,
+    find_letters,
+    link_rounds,
+    with_rounds_as_events,
+)
 from graph.extraction.gazetteer import Gazetteer, build_gazetteer, content_words
 from graph.extraction.offices import Tenure, find_affiliations, find_tenures
 from graph.extraction.quotes import Quotation, find_quotations
@@ -235,6 +242,7 @@ class Extractor:
         quoted = [(q.start, q.end) for q in quote_spans(text)]
         body_sentences = [s for s in sentences if any(b <= s[0] < e for b, e in body)]
         events = find_events(text, body_sentences, mentions, article.published, quoted, quotations)
+        events = with_rounds_as_events(events, rounds)
         for event in events:
             subject, triples = self._event(event, article.slug, text)
             yield from triples

@@ -243,6 +243,39 @@ def _two_middle_initials_are_two_people(graphs: dict[str, Graph]) -> None:
     assert {"person/ana-m-ruiz", "person/ana-b-ruiz"} <= persons(graphs)
 
 
+def events_of(graph: Graph) -> dict[str, tuple[str, set[tuple[str, str]]]]:
+    """Each event: (its kind, its participants as (role, path))."""
+    out = {}
+    for event, date in graph.subject_objects(CIV.onDate):
+        kinds = {str(k).rsplit("#", 1)[-1] for k in graph.objects(event, RDF.type)}
+        roles = {
+            (role, str(p).removeprefix(ID))
+            for role in ("agent", "target")
+            for p in graph.objects(event, CIV[role])
+        }
+        for kind in kinds - {"Letter"}:
+            out[f"{kind} {date}"] = (kind, roles)
+    return out
+
+
+def _a_round_is_a_demand_and_a_threat(graphs: dict[str, Graph]) -> None:
+    found = events_of(graphs["a"])
+    for kind in ("Demand", "Threat"):
+        assert (
+            kind,
+            {
+                ("agent", "person/ana-ruiz"),
+                ("target", "organization/brightpath-data-llc"),
+                ("target", "organization/meadow-pharmacy"),
+            },
+        ) in found.values(), found
+
+
+def _a_round_that_threatens_nothing_is_no_threat(graphs: dict[str, Graph]) -> None:
+    kinds = {kind for kind, _ in events_of(graphs["a"]).values()}
+    assert "Demand" in kinds and "Threat" not in kinds, kinds
+
+
 TEXT_OF = {
     "boycott": (
         "Mayors boycott water summit\n\n"
@@ -358,6 +391,14 @@ CASES: dict[str, Case] = {
             article("b", "Clerk speaks\n\n“We will count,” said Commissioner Ana B. Ruiz of Modesto.\n"),
         ),
         _two_middle_initials_are_two_people,
+    ),
+    "a-round-of-letters-is-a-demand-and-a-threat": Case(
+        (article("a", "Firms get letters\n\nAttorney General Ana Ruiz sent letters on Tuesday to Brightpath Data LLC and Meadow Pharmacy demanding sales records, or she would subpoena them.\n"),),
+        _a_round_is_a_demand_and_a_threat,
+    ),
+    "a-round-of-letters-is-a-demand-and-a-threat, near miss: no threat": Case(
+        (article("a", "County gets letter\n\nAttorney General Ana Ruiz sent a letter on Tuesday to Fresno County asking for jail records.\n"),),
+        _a_round_that_threatens_nothing_is_no_threat,
     ),
     "labels-for-a-reader": Case(
         (article("a", "Mayor issues statement\n\nMayor Tom Vance of Fresno said in a statement Tuesday that the city would sue.\n"),),

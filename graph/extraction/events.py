@@ -336,6 +336,34 @@ def find_letters(
     return [r for r in rounds.values() if r.sender is not None]
 
 
+def with_rounds_as_events(events: list[Event], rounds: list[Letters]) -> list[Event]:
+    """Each round of letters is a demand by its sender of its recipients, and a threat too
+    when the letters threaten something: on the round's date, the sender the agent, the
+    recipients the targets. An event of that kind that day the text already told of (with the
+    same agent, or none) is the same event and gains the round's participants."""
+    out = list(events)
+    for letters in rounds:
+        if letters.sender is None:
+            continue
+        kinds = ["Demand"] + (["Threat"] if letters.threatens else [])
+        for kind in kinds:
+            same = [
+                e
+                for e in out
+                if e.type == kind
+                and e.date == letters.date
+                and {p for r, p in e.participants if r == "agent"} <= {letters.sender}
+            ]
+            event = same[0] if same else Event(kind, letters.date)
+            if not same:
+                out.append(event)
+            event.participants[("agent", letters.sender)] = None
+            for recipient in letters.recipients:
+                event.participants[("target", recipient)] = None
+            event.evidence.extend(s for s in letters.evidence if s not in event.evidence)
+    return out
+
+
 def _near_sending(spans: list[tuple[int, str]], sending_at: int) -> bool:
     """Whether a date stands by the verb of sending ("sent Friday", "dated May 5")."""
     return any(abs(position - sending_at) <= 25 for position, _ in spans)
