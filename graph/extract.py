@@ -39,7 +39,7 @@ from graph.extraction.events import (
 from graph.extraction.gazetteer import Gazetteer, build_gazetteer, content_words
 from graph.extraction.offices import Tenure, find_affiliations, find_tenures
 from graph.extraction.quotes import Quotation, find_quotations
-from graph.extraction.statutes import find_citations
+from graph.extraction.statutes import find_citations, find_named_laws
 from graph.extraction.text import paragraphs, quote_spans
 from graph.iri import mint_path, normalise_quote, slugify
 from graph.namespaces import CIV, NIF, SCHEMA
@@ -181,6 +181,13 @@ class Extractor:
         mentions, new = self.entities.find(doc, body)
         for b, e, path in self._statutes(text, body):
             mentions.append(EntityMention(b, e, text[b:e], path, "statute"))
+            if path not in self.gaz.by_path:  # a statute the curated graph does not know
+                yield (self.iri(path), RDF.type, CIV.Statute)
+                yield (
+                    self.iri(path),
+                    RDFS.label,
+                    Literal(statute_label(text[b:e], path), lang="en"),
+                )
         mentions.sort(key=lambda m: m.start)
         for thing in new.values():
             yield from self._describe_new(thing)
@@ -273,6 +280,11 @@ class Extractor:
                 out.append((c.start, c.end, mint_path("statute", "usc", c.title, c.section)))
             elif c.section in known_sections:
                 out.append((c.start, c.end, known_sections[c.section]))
+        for law in find_named_laws(text):
+            if any(b <= law.start < e for b, e in body) and not any(
+                law.start < e and s < law.end for s, e, _ in out
+            ):
+                out.append((law.start, law.end, mint_path("statute", law.name)))
         return out
 
     def _article_state(self, mentions: list[EntityMention]) -> str | None:
@@ -459,6 +471,12 @@ MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
 )  # fmt: skip
+
+
+def statute_label(cited: str, path: str) -> str:
+    """A new statute's name: '8 U.S.C. § 1373' for a code section, else the name as cited."""
+    found = re.fullmatch(r"statute/usc/([^/]+)/(.+)", path)
+    return f"{found.group(1)} U.S.C. § {found.group(2)}" if found else " ".join(cited.split())
 
 
 def readable_slug(path: str) -> str:

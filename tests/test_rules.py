@@ -276,6 +276,25 @@ def _a_round_that_threatens_nothing_is_no_threat(graphs: dict[str, Graph]) -> No
     assert "Demand" in kinds and "Threat" not in kinds, kinds
 
 
+def statutes(graphs: dict[str, Graph]) -> dict[str, str]:
+    graph = union(graphs)
+    return {
+        str(s).removeprefix(ID): str(graph.value(s, RDFS.label))
+        for s in graph.subjects(RDF.type, CIV.Statute)
+    }
+
+
+def _laws_named_and_cited_are_statutes(graphs: dict[str, Graph]) -> None:
+    assert statutes(graphs) == {
+        "statute/fair-housing-act": "Fair Housing Act",
+        "statute/usc/34/10153": "34 U.S.C. § 10153",
+    }
+
+
+def _the_code_alone_is_no_statute(graphs: dict[str, Graph]) -> None:
+    assert statutes(graphs) == {}
+
+
 TEXT_OF = {
     "boycott": (
         "Mayors boycott water summit\n\n"
@@ -399,6 +418,14 @@ CASES: dict[str, Case] = {
     "a-round-of-letters-is-a-demand-and-a-threat, near miss: no threat": Case(
         (article("a", "County gets letter\n\nAttorney General Ana Ruiz sent a letter on Tuesday to Fresno County asking for jail records.\n"),),
         _a_round_that_threatens_nothing_is_no_threat,
+    ),
+    "named-and-cited-laws-are-statutes": Case(
+        (article("a", "City sues over grant\n\nThe city says the conditions break the Fair Housing Act and exceed what 34 U.S.C. § 10153 allows, Mayor Ana Ruiz said.\n"),),
+        _laws_named_and_cited_are_statutes,
+    ),
+    "named-and-cited-laws-are-statutes, near miss: the code alone": Case(
+        (article("a", "City sues over grant\n\nThe city says the conditions are nowhere in the U.S. Code, Mayor Ana Ruiz said.\n"),),
+        _the_code_alone_is_no_statute,
     ),
     "labels-for-a-reader": Case(
         (article("a", "Mayor issues statement\n\nMayor Tom Vance of Fresno said in a statement Tuesday that the city would sue.\n"),),

@@ -23,6 +23,35 @@ _PATTERNS = [
 ]
 
 
+# A law named by its short title: capitalised words ending in Act or Code ("Fair Housing
+# Act", "Texas Penal Code", "Housing and Community Development Act of 1974").
+_NAMED = re.compile(
+    r"(?<![\w’'])(?:The\s+)?(?P<name>(?:[A-Z][\w’'.-]*\s+(?:(?:and|of|on|for|the)\s+)?){1,6}"
+    r"(?:Act|Code)(?:\s+of\s+(?:19|20)\d\d)?)\b"
+)
+_NOT_A_LAW = re.compile(r"^(?:U\.?\s?S\.?|United States|US)\s+Code$|^(?:This|That|An|A)\s", re.I)
+
+
+@dataclass(frozen=True)
+class NamedLaw:
+    """A law named by its title in text."""
+
+    start: int
+    end: int
+    name: str
+
+
+def find_named_laws(text: str) -> list[NamedLaw]:
+    """Laws named by their short title, in text order (not "U.S. Code" alone)."""
+    found = []
+    for m in _NAMED.finditer(text):
+        name = m.group("name")
+        if _NOT_A_LAW.search(name):
+            continue
+        found.append(NamedLaw(m.start("name"), m.end("name"), name))
+    return found
+
+
 @dataclass(frozen=True)
 class Citation:
     """A statute citation found in text; `title` is None when the phrase gives none."""
