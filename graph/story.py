@@ -2,7 +2,7 @@
 
 The folder gets the layout a story keeps: `civicgraph.toml` (its settings, folders relative to
 it), `corpus/` (articles, filled by `civicgraph add`), `curated/` (hand-written Turtle, with a
-commented example), and `queries/` (the generic saved queries; a default value that names a thing
+commented example, and the US states and parties any story takes for granted), and `queries/` (the generic saved queries; a default value that names a thing
 of the seed story is left out, so the form asks for one).
 """
 
@@ -55,6 +55,12 @@ def init_story(folder: Path) -> Path:
         (folder / name).mkdir(parents=True, exist_ok=True)
     (folder / "civicgraph.toml").write_text(CONFIG, encoding="utf-8")
     (folder / "curated" / "example.ttl").write_text(CURATED_EXAMPLE, encoding="utf-8")
+    # what any US story takes for granted: the states (with their postal codes) and the parties
+    for reference in (
+        PROJECT_ROOT / "graph" / "curated" / "us-geography.ttl",
+        PROJECT_ROOT / "graph" / "reference" / "us-parties.ttl",
+    ):
+        (folder / "curated" / reference.name).write_bytes(reference.read_bytes())
     (folder / ".gitignore").write_text("/build\n/.build.versions/\n/.build.cache/\n")
     for query in sorted((PROJECT_ROOT / "queries").glob("*.rq")):
         (folder / "queries" / query.name).write_text(

@@ -54,6 +54,13 @@ NOT_A_PERSON = re.compile(
     r"Street|Avenue|Road|Foundation|Award|Prize|Fund|Scholarship|Initiative|Plan|Code|Law|"
     r"Courthouse|Airport|Station|School|Academy|Library|Museum|Tower|Plaza)\b"
 )
+# A body named by its kind alone: "the House", "the council", "the department", "City Council".
+GENERIC_BODY = re.compile(
+    r"(?:The\s+)?(?:(?:City|County|State|Common|Town)\s+)?(?:House|Senate|Council|Department|Press|"
+    r"Office|Agency|Committee|Court|Board|Commission|Administration|Legislature|Bureau|"
+    r"Government|Assembly)",
+    re.I,
+)
 INITIALS = re.compile(r"(?:[A-Z]\.\s?)+[A-Z]?\.?")
 PLACE_LAST_WORD = re.compile(r"^(?:County|City|Township|Parish|Borough|Village|Town)$")
 OUTLET_WORDS = re.compile(
@@ -434,10 +441,17 @@ class EntityFinder:
             and re.search(r"\b(court|district|office)\b", name + more.group(0), re.I)
         ):
             name = (name + more.group(0)).strip()
-        if len(name) < 2:
-            return None
+        if len(name) < 2 or GENERIC_BODY.fullmatch(name):
+            return None  # "the House", "the council", "the department": no name of a body
+        halves = re.split(r"\s+and\s+", name)
+        if len(halves) == 2 and all(COMPANY_WORDS.search(h) for h in halves):
+            # "SunHarbor Energy and Copper State Solar": two companies, the first here (the
+            # second is found by its own name)
+            name = halves[0]
         start = ent.start_char + max(ent.text.find(name[:10]), 0)
         end = start + len(name)
+        if text[max(0, start - 5) : start] == "U.S. " and not name.startswith("U.S."):
+            name, start = "U.S. " + name, start - 5  # "U.S. District Court …", "U.S. Customs …"
         for known in self.gaz.lookup(name):
             if known.kind in ("organization", "party"):
                 return start, end, path_of(known.iri), known.kind

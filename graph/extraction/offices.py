@@ -65,7 +65,9 @@ _PARTY_MARK = re.compile(r"^\s*\((?P<p>[DRI])(?:[-–][^)]*)?\)")
 _BOTH = re.compile(
     r"^(?:\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?,?\s+(?:both|all)\s+(?P<p>Democrats|Republicans)\b"
 )
-_APPOS_PARTY = re.compile(r"^,\s+an?\s+(?P<p>Democrat|Republican)\b")
+_APPOS_PARTY = re.compile(
+    r"^,\s+(?:an?\s+(?P<p>Democrat|Republican)\b|(?P<q>[DR])-[A-Z][\w.]*(?:\s[A-Z][\w.]*)?,)"
+)
 _PARTY_BEFORE = re.compile(
     r"\b(?P<p>Democrat(?:ic)?|Republican)\s+(?:" + TITLE + r"\s+)?$", re.IGNORECASE
 )
@@ -298,8 +300,9 @@ def find_affiliations(
         right = text[person.end : person.end + 40]
         for pattern in (_PARTY_MARK, _APPOS_PARTY):
             m = pattern.match(right)
-            if m and (p := party(m.group("p"))):
-                mark = (person.end + m.start("p"), person.end + m.end("p"))
+            which = "p" if m and m.group("p") else "q"  # "(D)", ", a Democrat" / ", D-Salem,"
+            if m and m.group(which) and (p := party(m.group(which))):
+                mark = (person.end + m.start(which), person.end + m.end(which))
                 add(person, p, person.start, person.end + m.end(), mark)
         window = max(0, person.start - 40)
         m = _PARTY_BEFORE.search(text[window : person.start])
