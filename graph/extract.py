@@ -637,7 +637,9 @@ def one_person_per_name(
     """One IRI for one person whose name articles write in variants (a middle initial or not,
     spacing, case, accents): new persons whose names differ only so are one, named after the
     longest form (or the curated person's), unless two different people share the key
-    (the key then stays ambiguous and nothing is joined)."""
+    (the key then stays ambiguous and nothing is joined). Likewise a place one article names
+    without its state ("Quillby") and another with it ("Quillby, Ariz."), when only one
+    state's place has that name."""
     person = {CIV.Person}
     seen: dict[str, set[URIRef]] = {}
     for triples in graphs.values():
@@ -648,6 +650,19 @@ def one_person_per_name(
         if known.kind == "person":
             seen.setdefault(name_key(known.iri.rsplit("/", 1)[-1]), set()).add(URIRef(known.iri))
     renamed: dict[URIRef, URIRef] = {}
+    # a place one article names without its state and another with it: the stated one
+    places = {
+        str(s): s
+        for triples in graphs.values()
+        for s, p, _ in triples
+        if p == RDF.type and "/id/jurisdiction/" in s
+    }
+    for iri, place in places.items():
+        stated = [
+            p for other, p in places.items() if re.fullmatch(re.escape(iri) + r"-[a-z]{2}", other)
+        ]
+        if len(stated) == 1 and iri not in gazetteer.by_iri:
+            renamed[place] = stated[0]
     for variants in seen.values():
         if len(variants) < 2:
             continue

@@ -62,6 +62,11 @@ GENERIC_BODY = re.compile(
     re.I,
 )
 INITIALS = re.compile(r"(?:[A-Z]\.\s?)+[A-Z]?\.?")
+# A name the model takes for a place's that ends as a body's or an office's does.
+NOT_A_PLACE = re.compile(
+    r"\b(?:Council|District|Police|Executive|Assistant|Department|Office|Committee|Court|Board|"
+    r"Agency|Sheriff|Attorney|Commission|Commissioner|Administration|Bureau|Authority)$"
+)
 PLACE_LAST_WORD = re.compile(r"^(?:County|City|Township|Parish|Borough|Village|Town)$")
 OUTLET_WORDS = re.compile(
     r"\b(times|post|news|journal|tribune|herald|press|radio|magazine|gazette|chronicle|"
@@ -306,6 +311,13 @@ class EntityFinder:
                 state = self.gaz.state_named(name, codes=False)
                 if state is not None:
                     counts[state.iri] += 1
+            if ent.label_ == "ORG":  # a state's body: "Arizona Department of Public Safety"
+                words = name.split()
+                for size in (2, 1):
+                    state = self.gaz.state_named(" ".join(words[:size]), codes=False)
+                    if len(words) > size and state is not None:
+                        counts[state.iri] += 1
+                        break
         for m in re.finditer(
             r"\([DRI][-–]([A-Z][A-Za-z. ]+)\)|,\s*([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b", text
         ):
@@ -502,6 +514,8 @@ class EntityFinder:
                 break
         if not name or not name[0].isupper() or any(ch.isdigit() for ch in name):
             return None
+        if NOT_A_PLACE.search(name):
+            return None  # "Western District", "Ashmont County Executive", "the Council"
         start, end = ent.start_char, ent.end_char
         knowns = self.gaz.lookup(name)
         state = self.gaz.state_named(name)

@@ -89,7 +89,8 @@ class Gazetteer:
         return [self.by_iri[i] for i in self.names.get(name, [])]
 
     def state_named(self, name: str, codes: bool = True) -> Known | None:
-        """The state a name (or, with `codes`, a two-letter postal code) denotes."""
+        """The state a name (or, with `codes`, a two-letter postal code) denotes; the curated
+        graph's aliases give the AP stylebook's abbreviations ("Ariz.", "Calif.")."""
         key = name.strip().lower().rstrip(".")
         if not codes and len(key) == 2:
             return None
