@@ -193,6 +193,7 @@ class Extractor:
             yield from self._describe_new(thing)
         for m in mentions:
             yield from self._mention(node, method, m, evidence_of(m.start))
+        known_mentions = len(mentions)
 
         article_state = self._article_state(mentions)
         for tenure in find_tenures(text, mentions, sentences, self.gaz, new, article_state):
@@ -222,6 +223,16 @@ class Extractor:
             self.states,
             [(q.start, q.end) for q in quote_spans(text)],
         )
+        # bodies only a run of recipients names ("such as RentNorth, LakeLease and …")
+        said = {(m.start, m.end) for m in mentions[:known_mentions]}
+        for m in mentions:
+            if (m.start, m.end) in said or m.kind != "organization":
+                continue
+            said.add((m.start, m.end))
+            if m.iri not in new and m.iri not in self.gaz.by_path:
+                new[m.iri] = NewThing(m.iri, "organization", m.text, {"Organization"})
+                yield from self._describe_new(new[m.iri])
+            yield from self._mention(node, method, m, evidence_of(m.start))
         first_letter: dict[int, URIRef] = {}
         for letters in rounds:
             for subject, recipient, triples in self._letters(letters, new):

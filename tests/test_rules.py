@@ -338,6 +338,24 @@ def _two_states_places_stay_two(graphs: dict[str, Graph]) -> None:
     assert "jurisdiction/springfield" in found  # which one it is, no text says
 
 
+def _unknown_names_in_a_run_are_recipients(graphs: dict[str, Graph]) -> None:
+    recipients = set().union(*(r for _, r in letters_of(graphs["a"]).values()))
+    assert {"organization/rentnorth", "organization/lakelease"} <= recipients, recipients
+    assert {"organization/rentnorth", "organization/lakelease"} <= organizations(graphs)
+
+
+def _a_list_after_a_letter_names_recipients(graphs: dict[str, Graph]) -> None:
+    recipients = set().union(*(r for _, r in letters_of(graphs["a"]).values()))
+    assert recipients == {
+        "organization/front-range-benefit-solutions", "organization/summit-pbm-partners",
+        "organization/peakview-pharmacy-benefits",
+    }, recipients  # fmt: skip
+
+
+def _a_list_after_no_letter_names_nobody(graphs: dict[str, Graph]) -> None:
+    assert organizations(graphs) == set(), organizations(graphs)
+
+
 TEXT_OF = {
     "boycott": (
         "Mayors boycott water summit\n\n"
@@ -500,6 +518,18 @@ CASES: dict[str, Case] = {
         ),
         _two_states_places_stay_two,
         "curated/us-geography.ttl",
+    ),
+    "unknown-names-in-a-run-are-recipients": Case(
+        (article("a", "Platforms warned\n\nIn letters sent Friday, Attorney General Ana Ruiz told platforms such as RentNorth and LakeLease to take down the listings.\n"),),
+        _unknown_names_in_a_run_are_recipients,
+    ),
+    "a-list-after-a-letter-names-recipients": Case(
+        (article("a", "State demands records\n\nAttorney General Ana Ruiz today sent letters to three pharmacy benefit managers demanding pricing records:\n\nFront Range Benefit Solutions\nSummit PBM Partners\nPeakview Pharmacy Benefits\n\nThe managers have 30 days to answer.\n"),),
+        _a_list_after_a_letter_names_recipients,
+    ),
+    "a-list-after-a-letter-names-recipients, near miss: no letter": Case(
+        (article("a", "Council meets\n\nThe council met on Monday night to hear residents.\n\nBudget Review\nPark Hours\nStreet Repairs\n\nThe meeting ended at nine.\n"),),
+        _a_list_after_no_letter_names_nobody,
     ),
     "labels-for-a-reader": Case(
         (article("a", "Mayor issues statement\n\nMayor Tom Vance of Fresno said in a statement Tuesday that the city would sue.\n"),),

@@ -67,6 +67,7 @@ class Letters:
     demands: list[str] = field(default_factory=list)
     evidence: list[tuple[int, int]] = field(default_factory=list)
     where: dict[str, tuple[int, int]] = field(default_factory=dict)  # recipient: its sentence
+    named: list[EntityMention] = field(default_factory=list)  # bodies only the run names
 
 
 # What letters ask for: the clause after the verb of asking, up to the end of the clause.
@@ -141,6 +142,47 @@ _REPORTED = re.compile(
 )
 
 
+# One item of a run of names: capitalised words (with "of", "&", "and" inside a name kept
+# apart by the split), ending before a comma, "and", "or" or the run's end.
+_ITEM_SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\n+")
+_A_NAME = re.compile(r"(?:[A-Z][\w’'&.-]*|of|the|&)(?:\s+(?:[A-Z][\w’'&.-]*|of|the|&)){0,5}")
+
+
+def _unnamed_in_runs(
+    mentions: list[EntityMention], text: str, windows: list[tuple[int, int]]
+) -> list[EntityMention]:
+    """Names in a run of recipients the entity finder did not know ("platforms such as
+    RentNorth, LakeLease and …"): each capitalised item no mention covers is a body's name."""
+    found: list[EntityMention] = []
+    for begin, end in windows:
+        position = begin
+        for item in [*_ITEM_SPLIT.split(text[begin:end])]:
+            at = text.find(item, position, end)
+            position = at + len(item) if at >= 0 else position
+            lead = _A_NAME.match(item.strip().removeprefix("the ").strip())
+            name = lead.group(0).rstrip(".,;:") if lead else ""
+            if name.split() and name.split()[-1] in ("of", "the", "&"):
+                continue
+            if at < 0 or not name or not name[:1].isupper():
+                continue
+            start = text.find(name, at)
+            stop = start + len(name)
+            if any(m.start < stop and start < m.end for m in [*mentions, *found]):
+                continue
+            if len(name) < 3 or name.split()[0] in ("The", "A", "An"):
+                continue
+            found.append(
+                EntityMention(start, stop, name, f"organization/{_slug(name)}", "organization")
+            )
+    return found
+
+
+def _slug(name: str) -> str:
+    from graph.iri import slugify
+
+    return slugify(name)
+
+
 def _is_outlet(m: EntityMention, text: str) -> bool:
     return bool(_OUTLET.search(m.text)) or bool(
         _REPORTED.search(text[max(0, m.start - 30) : m.start])
@@ -170,6 +212,8 @@ def _recipients(
         windows.append((span[0] + cue.end(), span[0] + (stop.start() if stop else len(sentence))))
     if not windows:
         return []
+    mentions.extend(_unnamed_in_runs(mentions, text, windows))
+    mentions.sort(key=lambda m: m.start)
     kinds = ("jurisdiction", "organization", "person")
     named = [
         m
@@ -207,6 +251,17 @@ def _sender(
             _LETTER.search(text[max(span[0], m.start - 40) : m.start])
         ):
             return m.iri
+    # "In letters sent Friday to A and B, the governor said …", "In a letter to A, Ruiz wrote":
+    # the subject of the clause after the comma
+    opening = re.match(
+        r"\s*In\s+(?:a|an|the|his|her|their|its)?\s*(?:[\w-]+\s+){0,3}letters?\b[^,]*,",
+        text[span[0] : span[1]],
+    )
+    if opening:
+        comma = span[0] + opening.end()
+        after = [m for m in inside if comma <= m.start <= comma + 30]
+        if after:
+            return after[0].iri
     until = max(letter_at, verb_at or 0)
     before = [m for m in inside if m.start < until]
     if before:
@@ -298,19 +353,24 @@ def find_letters(
     # a list of places in short paragraphs ("Springfield;", "Sangamon County, Illinois;") after a
     # sentence about letters or recipients: the recipients of the latest round
     run: list[Paragraph] = []
+    told = False  # the paragraph before told of letters: a list of names may follow
     for para in [*paragraphs, None]:
         short = (
             para is not None
             and para.body
             and len(para.text.split()) <= 8
-            and any(
-                m.kind in ("jurisdiction", "organization") and para.start <= m.start < para.end
-                for m in mentions
+            and (
+                any(
+                    m.kind in ("jurisdiction", "organization") and para.start <= m.start < para.end
+                    for m in mentions
+                )
+                or ((told or run) and bool(_A_NAME.fullmatch(para.text.strip().rstrip(".,;"))))
             )
         )
         if short and para is not None:
             run.append(para)
             continue
+        told = para is not None and bool(_LETTER.search(para.text)) and not run
         if len(run) >= 3 and rounds:
             key = (
                 published.isoformat()
@@ -318,6 +378,8 @@ def find_letters(
                 else next(iter(rounds))
             )
             entry = rounds[key]
+            mentions.extend(_unnamed_in_runs(mentions, text, [(p.start, p.end) for p in run]))
+            mentions.sort(key=lambda m: m.start)
             for p in run:
                 in_item = [
                     m
