@@ -356,6 +356,18 @@ def _a_list_after_no_letter_names_nobody(graphs: dict[str, Graph]) -> None:
     assert organizations(graphs) == set(), organizations(graphs)
 
 
+def tenures(graphs: dict[str, Graph]) -> set[str]:
+    return {str(t).removeprefix(ID) for t in union(graphs).subjects(RDF.type, CIV.Tenure)}
+
+
+def _a_states_attorney_general(graphs: dict[str, Graph]) -> None:
+    assert tenures(graphs) == {"tenure/ana-ruiz/attorney-general-of-colorado"}, tenures(graphs)
+
+
+def _an_attorney_general_of_no_state(graphs: dict[str, Graph]) -> None:
+    assert tenures(graphs) == {"tenure/ana-ruiz/attorney-general-of-the-united-states"}
+
+
 TEXT_OF = {
     "boycott": (
         "Mayors boycott water summit\n\n"
@@ -530,6 +542,16 @@ CASES: dict[str, Case] = {
     "a-list-after-a-letter-names-recipients, near miss: no letter": Case(
         (article("a", "Council meets\n\nThe council met on Monday night to hear residents.\n\nBudget Review\nPark Hours\nStreet Repairs\n\nThe meeting ended at nine.\n"),),
         _a_list_after_no_letter_names_nobody,
+    ),
+    "an-office-named-once-with-its-state": Case(
+        (article("a", "Records sought\n\nColorado Attorney General Ana Ruiz sent letters on Monday. Later, Attorney General Ruiz said the companies must answer.\n"),),
+        _a_states_attorney_general,
+        "curated/us-geography.ttl",
+    ),
+    "an-office-named-once-with-its-state, near miss: no state named": Case(
+        (article("a", "Records sought\n\nAttorney General Ana Ruiz sent letters on Monday.\n"),),
+        _an_attorney_general_of_no_state,
+        "curated/us-geography.ttl",
     ),
     "labels-for-a-reader": Case(
         (article("a", "Mayor issues statement\n\nMayor Tom Vance of Fresno said in a statement Tuesday that the city would sue.\n"),),

@@ -135,6 +135,7 @@ def find_tenures(
     """Each (person, office) the text states, with the place or body the office belongs to."""
     us = gaz.by_path.get("jurisdiction/united-states")
     out: dict[tuple[str, str], Tenure] = {}
+    by_default: set[tuple[str, str]] = set()  # tenures whose holder no words gave
 
     def sentence_of(pos: int) -> tuple[int, int]:
         return next(((s, e) for s, e in sentences if s <= pos < e), (0, len(text)))
@@ -178,6 +179,7 @@ def find_tenures(
 
     def add(person: EntityMention, title: str, holder: str | None, start: int, end: int) -> None:
         office_key = _EXPAND.get(title.lower(), title.lower())
+        defaulted = holder is None
         if holder is None:
             if office_key in _NATIONAL and us is not None:
                 holder = "jurisdiction/united-states"
@@ -206,6 +208,10 @@ def find_tenures(
         key = (person.iri, post)
         if key not in out:
             out[key] = Tenure(person.iri, post, office, holder, start, end)
+            if defaulted:
+                by_default.add(key)
+        elif not defaulted:
+            by_default.discard(key)
 
     for person in (m for m in mentions if m.kind == "person"):
         s_start, s_end = sentence_of(person.start)
@@ -226,6 +232,17 @@ def find_tenures(
             before_title = text[s_start:title_start].rstrip()
             holder_m = mention_ending(len(before_title) + s_start, ("jurisdiction", "organization"))
             holder = holder_m.iri if holder_m else None
+            if holder is None:  # "Colorado Attorney General …", "New Mexico Gov. …": the state
+                words = before_title.split()
+                for size in (2, 1):
+                    named = (
+                        gaz.state_named(" ".join(words[-size:]), codes=False)
+                        if len(words) >= size
+                        else None
+                    )
+                    if named is not None:
+                        holder = named.iri.split("/id/", 1)[-1]
+                        break
             if holder is None:
                 word = re.search(
                     r"\b(county|city|state|conference|department|office|board|council)$",
@@ -274,6 +291,14 @@ def find_tenures(
             h = mention_at(person.end + m.start("holder"), ("jurisdiction", "organization"))
             if h is not None and h.end <= person.end + m.start("title"):
                 add(person, m.group("title"), h.iri, person.start, person.end + m.end())
+    # "Colorado Attorney General Ana Ruiz" … "Attorney General Ruiz": one office, the state's
+    for key in by_default:
+        tenure = out[key]
+        if any(
+            other.person == tenure.person and other.office == tenure.office and k not in by_default
+            for k, other in out.items()
+        ):
+            del out[key]
     return list(out.values())
 
 
