@@ -368,6 +368,19 @@ def _an_attorney_general_of_no_state(graphs: dict[str, Graph]) -> None:
     assert tenures(graphs) == {"tenure/ana-ruiz/attorney-general-of-the-united-states"}
 
 
+def _who_sues_and_whom(graphs: dict[str, Graph]) -> None:
+    found = events_of(graphs["a"])
+    lawsuits = [roles for kind, roles in found.values() if kind == "Lawsuit"]
+    assert lawsuits == [
+        {("agent", "jurisdiction/fresno-ca"), ("target", "organization/us-department-of-justice")}
+    ], found
+
+
+def _an_undated_review_is_none(graphs: dict[str, Graph]) -> None:
+    kinds = {str(k) for k in union(graphs).objects(None, RDF.type)}
+    assert str(CIV.Review) not in kinds
+
+
 TEXT_OF = {
     "boycott": (
         "Mayors boycott water summit\n\n"
@@ -552,6 +565,15 @@ CASES: dict[str, Case] = {
         (article("a", "Records sought\n\nAttorney General Ana Ruiz sent letters on Monday.\n"),),
         _an_attorney_general_of_no_state,
         "curated/us-geography.ttl",
+    ),
+    "who-sues-and-whom": Case(
+        (article("a", "City sues\n\nFresno, Calif., sued the U.S. Department of Justice on Tuesday over the grant rules.\n"),),
+        _who_sues_and_whom,
+        "curated/us-geography.ttl",
+    ),
+    "a-review-is-dated, near miss: 'under review'": Case(
+        (article("a", "Records kept\n\nMayor Ana Ruiz said the records were under review by the city.\n"),),
+        _an_undated_review_is_none,
     ),
     "labels-for-a-reader": Case(
         (article("a", "Mayor issues statement\n\nMayor Tom Vance of Fresno said in a statement Tuesday that the city would sue.\n"),),

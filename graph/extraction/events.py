@@ -550,11 +550,26 @@ def find_events(
             elif kind == "CourtRuling":
                 for m in actors:
                     participants[("target", m.iri)] = None
+            elif kind == "Lawsuit":
+                # who sues is named before "sued"/"lawsuit", whom it sues after "sued"/"against"
+                for m in [*actors, *places]:
+                    qualified = len(text[: m.start].rstrip(", "))  # where "Fresno" ends
+                    if qualified < m.start and any(p.end == qualified for p in places):
+                        continue  # "Fresno, Calif.": the state only says where Fresno is
+                    if m.start < trigger_at and not _reported_by(text, m):
+                        participants[("agent", m.iri)] = None
+                    elif re.search(
+                        r"\b(?:sued|sues|sue|against|challenging)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
+                        text[max(span[0], m.start - 40) : m.start],
+                    ):
+                        participants[("target", m.iri)] = None
             elif agent is not None:
                 participants[("agent", agent.iri)] = None
-            if kind in ("Demand", "Threat", "Lawsuit", "CourtRuling"):
+            if kind in ("Demand", "Threat", "CourtRuling"):
                 for m in places:
                     participants[("target", m.iri)] = None
+            if kind == "Review" and not usable:
+                continue  # "under review", "to review the records": no review of its own
             if not participants and kind not in _MAY_BE_ANONYMOUS:
                 continue  # nobody named takes part: nothing to say about it
             key_agent = (
@@ -582,6 +597,10 @@ def find_events(
                 ):
                     event.sources[m.iri] = None
     return _merge_defaulted(events, defaulted - dated, dated)
+
+
+def _reported_by(text: str, m: EntityMention) -> bool:
+    return bool(_REPORTER.search(text[max(0, m.start - 16) : m.start]))
 
 
 def _merge_defaulted(
