@@ -457,7 +457,7 @@ class EntityFinder:
             return None  # "the House", "the council", "the department": no name of a body
         halves = re.split(r"\s+and\s+", name)
         if len(halves) == 2 and all(COMPANY_WORDS.search(h) for h in halves):
-            # "SunHarbor Energy and Copper State Solar": two companies, the first here (the
+            # "Sunward Energy and Lakeline Solar": two companies, the first here (the
             # second is found by its own name)
             name = halves[0]
         start = ent.start_char + max(ent.text.find(name[:10]), 0)
