@@ -223,7 +223,7 @@ class Extractor:
             self.states,
             [(q.start, q.end) for q in quote_spans(text)],
         )
-        # bodies only a run of recipients names ("such as RentNorth, LakeLease and …")
+        # bodies only a run of recipients names ("such as Homewise, Lakeview Rentals and …")
         said = {(m.start, m.end) for m in mentions[:known_mentions]}
         for m in mentions:
             if (m.start, m.end) in said or m.kind != "organization":

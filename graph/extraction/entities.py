@@ -39,7 +39,7 @@ ORG_WORDS = re.compile(
     r"press|radio|magazine|gazette|chronicle|reuters|inc|corp|company)\b",
     re.IGNORECASE,
 )
-# The last word of a company's name ("Hawkeye Drug Co.", "Brightline Data LLC"): a name ending
+# The last word of a company's name ("Granite Drug Co.", "Bluepath Data LLC"): a name ending
 # so is a company's, whatever the model took it for.
 COMPANY_WORDS = re.compile(
     r"\b(?:Inc|LLC|LLP|Corp|Corporation|Co|Company|Pharmacy|Pharmacies|Drug|Drugs|Rx|Health|"

@@ -152,7 +152,7 @@ def _unnamed_in_runs(
     mentions: list[EntityMention], text: str, windows: list[tuple[int, int]]
 ) -> list[EntityMention]:
     """Names in a run of recipients the entity finder did not know ("platforms such as
-    RentNorth, LakeLease and …"): each capitalised item no mention covers is a body's name."""
+    Homewise, Lakeview Rentals and …"): each capitalised item no mention covers is a body's name."""
     found: list[EntityMention] = []
     for begin, end in windows:
         position = begin

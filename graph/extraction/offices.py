@@ -232,7 +232,7 @@ def find_tenures(
             before_title = text[s_start:title_start].rstrip()
             holder_m = mention_ending(len(before_title) + s_start, ("jurisdiction", "organization"))
             holder = holder_m.iri if holder_m else None
-            if holder is None:  # "Colorado Attorney General …", "New Mexico Gov. …": the state
+            if holder is None:  # "Oregon Attorney General …", "New Jersey Gov. …": the state
                 words = before_title.split()
                 for size in (2, 1):
                     named = (
@@ -291,7 +291,7 @@ def find_tenures(
             h = mention_at(person.end + m.start("holder"), ("jurisdiction", "organization"))
             if h is not None and h.end <= person.end + m.start("title"):
                 add(person, m.group("title"), h.iri, person.start, person.end + m.end())
-    # "Colorado Attorney General Ana Ruiz" … "Attorney General Ruiz": one office, the state's
+    # "Oregon Attorney General Ana Ruiz" … "Attorney General Ruiz": one office, the state's
     for key in by_default:
         tenure = out[key]
         if any(

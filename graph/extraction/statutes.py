@@ -24,7 +24,7 @@ _PATTERNS = [
 
 
 # A law named by its short title: capitalised words ending in Act or Code ("Open Records
-# Act", "Texas Penal Code", "Housing and Community Development Act of 1974").
+# Act", "Ridge County Code", "Water Rights Act of 1974").
 _NAMED = re.compile(
     r"(?<![\w’'])(?:The\s+)?(?P<name>(?:[A-Z][\w’'.-]*\s+(?:(?:and|of|on|for|the)\s+)?){1,6}"
     r"(?:Act|Code)(?:\s+of\s+(?:19|20)\d\d)?)\b"
