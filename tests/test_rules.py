@@ -381,6 +381,13 @@ def _an_undated_review_is_none(graphs: dict[str, Graph]) -> None:
     assert str(CIV.Review) not in kinds
 
 
+def _a_member_of_congress(graphs: dict[str, Graph]) -> None:
+    assert tenures(graphs) == {
+        "tenure/ana-ruiz/representative-of-the-united-states",
+        "tenure/tom-vance/state-senator-of-oregon",
+    }, tenures(graphs)
+
+
 TEXT_OF = {
     "boycott": (
         "Mayors boycott water summit\n\n"
@@ -574,6 +581,11 @@ CASES: dict[str, Case] = {
     "a-review-is-dated, near miss: 'under review'": Case(
         (article("a", "Records kept\n\nMayor Ana Ruiz said the records were under review by the city.\n"),),
         _an_undated_review_is_none,
+    ),
+    "rep-and-sen-are-members-of-congress, near miss: state Sen.": Case(
+        (article("a", "Bill stalls\n\nRep. Ana Ruiz, D-Ore., and state Sen. Tom Vance spoke in Salem, Ore., on Monday.\n"),),
+        _a_member_of_congress,
+        "curated/us-geography.ttl",
     ),
     "labels-for-a-reader": Case(
         (article("a", "Mayor issues statement\n\nMayor Tom Vance of Fresno said in a statement Tuesday that the city would sue.\n"),),

@@ -33,8 +33,9 @@ _LOCAL = {"sheriff": "County", "mayor": "City", "commissioner": "County", "count
           "police chief": "City", "chief of police": "City", "county executive": "County",
           "city attorney": "City", "county attorney": "County", "corporation counsel": "City",
           "mayor-elect": "City", "chief deputy": "County"}  # fmt: skip
-# Offices that, named with no place or body, belong to the country.
-_NATIONAL = {"president", "attorney general", "vice president"}
+# Offices that, named with no place or body, belong to the country ("Sen.", "Rep." in AP style
+# are members of Congress; a state legislator is "state Sen.", "state Rep.").
+_NATIONAL = {"president", "attorney general", "vice president", "senator", "representative"}
 # Offices that, named with no place or body, belong to the state the article is about.
 _STATEWIDE = {"governor", "lieutenant governor", "state senator", "state representative"}
 _MODIFIER = (
