@@ -180,6 +180,8 @@ class Extractor:
 
         mentions, new = self.entities.find(doc, body)
         for b, e, path in self._statutes(text, body):
+            # a law's name is the law's, not a body's the model took it for
+            mentions = [m for m in mentions if not (m.start < e and b < m.end)]
             mentions.append(EntityMention(b, e, text[b:e], path, "statute"))
             if path not in self.gaz.by_path:  # a statute the curated graph does not know
                 yield (self.iri(path), RDF.type, CIV.Statute)
@@ -189,11 +191,13 @@ class Extractor:
                     Literal(statute_label(text[b:e], path), lang="en"),
                 )
         mentions.sort(key=lambda m: m.start)
+        named_paths = {m.iri for m in mentions}
+        new = {path: thing for path, thing in new.items() if path in named_paths}
         for thing in new.values():
             yield from self._describe_new(thing)
         for m in mentions:
             yield from self._mention(node, method, m, evidence_of(m.start))
-        known_mentions = len(mentions)
+        said = {(m.start, m.end) for m in mentions}  # the mentions written so far
 
         article_state = self._article_state(mentions)
         for tenure in find_tenures(text, mentions, sentences, self.gaz, new, article_state):
@@ -224,8 +228,7 @@ class Extractor:
             [(q.start, q.end) for q in quote_spans(text)],
         )
         # bodies only a run of recipients names ("such as Homewise, Lakeview Rentals and …")
-        said = {(m.start, m.end) for m in mentions[:known_mentions]}
-        for m in mentions:
+        for m in list(mentions):
             if (m.start, m.end) in said or m.kind != "organization":
                 continue
             said.add((m.start, m.end))
