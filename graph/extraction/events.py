@@ -223,14 +223,7 @@ def _recipients(
         and m.iri != sender
         and not _is_outlet(m, text)
     ]
-    out: list[str] = []
-    for i, m in enumerate(named):
-        qualifier = i > 0 and re.fullmatch(r",\s*", text[named[i - 1].end : m.start])
-        if (qualifier and m.iri in states) or m.iri == "jurisdiction/united-states":
-            continue
-        if m.iri not in out:
-            out.append(m.iri)
-    return out
+    return _list_item(named, text, states)
 
 
 def _sender(
@@ -432,8 +425,8 @@ def _near_sending(spans: list[tuple[int, str]], sending_at: int) -> bool:
 
 
 def _list_item(named: list[EntityMention], text: str, states: set[str]) -> list[str]:
-    """The recipients of one item of a list ("Springfield, Illinois;"): its places and bodies,
-    less a state that only qualifies the place before it."""
+    """The recipients among things named in a run or a list item ("Springfield, Illinois;"),
+    once each, less a state that only qualifies the place before it (and the country)."""
     out: list[str] = []
     for i, m in enumerate(named):
         qualifier = i > 0 and re.fullmatch(r",\s*", text[named[i - 1].end : m.start])
