@@ -183,7 +183,7 @@ def _add(settings: Any, args: argparse.Namespace) -> int:
         allow_private=args.allow_private,
     )
     folder = Path(settings.corpus)
-    with _progress(len(sources)) as progress:
+    with _Progress(len(sources)) as progress:
         summary = add_sources(
             sources,
             folder,
@@ -235,10 +235,6 @@ class _Progress:
         if self.bar is None:
             return items
         return self.bar.track(items, description="adding")
-
-
-def _progress(total: int) -> _Progress:
-    return _Progress(total)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -353,19 +353,22 @@ class Extractor:
         yield (subject, CIV.holder, self.iri(tenure.person))
         yield (subject, CIV.post, post)
 
-    def _short_name(self, path: str) -> str:
+    def _short_name(self, path: str, new: dict[str, NewThing]) -> str:
+        """What a letter's label calls its sender: a known body's short name or initials
+        ("DOJ"), a new one's name as the article writes it ("Acme Data LLC")."""
         known = self.gaz.by_path.get(path)
         if known is not None and known.short_name:
             return known.short_name
-        label = known.label if known else path.rsplit("/", 1)[-1].replace("-", " ")
-        return "".join(w[0] for w in label.split() if w[:1].isupper()) or label
+        if known is None:
+            return self._label(path, new)
+        return "".join(w[0] for w in known.label.split() if w[:1].isupper()) or known.label
 
     def _letters(
         self, letters: Letters, new: dict[str, NewThing]
     ) -> Iterable[tuple[URIRef, str | None, list[Triple]]]:
         assert letters.sender is not None
         date = letters.date or "undated"
-        sender_short = self._short_name(letters.sender)
+        sender_short = self._short_name(letters.sender, new)
         recipients: list[str | None] = [*letters.recipients] or [None]
         for recipient in recipients:
             to = recipient.split("/", 1)[1] if recipient else "unnamed-recipients"

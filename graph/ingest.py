@@ -56,7 +56,6 @@ class Source:
     data: bytes
     kind: str  # "html" or "text"
     url: str | None = None  # where a link's bytes came from (after redirects)
-    declared_encoding: str | None = None  # from the HTTP header
 
 
 @dataclass
@@ -205,9 +204,7 @@ def fetch(url: str, limits: Limits) -> Source:
                     )
                 kind = _content_kind(url, response.headers.get("Content-Type", ""))
                 data = _read_limited(url, response, limits)
-                return Source(
-                    url, data, kind or _sniff(data, url, None), current, response.encoding
-                )
+                return Source(url, data, kind or _sniff(data, url, None), current)
         raise IngestError(f"{url}: more than {limits.max_redirects} redirects")
     finally:
         session.close()

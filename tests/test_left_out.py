@@ -67,6 +67,7 @@ def test_a_letter_sent_by_an_outlet_is_left_out_and_the_build_goes_on(story: Pat
         assert item["node"].startswith("https://kg.example.org/id/letter/")
         assert item["graph"] == f"https://kg.example.org/graph/article/{SLUG}"
         assert "GovernmentBody" in item["reason"]
+        assert item["label"].startswith("Acme Data LLC letter of 30 April 2019 to "), item
         assert item["sentence"] == SENTENCE
     assert sum(w.startswith("left out ") for w in result.warnings) == 3
     dataset = Dataset(default_union=True)

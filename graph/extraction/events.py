@@ -11,6 +11,7 @@ from graph.extraction.dates import dated_spans, resolve_dates
 from graph.extraction.entities import EntityMention
 from graph.extraction.quotes import Quotation
 from graph.extraction.text import Paragraph
+from graph.iri import mint_path
 
 
 def _trigger(*alternatives: str) -> re.Pattern[str]:
@@ -172,15 +173,9 @@ def _unnamed_in_runs(
             if len(name) < 3 or name.split()[0] in ("The", "A", "An"):
                 continue
             found.append(
-                EntityMention(start, stop, name, f"organization/{_slug(name)}", "organization")
+                EntityMention(start, stop, name, mint_path("organization", name), "organization")
             )
     return found
-
-
-def _slug(name: str) -> str:
-    from graph.iri import slugify
-
-    return slugify(name)
 
 
 def _is_outlet(m: EntityMention, text: str) -> bool:
