@@ -1,6 +1,7 @@
-"""Consistency check of the blind gold (tests/blind/gold/*.json) against the article texts.
+"""Consistency check of a blind set's gold (FOLDER/gold/*.json) against its article texts.
 
-Run from the repository root:  .venv/bin/python tests/blind/check_gold.py
+Run from the repository root:  .venv/bin/python tests/blind/check_gold.py [FOLDER]
+(FOLDER: tests/blind, the default, or tests/blind2)
 
 It checks the form of the gold only (JSON, exact substrings, IRIs as graph.iri.mint_path mints
 them, references between facts, same_as links, evidence sentences); it never runs the extractor.
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from graph.iri import mint_path, normalise_quote, slugify  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else Path(__file__).resolve().parent
 
 STATES = {
     "AL": "Alabama",
