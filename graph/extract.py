@@ -261,7 +261,8 @@ class Extractor:
             ] or [evidence_of(quotation.start)]
             yield from self._quotation(quotation, node, method, held)
         quoted = [(q.start, q.end) for q in quote_spans(text)]
-        body_sentences = [s for s in sentences if any(b <= s[0] < e for b, e in body)]
+        # a body sentence may begin with the dateline its paragraph leaves out ("PHOENIX (AP) —")
+        body_sentences = [s for s in sentences if any(s[0] < e and b < s[1] for b, e in body)]
         events = find_events(text, body_sentences, mentions, article.published, quoted, quotations)
         events = with_rounds_as_events(events, rounds)
         for event in events:

@@ -29,6 +29,7 @@ SETS = {  # name: (corpus folder, gold folder)
     "unseen": (PROJECT_ROOT / "tests" / "unseen", PROJECT_ROOT / "tests" / "unseen" / "gold"),
     "unseen2": (PROJECT_ROOT / "tests" / "unseen2", PROJECT_ROOT / "tests" / "unseen2" / "gold"),
     "blind": (PROJECT_ROOT / "tests" / "blind", PROJECT_ROOT / "tests" / "blind" / "gold"),
+    "blind2": (PROJECT_ROOT / "tests" / "blind2", PROJECT_ROOT / "tests" / "blind2" / "gold"),
 }
 # Strict precision and recall each fact type keeps on each set: what the extractor reaches now,
 # less a little, so that a rule that breaks shows (README gives the scores; the issue's targets
@@ -37,29 +38,35 @@ FLOORS: dict[str, dict[str, tuple[float, float]]] = {
     "corpus": {
         "persons": (1.0, 1.0), "organizations": (0.95, 0.95), "jurisdictions": (0.95, 0.98),
         "statutes": (1.0, 1.0), "posts": (0.98, 0.98), "parties": (1.0, 1.0),
-        "letters": (0.85, 0.85), "events": (0.83, 0.78), "quotes": (0.95, 0.9),
-        "recipients": (0.98, 0.95),
+        "letters": (0.98, 0.98), "events": (0.83, 0.78), "quotes": (0.95, 0.9),
+        "recipients": (0.98, 0.98),
     },
     "unseen": {
-        "persons": (1.0, 1.0), "organizations": (0.95, 0.9), "jurisdictions": (0.9, 0.98),
+        "persons": (1.0, 1.0), "organizations": (0.98, 0.91), "jurisdictions": (0.9, 0.98),
         "statutes": (1.0, 1.0), "posts": (0.88, 0.8), "parties": (1.0, 1.0),
-        "letters": (0.45, 0.45), "events": (0.43, 0.47), "quotes": (0.93, 0.9),
-        "recipients": (0.95, 0.7),
+        "letters": (0.48, 0.48), "events": (0.45, 0.5), "quotes": (0.93, 0.9),
+        "recipients": (0.98, 0.7),
     },
     "unseen2": {
         "persons": (1.0, 1.0), "organizations": (0.92, 0.92), "jurisdictions": (0.93, 0.93),
         "statutes": (1.0, 1.0), "posts": (0.9, 0.82), "parties": (1.0, 1.0),
-        "letters": (0.38, 0.42), "events": (0.33, 0.38), "quotes": (0.92, 0.8),
+        "letters": (0.48, 0.42), "events": (0.33, 0.38), "quotes": (0.92, 0.8),
         "recipients": (0.85, 0.54),
     },
     "blind": {
-        "persons": (0.94, 0.97), "organizations": (0.84, 0.74), "jurisdictions": (0.83, 0.75),
-        "statutes": (0.9, 0.9), "posts": (0.7, 0.5), "parties": (1.0, 0.73),
-        "letters": (0.25, 0.25), "events": (0.31, 0.31), "quotes": (0.95, 0.88),
-        "recipients": (0.66, 0.5),
+        "persons": (0.98, 0.97), "organizations": (0.96, 0.85), "jurisdictions": (0.86, 0.9),
+        "statutes": (0.9, 0.9), "posts": (0.88, 0.71), "parties": (1.0, 0.73),
+        "letters": (0.34, 0.34), "events": (0.38, 0.38), "quotes": (0.95, 0.89),
+        "recipients": (0.78, 0.68),
+    },
+    "blind2": {
+        "persons": (0.87, 0.96), "organizations": (0.79, 0.74), "jurisdictions": (0.77, 0.81),
+        "statutes": (0.98, 0.83), "posts": (0.65, 0.5), "parties": (0.98, 0.79),
+        "letters": (0.03, 0.03), "events": (0.23, 0.27), "quotes": (0.91, 0.79),
+        "recipients": (0.45, 0.31),
     },
 }  # fmt: skip
-LINKING = {"corpus": 0.99, "unseen": 0.97, "unseen2": 0.95, "blind": 0.81}
+LINKING = {"corpus": 0.99, "unseen": 0.97, "unseen2": 0.95, "blind": 0.9, "blind2": 0.83}
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +106,9 @@ def test_every_set_is_scored_on_every_fact_type(reports: dict[str, Report]) -> N
         assert report.linkable >= 50, name
 
 
+_SUFFIX = re.compile(r"(?:Jr|Sr)\.?|I{2,3}|IV")
+
+
 def test_extraction_code_names_nobody_from_the_gold(tmp_path: Path) -> None:
     """The extractor must work on articles it has never seen: no gold name in its code."""
     names: set[str] = set()
@@ -107,7 +117,11 @@ def test_extraction_code_names_nobody_from_the_gold(tmp_path: Path) -> None:
         *PROJECT_ROOT.glob("tests/*/gold/*.json"),
     ]:
         facts = json.loads(gold.read_text(encoding="utf-8"))
-        names |= {p["name"].split()[-1] for p in facts["persons"]}
+        # a surname, not a generational suffix ("Jr.", "III": words of a general vocabulary)
+        names |= {
+            next(w for w in reversed(p["name"].split()) if not _SUFFIX.fullmatch(w))
+            for p in facts["persons"]
+        }
         names |= {j["name"] for j in facts["jurisdictions"] if "State" not in j["kinds"]}
     names -= {"Washington", "Washington, D.C.", "United States"}
     files = [

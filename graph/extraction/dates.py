@@ -43,7 +43,17 @@ _WEEKDAY = re.compile(
 )
 
 
+# What puts a bare weekday ahead of the story's day rather than behind it.
+_AHEAD = re.compile(
+    r"(?:\bfor|\b(?:will|shall|is set to|are set to|plans? to|is to|are to|scheduled|"
+    r"planned)\b[^.;]{0,40}?\b(?:on)?)\s*$",
+    re.I,
+)
+
+
 def _weekday(published: dt.date, weekday: int, qualifier: str) -> dt.date:
+    if qualifier == "coming":
+        return published + dt.timedelta(days=(weekday - published.weekday()) % 7)
     back = (published.weekday() - weekday) % 7
     if qualifier == "next":
         return published + dt.timedelta(days=(weekday - published.weekday()) % 7 or 7)
@@ -80,9 +90,16 @@ def dated_spans(text: str, published: dt.date | None) -> list[tuple[int, str]]:
         if year is None or not 1 <= day <= 31:
             continue
         try:
-            add(m.start(), m.end(), dt.date(year, month, day).isoformat())
+            when = dt.date(year, month, day)
         except ValueError:
             continue
+        if not m["year"] and published and (when - published).days > 183:
+            # "on Dec. 12" in a January story: the December before, not the one to come
+            try:
+                when = dt.date(year - 1, month, day)
+            except ValueError:
+                continue
+        add(m.start(), m.end(), when.isoformat())
     for m in _MONTH_YEAR.finditer(text):
         add(m.start(), m.end(), f"{int(m['year']):04d}-{MONTHS[m['month'].lower()]:02d}")
     lower = text.lower()
@@ -114,6 +131,8 @@ def dated_spans(text: str, published: dt.date | None) -> list[tuple[int, str]]:
                 add(m.start(), m.end(), value)
         for m in _WEEKDAY.finditer(text):
             qualifier = (m["last"] or "").strip().lower()
+            if not qualifier and _AHEAD.search(text[max(0, m.start() - 60) : m.start()]):
+                qualifier = "coming"  # "scheduled a session for Tuesday", "will vote Monday"
             weekday = _weekday(published, WEEKDAYS[m["day"].lower()], qualifier)
             add(m.start(), m.end(), weekday.isoformat())
     if published is not None:

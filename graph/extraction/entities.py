@@ -93,6 +93,7 @@ _COMPANY_NAME = re.compile(
     r"(?<![\w’'])(?:(?:[A-Z][\w’'&-]*|of|&)\s){1,4}(?:Inc|LLC|LLP|Corp|Corporation|Co|"
     r"Company|Pharmacy|Drug Co|Health|Energy|Solar|Power|Data|Analytics|Solutions|Partners|"
     r"Services|Technologies|Labs|Search|Finder|Insurance|Holdings)\b\.?"
+    r"(?:,?\s(?:Inc|LLC|LLP|Corp|Co|Ltd)\b\.?)?"
 )
 _APPOSITIVE_NAME = re.compile(
     r"(?P<name>"
@@ -116,7 +117,21 @@ _NOT_PLACES = {
     "Former",
     "Acting",
 }
+# Capitals at a line's start that are no city: a press release's or a live blog's labels.
+_NOT_DATELINE = {
+    "FOR", "IMMEDIATE", "RELEASE", "UPDATE", "UPDATED", "BREAKING", "NEWS", "CONTACT", "MEDIA",
+    "EDITOR", "EDITOR'S", "NOTE", "ADVISORY", "LIVE", "THE", "AND", "END", "MORE", "PHOTO",
+}  # fmt: skip
 COUNTY_WORDS = re.compile(r"\b(county|parish|borough)$", re.IGNORECASE)
+# A dateline: the city in capitals at a paragraph's start, its state as the AP writes it, the
+# wire's or station's credit, a dash ("DES MOINES, Iowa (AP) —"); in a roundup of briefs the
+# city in capitals alone on its line ("HARRISBURG").
+_DATELINE = re.compile(
+    r"(?P<city>[A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,3})"
+    r"(?:,\s+(?P<state>[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?))?"
+    r"(?:\s*\((?P<credit>[A-Za-z0-9 .&-]{1,30})\))?"
+    r"(?:\s*[—–-]{1,2}\s|\s*$)"
+)
 
 
 @dataclass(frozen=True)
@@ -139,6 +154,37 @@ class NewThing:
     label: str
     classes: set[str] = field(default_factory=set)
     state: str | None = None  # path of the containing state
+
+
+# Federal bodies reporters name by their initials alone (a general vocabulary).
+FEDERAL_ABBREVIATIONS = {
+    "FBI": "Federal Bureau of Investigation",
+    "CBP": "U.S. Customs and Border Protection",
+    "GSA": "General Services Administration",
+    "HUD": "U.S. Department of Housing and Urban Development",
+    "IRS": "Internal Revenue Service",
+    "SSA": "Social Security Administration",
+    "DEA": "Drug Enforcement Administration",
+    "ATF": "Bureau of Alcohol, Tobacco, Firearms and Explosives",
+    "EPA": "Environmental Protection Agency",
+    "USCIS": "U.S. Citizenship and Immigration Services",
+    "FEMA": "Federal Emergency Management Agency",
+}
+# Federal bodies a story names by a short name: the name they are known by.
+FEDERAL_SHORT_NAMES = {"Congress": "United States Congress", **FEDERAL_ABBREVIATIONS}
+_CONTACT = re.compile(r"^(?:media |press )?contacts?:", re.IGNORECASE)
+
+
+def _without_contact_blocks(text: str, body: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The body without a press release's contact block: the line "Contact: …" and the lines
+    under it up to the next blank line (a press officer, a phone number)."""
+    blocks = []
+    for m in re.finditer(r"(?m)^[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*", text):
+        if _CONTACT.match(m.group(0).lstrip()):
+            blocks.append((m.start(), m.end()))
+    if not blocks:
+        return body
+    return [(b, e) for b, e in body if not any(cb <= b < ce for cb, ce in blocks)]
 
 
 def path_of(iri: str) -> str:
@@ -169,13 +215,25 @@ class EntityFinder:
         self, doc: Any, body: list[tuple[int, int]]
     ) -> tuple[list[EntityMention], dict[str, NewThing]]:
         text = doc.text
+        body = _without_contact_blocks(text, body)
 
         def in_body(start: int, end: int) -> bool:
             return any(b <= start and end <= e for b, e in body)
 
         candidates: list[tuple[int, int, str, str, int]] = []  # start, end, path, kind, priority
         new: dict[str, NewThing] = {}
-        article_state = self._dominant_state(text, doc)
+        datelines = self._datelines(text, body)
+        dateline_state = next((d[2] for d in datelines if d[2]), None)
+        article_state = self._dominant_state(text, doc, dateline_state)
+        credits: list[tuple[int, int]] = []  # "(NPW)" in a dateline: a byline, no body named
+        for place, credit, state, state_span in datelines:
+            if credit is not None:
+                credits.append(credit)
+            found = self._link_place(place, text, new, state or article_state)
+            if found is not None:
+                candidates.append((*found, 3))
+            if state is not None and state_span is not None:
+                candidates.append((*state_span, path_of(state), "jurisdiction", 3))
         for match_id, s, e in self.matcher(doc):
             span = doc[s:e]
             if not in_body(span.start_char, span.end_char):
@@ -195,6 +253,28 @@ class EntityFinder:
             if found is not None:
                 start, end, path, kind = found
                 candidates.append((start, end, path, kind, 1))
+        # "the General Services Administration … GSA": an abbreviation of a body named in full
+        for m in re.finditer(r"(?<![\w.])[A-Z]{2,6}(?![\w.])", text):
+            if not in_body(m.start(), m.end()):
+                continue
+            same = [c for c in candidates if (c[0], c[1]) == m.span()]
+            if any(c[4] == 2 for c in same) or any(
+                c[0] <= m.start() and m.end() <= c[1] and (c[0], c[1]) != m.span()
+                for c in candidates
+            ):
+                continue  # known to the curated graph, or part of a longer name
+            body_path = self._abbreviated(m.group(0), candidates, text, new)
+            if body_path is not None:
+                candidates = [c for c in candidates if c not in same]
+                candidates.append((m.start(), m.end(), body_path, "organization", 1))
+        # "the cities of Ashmont and Quillby" … "Quillby, Ariz.": a name the story gives
+        # with its state is that place wherever it stands alone
+        for name, path in self._stated_places(candidates, text).items():
+            for m in re.finditer(rf"(?<![\w’'-]){re.escape(name)}\b(?!\s+[A-Z])", text):
+                if in_body(m.start(), m.end()) and not re.search(
+                    r"[A-Z][\w’'.-]*\s$", text[max(0, m.start() - 30) : m.start()]
+                ):
+                    candidates.append((m.start(), m.end(), path, "jurisdiction", 0))
         # a surname alone, once the full name has been seen ("Ruiz wrote")
         for called, path in persons_full.items():
             if called.startswith("\0"):
@@ -203,6 +283,7 @@ class EntityFinder:
                 if in_body(m.start(), m.end()):
                     candidates.append((m.start(), m.end(), path, "person", 0))
         candidates = [c for cand in candidates for c in self._split(cand, text)]
+        candidates = [c for c in candidates if not any(c[0] < e and b < c[1] for b, e in credits)]
         # longest first, the gazetteer before the model at equal length, then text order
         chosen: list[tuple[int, int, str, str, int]] = []
         for cand in sorted(candidates, key=lambda c: (-(c[1] - c[0]), -c[4], c[0])):
@@ -219,18 +300,74 @@ class EntityFinder:
                 pass  # the state is known to the gazetteer; nothing more to describe
         return mentions, new
 
+    def _abbreviated(
+        self, letters: str, candidates: list[tuple[int, int, str, str, int]], text: str,
+        new: dict[str, NewThing],
+    ) -> str | None:  # fmt: skip
+        """The body an abbreviation stands for: one the story names in full, whose initials
+        (or those of its words after "of": Department of Housing and Urban Development, HUD)
+        it is; else a federal body of the general vocabulary."""
+        for start, end, path, kind, _ in candidates:
+            if kind != "organization":
+                continue
+            words = re.sub(r"^U\.S\.\s+", "", text[start:end]).split()
+            tail = words[words.index("of") + 1 :] if "of" in words else []
+            for run in (words, tail):
+                initials = "".join(w[0] for w in run if w[:1].isupper())
+                if len(initials) >= 2 and initials == letters and len(run) > 1:
+                    return path
+        full = FEDERAL_ABBREVIATIONS.get(letters)
+        return self._federal(full, new) if full else None
+
+    def _federal(self, full: str, new: dict[str, NewThing]) -> str:
+        """The path of a federal body named in full: the curated one, or a new one."""
+        for known in self.gaz.lookup(full):
+            if known.kind == "organization":
+                return path_of(known.iri)
+        iri = self.gaz.org_keys.get(org_key(full))
+        if iri is not None:
+            return path_of(iri)
+        path = mint_path("organization", full)
+        new.setdefault(
+            path, NewThing(path, "organization", full, {"Organization", "GovernmentBody"})
+        )
+        return path
+
+    def _stated_places(
+        self, candidates: list[tuple[int, int, str, str, int]], text: str
+    ) -> dict[str, str]:
+        """Cities and counties the story writes with their state ("Quillby, Ariz."): name →
+        path."""
+        out: dict[str, str] = {}
+        for start, end, path, kind, _ in candidates:
+            if kind != "jurisdiction" or path in self.gaz.states.values():
+                continue
+            name = text[start:end]
+            after = re.match(r",\s*([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)", text[end : end + 30])
+            named_state = after is not None and self.gaz.state_named(after.group(1))
+            if named_state and name.istitle() and not self.gaz.state_named(name):
+                out[name] = path
+        return out
+
     def _patterns(self, text: str) -> list[Any]:
-        """Names the language model may miss: "Springfield Mayor Ana Ruiz", "said Ana Ruiz, a",
+        """Names the language model may miss: "Quillby Mayor Ana Ruiz", "said Ana Ruiz, a",
         a company named by its last word ("MedCorner Pharmacy", "Keystone People Search")."""
         found = []
-        for m in _COMPANY_NAME.finditer(text):
+        # a headline in title case capitalises its verbs and nouns too ("Ruiz Demands Jail
+        # Records From Three Counties"): runs of capitals there are no names by themselves
+        first = text.split("\n", 1)[0]
+        words = re.findall(r"[A-Za-z][\w’'-]*", first)
+        headline_end = (
+            len(first) if sum(w[0].isupper() for w in words) > 0.7 * len(words) > 3 else 0
+        )
+        for m in _COMPANY_NAME.finditer(text, headline_end):
             found.append(
                 SimpleNamespace(
                     text=m.group(0).rstrip(",;: "), start_char=m.start(),
                     end_char=m.start() + len(m.group(0).rstrip(",;: ")), label_="ORG",
                 )
             )  # fmt: skip
-        for m in _TITLED_NAME.finditer(text):
+        for m in _TITLED_NAME.finditer(text, headline_end):
             name = m.group("name")
             if any(k.kind != "person" for k in self.gaz.lookup(name)):
                 continue
@@ -242,9 +379,12 @@ class EntityFinder:
             place = re.sub(
                 r"\s+(?:Police|Fire|County Sheriff's)$", "", (m.group("place") or "").strip()
             )
+            # "Ashmont County Deputy Sheriff": the place's words, not the title's
+            while len(place.split()) > 1 and place.split()[-1] in _NOT_PLACES - {"County", "City"}:
+                place = place.rsplit(" ", 1)[0]
             if (
                 place
-                and place.split()[-1] not in _NOT_PLACES
+                and (place.split()[-1] not in _NOT_PLACES or len(place.split()) > 1)
                 and place.split()[0] not in _NOT_PLACES
             ):
                 found.append(
@@ -302,8 +442,54 @@ class EntityFinder:
                         (state_start, end, path_of(state.iri), kind, priority)]  # fmt: skip
         return [cand]
 
-    def _dominant_state(self, text: str, doc: Any) -> str | None:
+    def _datelines(
+        self, text: str, body: list[tuple[int, int]]
+    ) -> list[tuple[Any, tuple[int, int] | None, str | None, tuple[int, int] | None]]:
+        """Each dateline's city (as the model would give a place, its name in title case),
+        the span of its credit with the brackets, the state it names and that name's span. A
+        city alone on its line is a dateline when the place is known or the story is a
+        roundup (two such lines or more)."""
+        found = []
+        for line in re.finditer(r"[^\n]+", text):
+            if line.start() == 0 or not any(b < line.end() and line.start() <= e for b, e in body):
+                continue  # the headline, or page furniture
+            m = _DATELINE.match(line.group(0))
+            if m is None or set(m.group("city").split()) & _NOT_DATELINE:
+                continue
+            alone = not m.group(0).rstrip().endswith(("—", "–", "-"))
+            if alone and (m.group("state") or m.group("credit") or len(m.group("city")) < 3):
+                continue
+            found.append((line.start(), m, alone))
+        roundup = sum(alone for _, _, alone in found) >= 2
+        out: list[tuple[Any, tuple[int, int] | None, str | None, tuple[int, int] | None]] = []
+        for offset, m, alone in found:
+            city = " ".join(w.capitalize() for w in m.group("city").split())
+            if (
+                alone
+                and not roundup
+                and not any(k.kind == "jurisdiction" for k in self.gaz.lookup(city))
+            ):
+                continue
+            state, state_span = None, None
+            if m.group("state"):
+                named = self.gaz.state_named(m.group("state"))
+                if named is None:
+                    continue  # "SMITH, Jones —" is no dateline
+                state, state_span = named.iri, (offset + m.start("state"), offset + m.end("state"))
+            start = offset + m.start("city")
+            place = SimpleNamespace(
+                text=city, start_char=start, end_char=start + len(city), label_="GPE"
+            )
+            credit = m.span("credit") if m.group("credit") else None
+            if credit is not None:
+                credit = (offset + credit[0] - 1, offset + credit[1] + 1)
+            out.append((place, credit, state, state_span))
+        return out
+
+    def _dominant_state(self, text: str, doc: Any, dateline: str | None = None) -> str | None:
         counts: Counter[str] = Counter()
+        if dateline is not None:  # the state the story is filed from
+            counts[dateline] += 2
         ambiguous = {n.lower() for n, iris in self.gaz.names.items() if len(iris) > 1}
         for ent in doc.ents:
             name = _clean(ent.text)
@@ -339,7 +525,11 @@ class EntityFinder:
         others = [k for k in knowns if "State" not in k.classes]
         if states and others:
             after_place = re.search(r"[A-Z][\w.]*(?: [A-Z][\w.]*)*,\s*$", before)
-            if after_place or re.match(r"\s+(state|State)\b", after):
+            if (
+                after_place
+                or re.match(r"\s+(state|State)\b", after)
+                or self._beside_a_state(text, start, end)
+            ):
                 return states[0]
             return others[0]
         return knowns[0]
@@ -356,7 +546,7 @@ class EntityFinder:
         if label == "PERSON":
             return self._link_person(ent, text, persons_full, new)
         if label in ("ORG", "FAC", "NORP"):
-            return self._link_org(ent, text, new, label)
+            return self._link_org(ent, text, new, label, article_state)
         if label in ("GPE", "LOC"):
             return self._link_place(ent, text, new, article_state)
         return None
@@ -385,6 +575,14 @@ class EntityFinder:
             return None
         if COMPANY_WORDS.search(name) and not self.gaz.lookup(name):
             return self._link_org(ent, text, new, "ORG")  # "Prairie Rx": a company
+        stated = re.match(r",\s*([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)", text[ent.end_char :])
+        if (
+            stated
+            and name == ent.text
+            and self.gaz.state_named(stated.group(1))
+            and not any(k.kind == "person" for k in self.gaz.lookup(name))
+        ):
+            return self._link_place(ent, text, new, None)  # "Tamsin Falls, Ore.": a city
         # the run of capitalised words the name stands in: "Edward Byrne| Memorial Justice
         # Grant", "Justice |Assistance Grant"; a name ending in County is a place
         following = re.match(r"(?:\s+[A-Z][\w’'.-]*){1,4}", text[ent.end_char :])
@@ -437,12 +635,13 @@ class EntityFinder:
         return start, end, path, "person"
 
     def _link_org(
-        self, ent: Any, text: str, new: dict[str, NewThing], label: str
-    ) -> tuple[int, int, str, str] | None:
+        self, ent: Any, text: str, new: dict[str, NewThing], label: str,
+        article_state: str | None = None,
+    ) -> tuple[int, int, str, str] | None:  # fmt: skip
         name = _clean(ent.text)
         titled = _TITLED_NAME.search(name)
         if titled and titled.end() == len(name):
-            return None  # "Springfield Sheriff Ana Ruiz" is a person with a title, not a body
+            return None  # "Quillby Sheriff Ana Ruiz" is a person with a title, not a body
         more = re.match(
             r"\s+(?:for|of) the (?:[A-Z][\w.’']*\s?)+(?:of (?:[A-Z][\w.’']*\s?)+)?",
             text[ent.end_char :],
@@ -453,6 +652,20 @@ class EntityFinder:
             and re.search(r"\b(court|district|office)\b", name + more.group(0), re.I)
         ):
             name = (name + more.group(0)).strip()
+        rest = text[ent.start_char + max(ent.text.find(name), 0) :]
+        if name.startswith("Office of the ") and rest.startswith(name):
+            # "the Office of the Attorney| General of Ashmont": one name, the office's and
+            # the place's it serves
+            whole = re.match(
+                re.escape(name) + r"(?:\s+[A-Z][\w’'-]*)*(?:\s+of\s+(?:the\s+)?[A-Z][\w’'.-]*"
+                r"(?:\s+[A-Z][\w’'.-]*)*)?",
+                rest,
+            )
+            if whole:
+                name = whole.group(0).rstrip(".")
+        suffix = re.match(r",?\s+(?:Inc|LLC|LLP|Corp|Co|Ltd)\b\.?", text[ent.end_char :])
+        if suffix and COMPANY_WORDS.search(name) and name == _clean(ent.text):
+            name += suffix.group(0)  # "Ashmont Health Services, Inc.": the company's name
         if len(name) < 2 or GENERIC_BODY.fullmatch(name):
             return None  # "the House", "the council", "the department": no name of a body
         halves = re.split(r"\s+and\s+", name)
@@ -467,6 +680,8 @@ class EntityFinder:
         for known in self.gaz.lookup(name):
             if known.kind in ("organization", "party"):
                 return start, end, path_of(known.iri), known.kind
+        if name in FEDERAL_SHORT_NAMES and not self.gaz.org_keys.get(org_key(name)):
+            return start, end, self._federal(FEDERAL_SHORT_NAMES[name], new), "organization"
         iri = self.gaz.org_keys.get(org_key(name))
         if iri is not None:
             return start, end, path_of(iri), self.gaz.by_iri[iri].kind
@@ -485,7 +700,7 @@ class EntityFinder:
             if re.match(
                 r"(?:,\s*[A-Z][a-z]+|\s+(?:Mayor|mayor|City|city council|County|police))", after
             ):
-                return self._link_place(ent, text, new, None)
+                return self._link_place(ent, text, new, article_state)
             return None
         if not name[0].isupper() or len(name.split()) > 8:
             return None
@@ -553,6 +768,20 @@ class EntityFinder:
             ),
         )
         return start, end, path, "jurisdiction"
+
+    def _beside_a_state(self, text: str, start: int, end: int) -> bool:
+        """A name coordinated with a state's name is a state too ("in Ashmont and Oregon",
+        "Oregon and Ashmont", "Idaho, Ashmont and Utah")."""
+        name = r"([A-Z][a-z]+(?: [A-Z][a-z]+)?)"
+        before = re.search(name + r"(?:,| and| or)\s+$", text[max(0, start - 40) : start])
+        after = re.match(r"(?:,| and| or)\s+" + name, text[end : end + 40])
+        return any(
+            m is not None
+            and (other := self.gaz.state_named(m.group(1))) is not None
+            and not [k for k in self.gaz.lookup(m.group(1)) if "State" not in k.classes]
+            and other.iri is not None
+            for m in (before, after)
+        )
 
 
 _SUFFIXES = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}

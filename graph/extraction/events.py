@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from graph.extraction.dates import dated_spans, resolve_dates
 from graph.extraction.entities import EntityMention
 from graph.extraction.quotes import Quotation
-from graph.extraction.text import Paragraph
+from graph.extraction.text import _DATELINE, Paragraph
 from graph.iri import mint_path
 
 
@@ -27,7 +27,7 @@ EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                         r"\basked\b.*\bto (?:provide|certify|prove|show|hand)")),
     ("Threat", _trigger(r"\bthreaten(?:s|ed|ing)?\b", r"\bwarn(?:ed|ing|s)?\b", r"could face",
                         r"would face", r"will exercise", r"\bvow\w*", r"\bwithhold\w*", r"\bcut off\b",
-                        r"not be eligible")),
+                        r"not be eligible", r"\b(?:could|would|will|may|might) lose\b", r"\brisks? losing\b")),
     ("StatementEvent", _trigger(r"in a (?:written )?statement", r"statement (?:released|issued)",
                                 r"said in a statement", r"press release",
                                 r"\btold (?:the )?(?:media|reporters|press|(?-i:[A-Z]{2,})\b)")),
@@ -43,7 +43,7 @@ _LETTER = re.compile(r"\bletters?\b|\bmemos?\b", re.I)
 # What a sentence must say for a round of letters: sent, dated, received, what they ask.
 _SENDING = re.compile(
     r"\b(?:sent|send(?:s|ing)?|went out|went to|dated|received|mailed|issued|arrived|ask(?:s|ed|ing)?|"
-    r"told|demand(?:s|ed|ing)?|warn(?:s|ed|ing)?|threaten(?:s|ed|ing)?|request(?:s|ed|ing)?|gives?)\b",
+    r"told|demand(?:s|ed|ing)?|warn(?:s|ed|ing)?|threaten(?:s|ed|ing)?|request(?:s|ed|ing)?|gives?|gave)\b",
     re.I,
 )
 _THREATS = [
@@ -69,6 +69,7 @@ class Letters:
     evidence: list[tuple[int, int]] = field(default_factory=list)
     where: dict[str, tuple[int, int]] = field(default_factory=dict)  # recipient: its sentence
     named: list[EntityMention] = field(default_factory=list)  # bodies only the run names
+    told: list[tuple[int, int]] = field(default_factory=list)  # sentences that go on about it
 
 
 # What letters ask for: the clause after the verb of asking, up to the end of the clause.
@@ -128,7 +129,8 @@ _NOT_A_NAME_NEXT = re.compile(  # "asked them to provide …": a verb, not a rec
 _LIST_ENDS = re.compile(
     r",?\s+(?:asking|demanding|requesting|seeking|urging|warning|telling|ordering|giving|"
     r"saying|which|who|whose|that|about|over|regarding|concerning|after|because|since|"
-    r"threatening|and\s+(?:asked|demanded|warned|gave|told|said|threatened))\b|—|\.\s|\.$",
+    r"threatening|would|will|could|should|must|and\s+(?:asked|demanded|warned|gave|told|said|"
+    r"threatened))\b|\s+on\s+(?=[A-Z\d])|—|\.\s|\.$",
 )
 _OUTLET = re.compile(
     r"\b(?:times|post|news|journal|tribune|herald|press|radio|magazine|gazette|chronicle|"
@@ -145,7 +147,10 @@ _REPORTED = re.compile(
 
 # One item of a run of names: capitalised words (with "of", "&", "and" inside a name kept
 # apart by the split), ending before a comma, "and", "or" or the run's end.
-_ITEM_SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\n+")
+_ITEM_SPLIT = re.compile(
+    r",(?!\s*(?:Inc|LLC|L\.L\.C|Co|Corp|Ltd|LP|L\.P|PLLC)\b\.?)\s*(?:and\s+|or\s+)?|"
+    r"\s+and\s+|\s+or\s+|\n+"
+)
 _A_NAME = re.compile(r"(?:[A-Z][\w’'&.-]*|of|the|&)(?:\s+(?:[A-Z][\w’'&.-]*|of|the|&)){0,5}")
 
 
@@ -172,10 +177,49 @@ def _unnamed_in_runs(
                 continue
             if len(name) < 3 or name.split()[0] in ("The", "A", "An"):
                 continue
+            # a name the article gives elsewhere as a place or body ("Ashmont, Ariz.") is that
+            same = next(
+                (
+                    m
+                    for m in mentions
+                    if m.text == name and m.kind in ("jurisdiction", "organization", "person")
+                ),
+                None,
+            )
             found.append(
-                EntityMention(start, stop, name, mint_path("organization", name), "organization")
+                EntityMention(start, stop, name, same.iri, same.kind)
+                if same
+                else EntityMention(
+                    start, stop, name, mint_path("organization", name), "organization"
+                )
             )
     return found
+
+
+_IN_A_LETTER_TO = re.compile(
+    r"\s*In\s+(?:a|an|the|his|her|their|its)?\s*(?:[\w-]+\s+){0,3}letters?\s+to\s+[^,]*,"
+)
+# "to the city", "to the association's board": a body or place the story named before
+_HEAD_NOUN = re.compile(
+    r"(?:the|its|their|his|her)\s+(?:\w+\s+)?(city|county|village|town|department|agency|"
+    r"committee|board|association|council|company|commission|office)\b",
+    re.I,
+)
+
+
+def _pointed_at(noun: str, earlier: list[EntityMention], states: set[str]) -> str | None:
+    """The body or place named last before that a head noun ("the city", "the department")
+    points back to."""
+    for m in reversed(earlier):
+        if noun in ("city", "village", "town"):
+            fits = m.kind == "jurisdiction" and m.iri not in states and "-county-" not in m.iri
+        elif noun == "county":
+            fits = m.kind == "jurisdiction" and "-county-" in m.iri
+        else:
+            fits = m.kind == "organization" and (noun in m.iri or noun in m.text.lower())
+        if fits and m.iri != "jurisdiction/united-states":
+            return m.iri
+    return None
 
 
 def _is_outlet(m: EntityMention, text: str) -> bool:
@@ -195,7 +239,7 @@ def _recipients(
     """Who a sentence names as the letters' recipients: the places, bodies and people named
     in the run that follows "to", "including", "among them", "such as" or "recipients" (after
     `start`, the word "letter" or its verb), up to where the run ends ("asking…", "which…");
-    a state that only qualifies a place ("Springfield, Illinois") is not one of them."""
+    a state that only qualifies a place ("Ashmont, Illinois") is not one of them."""
     sentence = text[span[0] : span[1]]
     begin = (start or span[0]) - span[0]
     windows: list[tuple[int, int]] = []
@@ -205,11 +249,30 @@ def _recipients(
             continue
         stop = _LIST_ENDS.search(sentence, cue.end())
         windows.append((span[0] + cue.end(), span[0] + (stop.start() if stop else len(sentence))))
+    # "In a letter to the department, Rep. Ann Lee asked…": the recipient ends at the comma
+    opening = _IN_A_LETTER_TO.match(sentence)
+    if opening:
+        comma = span[0] + opening.end()
+        windows = [(b, min(e, comma) if b < comma else e) for b, e in windows]
     if not windows:
         return []
+    kinds = ("jurisdiction", "organization", "person")
+    pointed: list[str] = []
+    for b, e in windows:
+        if any(m.kind in kinds and b <= m.start < e for m in mentions):
+            continue
+        noun = _HEAD_NOUN.match(text, b, e)
+        if noun:
+            earlier = [m for m in mentions if m.end <= span[0] and m.kind in kinds]
+            found = _pointed_at(noun.group(1).lower(), earlier, states)
+            if found and found != sender and found not in pointed:
+                pointed.append(found)
+    if pointed and not any(
+        any(m.kind in kinds and b <= m.start < e for m in mentions) for b, e in windows
+    ):
+        return pointed
     mentions.extend(_unnamed_in_runs(mentions, text, windows))
     mentions.sort(key=lambda m: m.start)
-    kinds = ("jurisdiction", "organization", "person")
     named = [
         m
         for m in mentions
@@ -273,6 +336,115 @@ def _sender(
     return earlier[-1].iri if earlier else None
 
 
+# What a round threatens, in the sentences that go on about it: "They warn that the office will
+# seek a court order", "It said it would consider all options, including a subpoena", "the
+# state will freeze the money", "would not receive their awards".
+_THREAT_CUE = re.compile(
+    r"\b(?:warn(?:s|ed|ing)?|threaten\w*|subpoena\w*|compulsory process|court order|"
+    r"legal action|civil investigative demands?|risks? losing|not be eligible|"
+    r"(?:could|would|will|may|might) (?:lose|face|not receive|freeze|withhold|cut off|sue|pull|"
+    r"end the|be (?:withheld|held back|cut|frozen|paused|sued|served|denied|suspended))|"
+    r"(?:every|any) (?:lawful )?tools?|all options|use its (?:\w+ )?power)\b",
+    re.I,
+)
+_THREAT_KINDS = [
+    ("subpoena", re.compile(r"subpoena|compulsory process", re.I)),
+    ("funding cut", re.compile(
+        r"\bgrants?\b|\bfund(?:s|ing)\b|money|awards?\b|revenue|eligible|withh[oe]ld|freeze|"
+        r"frozen|paused|held back|cut off", re.I)),
+]  # fmt: skip
+# "Gov. Ana Ruiz on Friday told the city of Quillby, Ashmont County and Orlen County that they
+# could lose…", "Ruiz says Quillby, Ashmont County and the village of Orlen could lose…": whom a
+# lead names
+_TOLD = re.compile(r"\b(?:told|tells|warned|warns|says|said|notified|informed)\s+", re.I)
+_TOLD_ENDS = re.compile(
+    r"\s+(?:that|could|would|will|might|may|must|should|if|unless|to|they|it)\b|[.;:—]"
+)
+
+
+_MADE_PUBLIC = re.compile(
+    r"\b(?:until|by|before|no later than|deadline of|due)\s*$|"
+    r"\b(?:released|made public|published|obtained|posted|disclosed|reviewed)\b"
+    r"(?:\s+(?:by|to)\s+(?:\w+[’']?s?\s+){1,3})?\s*(?:on\s+)?$",
+    re.I,
+)
+
+
+def _body_start(text: str, span: tuple[int, int]) -> int:
+    """Where a sentence's words begin, after the dateline ("PHOENIX (AP) — ") that names
+    where the story was filed, not who took part."""
+    dateline = _DATELINE.match(text[span[0] : span[1]])
+    return span[0] + dateline.end() if dateline else span[0]
+
+
+def _threat_kind(sentence: str) -> str:
+    return next((name for name, p in _THREAT_KINDS if p.search(sentence)), "legal action")
+
+
+def _goes_on_about(
+    entry: Letters,
+    text: str,
+    sentences: list[tuple[int, int]],
+    para_of: dict[tuple[int, int], int],
+    others: set[tuple[int, int]],
+    bodies: list[EntityMention],
+) -> None:
+    """A round's threat told in its own sentence or in the two that follow it in its
+    paragraph or the next ("The letters warn that…", "It said it would…"), by nobody named
+    but its sender; and, for a round that names no recipient, those the sentence before it
+    says its sender told ("…told Quillby, Ashmont County and Orlen County that they could lose…")."""
+    own = [s for s in entry.evidence if s in para_of]
+    if not own or entry.sender is None:
+        return
+    last = sentences.index(own[-1])
+    following = [
+        s
+        for s in sentences[last + 1 : last + 3]
+        if para_of.get(s, -9) - para_of[own[-1]] <= 1 and s not in others
+    ]
+    first = sentences.index(own[0])
+    lead = sentences[first - 1] if first else None
+    if lead is None or lead in others or para_of[own[0]] - para_of.get(lead, -9) > 1:
+        lead = None
+    for span in [*([lead] if lead else []), *own, *following]:
+        sentence = text[span[0] : span[1]]
+        cue = _THREAT_CUE.search(sentence)
+        if cue is None:
+            continue
+        before = [
+            m
+            for m in bodies_and_places(bodies)
+            if _body_start(text, span) <= m.start < span[0] + cue.start()
+        ]
+        if any(m.iri != entry.sender for m in before):
+            continue  # someone else's threat
+        if span == lead and not before:
+            continue  # the sentence before: its sender must be named as the one who threatens
+        entry.threatens.add(_threat_kind(sentence[cue.start() :]))
+        if span not in entry.told and span not in entry.evidence:
+            entry.told.append(span)
+    if entry.recipients or lead is None:
+        return
+    for cue in _TOLD.finditer(text, lead[0], lead[1]):
+        if not any(m.iri == entry.sender and lead[0] <= m.start < cue.start() for m in bodies):
+            continue
+        stop = _TOLD_ENDS.search(text, cue.end(), lead[1])
+        end = stop.start() if stop else lead[1]
+        named = [
+            m
+            for m in bodies_and_places(bodies)
+            if cue.end() <= m.start < end and m.iri != entry.sender
+        ]
+        if named:
+            entry.recipients.extend(r for r in dict.fromkeys(m.iri for m in named))
+            entry.told.append(lead)
+            return
+
+
+def bodies_and_places(mentions: list[EntityMention]) -> list[EntityMention]:
+    return [m for m in mentions if m.kind in ("jurisdiction", "organization", "person")]
+
+
 def find_letters(
     text: str,
     sentences: list[tuple[int, int]],
@@ -286,6 +458,7 @@ def find_letters(
     """Rounds of letters the text describes, merged by date (words inside quotation marks
     are someone's, not the story's: they send nothing)."""
     bodies = [m for m in mentions if m.kind in ("organization", "person")]
+    places_too = mentions  # read after the runs have added the names they found
     rounds: dict[str | None, Letters] = {}
     article_statutes = sorted({s for _, _, s in statutes})
     for span in sentences:
@@ -299,7 +472,12 @@ def find_letters(
         sending = _SENDING.search(masked)
         if sending is None:
             continue  # "their letter" in an answer: no round of letters of its own
-        spans = dated_spans(sentence, published)
+        # "released Tuesday", "obtained Friday": the day the story got the letters, not theirs
+        spans = [
+            (p, d)
+            for p, d in dated_spans(sentence, published)
+            if not _MADE_PUBLIC.search(sentence[max(0, p - 40) : p])
+        ]
         # dates joined by "and" ("last April and November") are rounds each; otherwise the
         # date nearest the verb of sending is the round's
         near = sorted(spans, key=lambda d: abs(d[0] - sending.start()))
@@ -338,7 +516,7 @@ def find_letters(
                 if what not in entry.demands:
                     entry.demands.append(what)
             entry.evidence.append(span)
-    # a list of places in short paragraphs ("Springfield;", "Sangamon County, Illinois;") after a
+    # a list of places in short paragraphs ("Ashmont;", "Quillby County, Illinois;") after a
     # sentence about letters or recipients: the recipients of the latest round
     run: list[Paragraph] = []
     told = False  # the paragraph before told of letters: a list of names may follow
@@ -380,6 +558,15 @@ def find_letters(
                     entry.where.setdefault(r, (p.start, p.end))
             entry.evidence.append((run[0].start, run[-1].end))
         run = []
+    para_of = {
+        span: i
+        for span in sentences
+        for i, p in enumerate(paragraphs)
+        if p.start <= span[1] and span[0] < p.end
+    }
+    for entry in rounds.values():
+        others = {s for r in rounds.values() if r is not entry for s in r.evidence}
+        _goes_on_about(entry, text, sentences, para_of, others, places_too)
     for entry in rounds.values():
         if entry.statute is None and len(article_statutes) == 1:
             entry.statute = article_statutes[0]
@@ -390,27 +577,47 @@ def with_rounds_as_events(events: list[Event], rounds: list[Letters]) -> list[Ev
     """Each round of letters is a demand by its sender of its recipients, and a threat too
     when the letters threaten something: on the round's date, the sender the agent, the
     recipients the targets. An event of that kind that day the text already told of (with the
-    same agent, or none) is the same event and gains the round's participants."""
+    same agent, or none), or one found in the sentences that tell of the round ("…sent letters
+    to A and B demanding records": not a demand by B), is the same event: it gains the round's
+    participants, and when the round names its recipients they are its only targets."""
     out = list(events)
+    claimed: set[int] = set()  # events a round made its own: no other round's by its sentences
     for letters in rounds:
         if letters.sender is None:
             continue
+        told = {*letters.evidence, *letters.told}
         kinds = ["Demand"] + (["Threat"] if letters.threatens else [])
         for kind in kinds:
             same = [
                 e
                 for e in out
                 if e.type == kind
-                and e.date == letters.date
-                and {p for r, p in e.participants if r == "agent"} <= {letters.sender}
+                and (
+                    (
+                        e.date == letters.date
+                        and {p for r, p in e.participants if r == "agent"} <= {letters.sender}
+                    )
+                    or (id(e) not in claimed and e.evidence and all(s in told for s in e.evidence))
+                )
             ]
             event = same[0] if same else Event(kind, letters.date)
             if not same:
                 out.append(event)
+            for other in same[1:]:
+                out.remove(other)
+                event.evidence.extend(s for s in other.evidence if s not in event.evidence)
+                event.participants.update(other.participants)
+            claimed.add(id(event))
+            event.date = letters.date
+            if letters.recipients:
+                event.participants = {}
+            event.participants = {(r, p): None for r, p in event.participants if r != "agent"}
             event.participants[("agent", letters.sender)] = None
             for recipient in letters.recipients:
                 event.participants[("target", recipient)] = None
             event.evidence.extend(s for s in letters.evidence if s not in event.evidence)
+            if kind == "Threat":
+                event.evidence.extend(s for s in letters.told if s not in event.evidence)
     return out
 
 
@@ -420,11 +627,15 @@ def _near_sending(spans: list[tuple[int, str]], sending_at: int) -> bool:
 
 
 def _list_item(named: list[EntityMention], text: str, states: set[str]) -> list[str]:
-    """The recipients among things named in a run or a list item ("Springfield, Illinois;"),
+    """The recipients among things named in a run or a list item ("Ashmont, Illinois;"),
     once each, less a state that only qualifies the place before it (and the country)."""
     out: list[str] = []
     for i, m in enumerate(named):
-        qualifier = i > 0 and re.fullmatch(r",\s*", text[named[i - 1].end : m.start])
+        qualifier = (  # "Ashmont, Illinois", not "the states of Illinois, Oregon and …"
+            i > 0
+            and named[i - 1].iri not in states
+            and re.fullmatch(r",\s*", text[named[i - 1].end : m.start])
+        )
         if (qualifier and m.iri in states) or m.iri == "jurisdiction/united-states":
             continue
         if m.iri not in out:
@@ -488,10 +699,12 @@ def find_events(
     for span in sentences:
         sentence = text[span[0] : span[1]]
         masked = "".join(ch if outside(span[0] + i) else " " for i, ch in enumerate(sentence))
+        words_at = _body_start(text, span)
         inside = [
             m
             for m in mentions
             if _in(m, span)
+            and m.start >= words_at
             and outside(m.start)
             and not _REPORTER.search(text[max(0, m.start - 16) : m.start])
         ]
@@ -555,6 +768,9 @@ def find_events(
                 participants[("agent", agent.iri)] = None
             if kind in ("Demand", "Threat", "CourtRuling"):
                 for m in places:
+                    qualified = len(text[: m.start].rstrip(", "))
+                    if qualified < m.start and any(p.end == qualified for p in places):
+                        continue  # "Ashmont, Mo.": the state only says where the city is
                     participants[("target", m.iri)] = None
             if kind == "Review" and not usable:
                 continue  # "under review", "to review the records": no review of its own

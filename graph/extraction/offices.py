@@ -1,8 +1,9 @@
-"""Offices people hold ("Springfield Mayor X", "X, chairman of the Y") and their parties."""
+"""Offices people hold ("Quillby Mayor X", "X, chairman of the Y") and their parties."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from graph.extraction.entities import EntityMention, NewThing
@@ -38,6 +39,7 @@ _LOCAL = {"sheriff": "County", "mayor": "City", "commissioner": "County", "count
 _NATIONAL = {"president", "attorney general", "vice president", "senator", "representative"}
 # Offices that, named with no place or body, belong to the state the article is about.
 _STATEWIDE = {"governor", "lieutenant governor", "state senator", "state representative"}
+_JUSTICE = "organization/us-department-of-justice"
 _MODIFIER = (
     r"(?:(?:acting|interim|former|then-|deputy|assistant|u\.s\.|us|federal|state|county|city)\s+)*"
 )
@@ -125,6 +127,34 @@ def _office(title: str, holder: str, gaz: Gazetteer) -> str:
     return " ".join(w.capitalize() for w in office.split())
 
 
+def _is_state(path: str, gaz: Gazetteer) -> bool:
+    known = gaz.by_path.get(path)
+    return known is not None and "State" in known.classes
+
+
+def _in_congress(title: str) -> bool:
+    return title.lower() in ("rep.", "sen.", "representative", "senator")
+
+
+def _state_of_places(
+    mentions: list[EntityMention], gaz: Gazetteer, new: dict[str, NewThing]
+) -> str | None:
+    """The state (IRI) most of the article's cities and counties lie in, if one is most."""
+    counts: Counter[str] = Counter()
+    for m in mentions:
+        if m.kind != "jurisdiction":
+            continue
+        known = gaz.by_path.get(m.iri)
+        state = known.state if known else None
+        if known is None and m.iri in new and new[m.iri].state:
+            found = gaz.by_path.get(str(new[m.iri].state))
+            state = found.iri if found else None
+        if state:
+            counts[state] += 1
+    ranked = [*counts.most_common(2), ("", 0), ("", 0)]
+    return ranked[0][0] or None if ranked[0][1] > ranked[1][1] else None
+
+
 def find_tenures(
     text: str,
     mentions: list[EntityMention],
@@ -135,6 +165,8 @@ def find_tenures(
 ) -> list[Tenure]:
     """Each (person, office) the text states, with the place or body the office belongs to."""
     us = gaz.by_path.get("jurisdiction/united-states")
+    if article_state is None:  # no state named most: the one its cities and counties lie in
+        article_state = _state_of_places(mentions, gaz, new)
     out: dict[tuple[str, str], Tenure] = {}
     by_default: set[tuple[str, str]] = set()  # tenures whose holder no words gave
 
@@ -178,11 +210,22 @@ def find_tenures(
                 return m.iri
         return None
 
+    def federal(person: EntityMention) -> bool:
+        return any(m.iri == _JUSTICE and m.start < person.start for m in mentions)
+
     def add(person: EntityMention, title: str, holder: str | None, start: int, end: int) -> None:
         office_key = _EXPAND.get(title.lower(), title.lower())
         defaulted = holder is None
         if holder is None:
-            if office_key in _NATIONAL and us is not None:
+            if office_key == "attorney general" and (
+                (near_state := state_near(person))
+                or (article_state and person.iri not in gaz.by_path and not federal(person))
+            ):
+                # "Attorney General X" in a story about one state is that state's, unless
+                # the curated graph knows the person or the story has named the Justice
+                # Department before (the country's attorney general)
+                holder = near_state or str(article_state).split("/id/", 1)[-1]
+            elif office_key in _NATIONAL and us is not None:
                 holder = "jurisdiction/united-states"
             elif office_key in _STATEWIDE and (near_state := state_near(person)):
                 holder = near_state
@@ -259,6 +302,8 @@ def find_tenures(
                 if after:
                     h = mention_at(person.end + after.end(), ("jurisdiction", "organization"))
                     holder = h.iri if h else None
+                    if h is not None and _is_state(h.iri, gaz) and _in_congress(m.group("title")):
+                        holder = None  # "Rep. X of Texas": a member of Congress from Texas
             add(
                 person,
                 m.group("title"),
@@ -286,11 +331,13 @@ def find_tenures(
             h = mention_ending(s_start + m.start(), ("jurisdiction", "organization"))
             if h is not None:
                 add(person, m.group("title"), h.iri, h.start, person.end)
-        # "X, Springfield's police chief", "X, a Labor Department spokesman"
+        # "X, Quillby's police chief", "X, a Labor Department spokesman"
         m = _APPOSITIVE_HOLDER.match(right)
         if m:
             h = mention_at(person.end + m.start("holder"), ("jurisdiction", "organization"))
-            if h is not None and h.end <= person.end + m.start("title"):
+            # "A, Ashmont County Sheriff B and …": the title is the next person's, not A's
+            names_next = re.match(r"\s+[A-Z]", right[m.end() :])
+            if h is not None and h.end <= person.end + m.start("title") and not names_next:
                 add(person, m.group("title"), h.iri, person.start, person.end + m.end())
     # "Oregon Attorney General Ana Ruiz" … "Attorney General Ruiz": one office, the state's
     for key in by_default:
@@ -326,7 +373,7 @@ def find_affiliations(
         right = text[person.end : person.end + 40]
         for pattern in (_PARTY_MARK, _APPOS_PARTY):
             m = pattern.match(right)
-            which = "p" if m and m.group("p") else "q"  # "(D)", ", a Democrat" / ", D-Salem,"
+            which = "p" if m and m.group("p") else "q"  # "(D)", ", a Democrat" / ", D-Ashmont,"
             if m and m.group(which) and (p := party(m.group(which))):
                 mark = (person.end + m.start(which), person.end + m.end(which))
                 add(person, p, person.start, person.end + m.end(), mark)

@@ -1,0 +1,262 @@
+"""Entity rules (places, bodies, persons, posts) on the smallest article that needs each, and
+on a near miss. Invented people and bodies in real states; see tests/test_rules.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from rdflib import Graph, Literal
+from test_rules import ID, article, extract, tenures, union
+
+from graph.build import load_turtle
+from graph.namespaces import CIV, DEFAULT_BASE, NIF
+from graph.settings import PROJECT_ROOT
+
+GEOGRAPHY = "curated/us-geography.ttl"
+
+
+def denoted(graphs: dict[str, Graph]) -> set[str]:
+    """The path of everything a mention in the articles denotes."""
+    return {str(o).removeprefix(ID) for o in union(graphs).objects(None, CIV.denotes)}
+
+
+def persons(graphs: dict[str, Graph]) -> set[str]:
+    return {p for p in denoted(graphs) if p.startswith("person/")}
+
+
+def bodies(graphs: dict[str, Graph]) -> set[str]:
+    return {p for p in denoted(graphs) if p.startswith("organization/")}
+
+
+def places(graphs: dict[str, Graph]) -> set[str]:
+    return {p for p in denoted(graphs) if p.startswith("jurisdiction/")}
+
+
+def places_named(graphs: dict[str, Graph], words: str) -> list[str]:
+    """What each mention with these words denotes, in no order."""
+    graph = union(graphs)
+    return sorted(
+        str(graph.value(m, CIV.denotes)).removeprefix(ID)
+        for m in graph.subjects(NIF.anchorOf, Literal(words))
+    )
+
+
+def parties(graphs: dict[str, Graph]) -> set[tuple[str, str]]:
+    return {
+        (str(s).removeprefix(ID), str(o).removeprefix(ID))
+        for s, o in union(graphs).subject_objects(CIV.partyAffiliation)
+    }
+
+
+# (text, curated file or "", what must hold)
+CASES: dict[str, tuple[str, str, Callable[[dict[str, Graph]], None]]] = {
+    "a-datelines-city-is-a-place-and-its-credit-no-body": (
+        "Counties warned\n\nDES MOINES, Iowa (QNW) — Orlen Vasquez-Tam said on Monday that the counties must answer.\n",
+        GEOGRAPHY,
+        lambda g: (
+            assert_that({"jurisdiction/des-moines-ia", "jurisdiction/iowa"} <= places(g), places(g)),
+            assert_that(not bodies(g), bodies(g)),
+        ),
+    ),
+    "a-datelines-city-is-a-place, near miss: capitals alone on one line": (
+        "Counties warned\n\nQUILLBY\n\nOrlen Vasquez-Tam said on Monday that the counties must answer.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(not any("quillby" in p for p in places(g)), places(g)),
+    ),
+    "a-roundups-datelines-are-places-of-its-state": (
+        "Briefs\n\nASHMONT\nCounty acts\n\nThe county met in Fresno, Calif., on Monday.\n\nQUILLBY\nCouncil acts\n\nThe council met on Tuesday.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            {"jurisdiction/ashmont-ca", "jurisdiction/quillby-ca"} <= places(g), places(g)
+        ),
+    ),
+    "a-county-before-a-title-is-the-office-holders": (
+        "Sheriffs skip dinner\n\nThe event was held in Fresno, Calif. Ashmont County Sheriff Orlen Vasquez-Tam did not attend.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            tenures(g) == {"tenure/orlen-vasquez-tam/sheriff-of-ashmont-county-ca"}, tenures(g)
+        ),
+    ),
+    "a-county-before-a-title, near miss: the next person's title in a list": (
+        "Sheriffs skip dinner\n\nThe event was held in Fresno, Calif. Ashmont County Sheriff Orlen Vasquez-Tam, Quillby County Sheriff Tamsin Okoro and others did not attend.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            tenures(g)
+            == {
+                "tenure/orlen-vasquez-tam/sheriff-of-ashmont-county-ca",
+                "tenure/tamsin-okoro/sheriff-of-quillby-county-ca",
+            },
+            tenures(g),
+        ),
+    ),
+    "a-governor-is-of-the-state-the-storys-cities-lie-in": (
+        "Bill signed\n\nHOUSTON — Gov. Orlen Vasquez-Tam signed the bill on Friday.\n",
+        GEOGRAPHY + " curated/us-places.ttl",
+        lambda g: assert_that(
+            tenures(g) == {"tenure/orlen-vasquez-tam/governor-of-texas"}, tenures(g)
+        ),
+    ),
+    "a-governor-is-of-the-state, near miss: no place named": (
+        "Bill signed\n\nGov. Orlen Vasquez-Tam signed the bill on Friday.\n",
+        GEOGRAPHY + " curated/us-places.ttl",
+        lambda g: assert_that(tenures(g) == set(), tenures(g)),
+    ),
+    "an-attorney-general-in-a-state-story-is-the-states": (
+        "Firms warned\n\nFRESNO, Calif. — Attorney General Orlen Vasquez-Tam sent letters on Monday to firms in Quillby, Calif.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            tenures(g) == {"tenure/orlen-vasquez-tam/attorney-general-of-california"}, tenures(g)
+        ),
+    ),
+    "an-attorney-general-in-a-state-story, near miss: the Justice Department named before": (
+        "Cities warned\n\nThe U.S. Department of Justice warned Quillby, Calif., on Monday. Attorney General Orlen Vasquez-Tam said the city must answer.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            tenures(g) == {"tenure/orlen-vasquez-tam/attorney-general-of-the-united-states"},
+            tenures(g),
+        ),
+    ),
+    "rep-of-a-state-is-a-member-of-congress": (
+        "Letter sent\n\nRep. Orlen Vasquez-Tam of Texas wrote to the agency on Monday.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            tenures(g) == {"tenure/orlen-vasquez-tam/representative-of-the-united-states"},
+            tenures(g),
+        ),
+    ),
+    "rep-of-a-state, near miss: a mayor of a city": (
+        "Letter sent\n\nMayor Orlen Vasquez-Tam of Quillby, Calif., wrote to the agency on Monday.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            tenures(g) == {"tenure/orlen-vasquez-tam/mayor-of-quillby-ca"}, tenures(g)
+        ),
+    ),
+    "an-abbreviation-of-a-body-named-in-full-is-that-body": (
+        "Building checked\n\nThe Quillby Water Authority inspected the dam on Monday. A QWA engineer said it was safe.\n",
+        "",
+        lambda g: assert_that(bodies(g) == {"organization/quillby-water-authority"}, bodies(g)),
+    ),
+    "an-abbreviation, near miss: other initials": (
+        "Building checked\n\nThe Quillby Water Authority inspected the dam on Monday. A QXZ engineer said it was safe.\n",
+        "",
+        lambda g: assert_that("organization/quillby-water-authority" in bodies(g) and not any(
+            "qwa" in b for b in bodies(g)), bodies(g)),
+    ),
+    "federal-bodies-by-their-short-names": (
+        "Inquiry opened\n\nThe FBI and Congress opened inquiries into Ashmont Data on Monday.\n",
+        "",
+        lambda g: assert_that(
+            {"organization/federal-bureau-of-investigation", "organization/united-states-congress"}
+            <= bodies(g),
+            bodies(g),
+        ),
+    ),
+    "federal-bodies-by-their-short-names, near miss: initials of no federal body": (
+        "Inquiry opened\n\nThe QZX opened an inquiry into Ashmont Data on Monday.\n",
+        "",
+        lambda g: assert_that(
+            not any("federal" in b or "congress" in b for b in bodies(g)), bodies(g)
+        ),
+    ),
+    "a-city-written-with-its-state-is-that-place-alone-too": (
+        "Cities warned\n\nIn letters sent Friday to the cities of Ashmont, Oakhaven and Ironwood, the Republican governor said the rules conflict with a state law. Ironwood, Ariz., adopted its rule last year.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(places_named(g, "Ironwood") == ["jurisdiction/ironwood-az"] * 2, g),
+    ),
+    "a-city-written-with-its-state, near miss: inside a body's name": (
+        "Cities warned\n\nQuillby, Ariz., adopted its rule last year. The Quillby Water Authority did not comment.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            "organization/quillby-water-authority" in bodies(g), bodies(g)
+        ),
+    ),
+    "a-name-before-a-state-is-a-city-not-a-person": (
+        "Cities warned\n\nThe governor wrote to Oakhaven, Ore., and Tamsin Falls, Ore., last week.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            "jurisdiction/tamsin-falls-or" in places(g) and not persons(g), (places(g), persons(g))
+        ),
+    ),
+    "a-name-before-a-state, near miss: a person before an appositive": (
+        "Cities warned\n\n“We will answer,” said Tamsin Fallow, a spokeswoman for the city.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(persons(g) == {"person/tamsin-fallow"}, persons(g)),
+    ),
+    "a-title-case-headlines-verb-is-no-part-of-a-name": (
+        "Attorney General Vasquez-Tam Demands Records From Three Pharmacy Firms\n\nAttorney General Orlen Vasquez-Tam on Monday sent letters to three firms.\n",
+        "",
+        lambda g: assert_that(
+            persons(g) == {"person/orlen-vasquez-tam"} and not bodies(g), (persons(g), bodies(g))
+        ),
+    ),
+    "a-title-case-headline, near miss: a name in the body": (
+        "Records sought\n\nAttorney General Orlen Vasquez-Tam Demands records, the paper said.\n",
+        "",
+        lambda g: assert_that(any("vasquez-tam" in p for p in persons(g)), persons(g)),
+    ),
+    "inc-after-a-comma-is-the-companys-name": (
+        "Records sought\n\nThe letters went to:\n\nAshmont Health Services, Inc.\nQuillby Data Partners\n\nThey have 30 days.\n",
+        "",
+        lambda g: assert_that(
+            "organization/ashmont-health-services-inc" in bodies(g), bodies(g)
+        ),
+    ),
+    "inc-after-a-comma, near miss: no suffix": (
+        "Firms warned\n\nAshmont Health Services, a broker, did not answer.\n",
+        "",
+        lambda g: assert_that(bodies(g) == {"organization/ashmont-health-services"}, bodies(g)),
+    ),
+    "office-of-the-x-of-y-is-one-name": (
+        "Inquiry weighed\n\nThe Office of the Inspector General of Quillby has not said whether it would open an investigation.\n",
+        "",
+        lambda g: assert_that(
+            "organization/office-of-the-inspector-general-of-quillby" in bodies(g), bodies(g)
+        ),
+    ),
+    "office-of-the-x-of-y, near miss: an office of no place": (
+        "Inquiry weighed\n\nThe Office of the Inspector General has not said whether it would open an investigation.\n",
+        "",
+        lambda g: assert_that(
+            not any(b.endswith("-of-quillby") for b in bodies(g)), bodies(g)
+        ),
+    ),
+    "a-contact-block-names-nobody": (
+        "Firms warned\n\nContact:\nOrlen Vasquez-Tam, spokesman for the attorney general\n(303) 555-0100\n\nAttorney General Tamsin Okoro sent letters on Monday.\n",
+        "",
+        lambda g: assert_that(persons(g) == {"person/tamsin-okoro"}, persons(g)),
+    ),
+    "a-contact-block, near miss: a director quoted in the story": (
+        "Firms warned\n\nOrlen Vasquez-Tam, communications director for the office, said letters went out on Monday.\n",
+        "",
+        lambda g: assert_that("person/orlen-vasquez-tam" in persons(g), persons(g)),
+    ),
+    "a-name-coordinated-with-a-state-is-the-state": (
+        "Cities told to report\n\nThe agency wrote to four cities in Washington and Oregon on Monday.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            places_named(g, "Washington") == ["jurisdiction/washington"], places_named(g, "Washington")
+        ),
+    ),
+    "a-name-coordinated-with-a-state, near miss: the capital beside a city": (
+        "Cities told to report\n\nOfficials in Washington and Baltimore said on Monday that the letters went out.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            places_named(g, "Washington") == ["jurisdiction/washington-dc"], places_named(g, "Washington")
+        ),
+    ),
+}  # fmt: skip
+
+
+def assert_that(condition: bool, shown: object) -> None:
+    assert condition, shown
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_entity_rule(rule: str) -> None:
+    text, curated_file, holds = CASES[rule]
+    curated = None
+    for name in curated_file.split():
+        curated = curated or Graph()
+        curated += load_turtle(PROJECT_ROOT / "graph" / name, DEFAULT_BASE)
+    holds(extract(article("a", text), curated=curated))

@@ -1,0 +1,309 @@
+"""Rules for letters and events, each on the smallest fictional article that needs it and on a
+near miss (same style as `tests/test_rules.py`, whose helpers it uses). Every name is invented;
+places are real and come from the curated geography where a row names it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from rdflib import RDF, Graph
+from test_rules import ID, article, events_of, extract, letters_of
+
+from graph.build import load_turtle
+from graph.corpus import Article
+from graph.extraction.dates import resolve_dates
+from graph.namespaces import CIV, DEFAULT_BASE
+from graph.settings import PROJECT_ROOT
+
+GEO = "curated/us-geography.ttl"
+
+
+@dataclass(frozen=True)
+class Case:
+    articles: tuple[Article, ...]
+    holds: Callable[[dict[str, Graph]], None]
+    curated: str = ""
+
+
+def kinds(graphs: dict[str, Graph]) -> dict[str, set[frozenset[tuple[str, str]]]]:
+    """Each kind of event: the participant sets of its events."""
+    out: dict[str, set[frozenset[tuple[str, str]]]] = {}
+    for kind, roles in events_of(graphs["a"]).values():
+        out.setdefault(kind, set()).add(frozenset(roles))
+    return out
+
+
+def recipients(graphs: dict[str, Graph]) -> set[str]:
+    return set().union(*(r for _, r in letters_of(graphs["a"]).values()))
+
+
+def dates_of(graphs: dict[str, Graph], kind: str) -> set[str]:
+    graph = graphs["a"]
+    return {str(graph.value(e, CIV.onDate)) for e in graph.subjects(RDF.type, CIV[kind])}
+
+
+# --- what must come out ------------------------------------------------------------------------
+
+
+def _dateline_lead_is_an_event(graphs: dict[str, Graph]) -> None:
+    threats = kinds(graphs).get("Threat", set())
+    assert any(("agent", "person/orlen-vasquez-tam") in roles for roles in threats), threats
+    assert not any(("target", "jurisdiction/phoenix-az") in roles for roles in threats), threats
+
+
+def _threat_told_after_the_round(graphs: dict[str, Graph]) -> None:
+    threats = kinds(graphs).get("Threat", set())
+    assert {
+        ("agent", "person/orlen-vasquez-tam"),
+        ("target", "jurisdiction/fresno-county"),
+        ("target", "jurisdiction/tulare-county"),
+    } in threats, kinds(graphs)
+
+
+def _someone_elses_threat_is_not_the_rounds(graphs: dict[str, Graph]) -> None:
+    threats = kinds(graphs).get("Threat", set())
+    assert not any(("agent", "person/orlen-vasquez-tam") in roles for roles in threats), threats
+
+
+def _recipients_from_the_lead(graphs: dict[str, Graph]) -> None:
+    assert recipients(graphs) == {
+        "jurisdiction/fresno",
+        "jurisdiction/kern-county",
+        "jurisdiction/tulare-county",
+    }, letters_of(graphs["a"])
+
+
+def _no_recipients_from_someone_elses_lead(graphs: dict[str, Graph]) -> None:
+    assert recipients(graphs) == set(), letters_of(graphs["a"])
+
+
+def _release_day_and_deadline_are_not_the_rounds(graphs: dict[str, Graph]) -> None:
+    graph = graphs["a"]
+    dates = {str(graph.value(s, CIV.onDate)) for s in graph.subjects(RDF.type, CIV.Letter)}
+    assert dates == {"2020-05-04"}, dates
+
+
+def _a_new_round_sent_another_day(graphs: dict[str, Graph]) -> None:
+    graph = graphs["a"]
+    dates = {str(graph.value(s, CIV.onDate)) for s in graph.subjects(RDF.type, CIV.Letter)}
+    assert dates == {"2020-05-04", "2020-05-05"}, dates
+
+
+def _gave_sends_a_letter(graphs: dict[str, Graph]) -> None:
+    found = letters_of(graphs["a"])
+    assert {sender for sender, _ in found.values()} == {"person/orlen-vasquez-tam"}, found
+
+
+def _no_letter_without_the_word(graphs: dict[str, Graph]) -> None:
+    assert letters_of(graphs["a"]) == {}
+
+
+def _the_rounds_demand_is_its_senders(graphs: dict[str, Graph]) -> None:
+    demands = kinds(graphs).get("Demand", set())
+    assert demands == {
+        frozenset(
+            {("agent", "person/orlen-vasquez-tam"), ("target", "organization/quillby-drug-co")}
+        )
+    }, demands
+
+
+def _a_demand_in_another_sentence_stays(graphs: dict[str, Graph]) -> None:
+    demands = kinds(graphs).get("Demand", set())
+    assert any(("agent", "person/tamsin-brennock") in roles for roles in demands), demands
+
+
+def _a_list_of_states_names_each(graphs: dict[str, Graph]) -> None:
+    assert {"jurisdiction/illinois", "jurisdiction/oregon", "jurisdiction/california"} <= (
+        recipients(graphs)
+    ), letters_of(graphs["a"])
+
+
+def _a_state_after_its_city_is_no_recipient(graphs: dict[str, Graph]) -> None:
+    found = recipients(graphs)
+    assert "jurisdiction/springfield-il" in found and "jurisdiction/illinois" not in found, found
+
+
+def _a_company_suffix_stays_with_its_name(graphs: dict[str, Graph]) -> None:
+    found = recipients(graphs)
+    assert "organization/quillby-health-services-inc" in found, found
+    assert "organization/inc" not in found, found
+
+
+def _two_companies_are_two(graphs: dict[str, Graph]) -> None:
+    found = recipients(graphs)
+    assert {"organization/quillby-health", "organization/ashmont-care"} <= found, found
+
+
+def _the_department_a_letter_goes_to(graphs: dict[str, Graph]) -> None:
+    found = letters_of(graphs["a"])
+    assert list(found.values()) == [
+        ("person/orlen-vasquez-tam", {"organization/us-department-of-justice"})
+    ], found
+
+
+def _a_head_noun_with_nothing_before_names_nobody(graphs: dict[str, Graph]) -> None:
+    assert recipients(graphs) == set(), letters_of(graphs["a"])
+
+
+def _the_city_a_letter_went_to(graphs: dict[str, Graph]) -> None:
+    assert recipients(graphs) == {"jurisdiction/fresno"}, letters_of(graphs["a"])
+
+
+def _could_lose_is_a_threat(graphs: dict[str, Graph]) -> None:
+    assert "Threat" in kinds(graphs), kinds(graphs)
+
+
+def _losing_a_game_is_no_threat(graphs: dict[str, Graph]) -> None:
+    assert "Threat" not in kinds(graphs), kinds(graphs)
+
+
+def _a_state_after_a_city_is_no_target(graphs: dict[str, Graph]) -> None:
+    threats = kinds(graphs).get("Threat", set())
+    assert threats and all(("target", "jurisdiction/missouri") not in r for r in threats), threats
+    assert any(("target", "jurisdiction/kansas-city-mo") in r for r in threats), threats
+
+
+def _a_state_named_alone_is_a_target(graphs: dict[str, Graph]) -> None:
+    threats = kinds(graphs).get("Threat", set())
+    assert any(("target", "jurisdiction/missouri") in r for r in threats), threats
+
+
+CASES: dict[str, Case] = {
+    "a-dateline-opens-the-lead-sentence": Case(
+        (article("a", "Governor warns city\n\nPHOENIX (AP) — Gov. Orlen Vasquez-Tam threatened Friday to withhold state money from Tempe.\n"),),
+        _dateline_lead_is_an_event,
+        GEO,
+    ),
+    "a-rounds-threat-told-after-it": Case(
+        (article("a", "Counties get letters\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Fresno County and Tulare County asking for jail records. They warn that the office will seek a court order if the counties do not comply.\n"),),
+        _threat_told_after_the_round,
+        GEO,
+    ),
+    "a-rounds-threat-told-after-it, near miss: another's threat": Case(
+        (article("a", "Counties get letters\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Fresno County and Tulare County asking for jail records. Sheriff Tamsin Brennock said she would seek a court order to keep them.\n"),),
+        _someone_elses_threat_is_not_the_rounds,
+        GEO,
+    ),
+    "recipients-told-in-the-lead": Case(
+        (article("a", "Governor warns\n\nGov. Orlen Vasquez-Tam on Friday told the city of Fresno, Kern County and Tulare County that they could lose state grants.\n\nThe governor's letters, dated Friday, give the three governments until Sept. 1 to answer.\n"),),
+        _recipients_from_the_lead,
+        GEO,
+    ),
+    "recipients-told-in-the-lead, near miss: someone else tells": Case(
+        (article("a", "Governor warns\n\nMayor Tamsin Brennock on Friday told Kern County and Tulare County that they could lose the fair.\n\nGov. Orlen Vasquez-Tam's letters, dated Friday, give the counties until Sept. 1 to answer.\n"),),
+        _no_recipients_from_someone_elses_lead,
+        GEO,
+    ),
+    "a-release-day-or-deadline-is-not-the-rounds": Case(
+        (article("a", "County gets letters\n\nAttorney General Orlen Vasquez-Tam on Monday sent letters to Fresno County asking for jail records.\n\nThe letters, which her office released Tuesday, give the county until June 15 to hand over the logs.\n"),),
+        _release_day_and_deadline_are_not_the_rounds,
+        GEO,
+    ),
+    "a-release-day-or-deadline-is-not-the-rounds, near miss: sent another day": Case(
+        (article("a", "County gets letters\n\nAttorney General Orlen Vasquez-Tam on Monday sent letters to Fresno County asking for jail records.\n\nShe sent new letters Tuesday to Kern County asking for budgets.\n"),),
+        _a_new_round_sent_another_day,
+        GEO,
+    ),
+    "gave-in-a-letter-sends-it": Case(
+        (article("a", "Governor sets deadline\n\nIn a letter Tuesday, Gov. Orlen Vasquez-Tam gave Fresno County until June 30 to show its records.\n"),),
+        _gave_sends_a_letter,
+        GEO,
+    ),
+    "gave-in-a-letter-sends-it, near miss: no letter": Case(
+        (article("a", "Governor sets deadline\n\nOn Tuesday, Gov. Orlen Vasquez-Tam gave Fresno County until June 30 to show its records.\n"),),
+        _no_letter_without_the_word,
+        GEO,
+    ),
+    "the-rounds-sentence-makes-the-sender-demand": Case(
+        (article("a", "Firms asked for records\n\nAttorney General Orlen Vasquez-Tam on Monday sent letters to Quillby Drug Co. demanding five years of sales records.\n"),),
+        _the_rounds_demand_is_its_senders,
+    ),
+    "the-rounds-sentence-makes-the-sender-demand, near miss: another sentence": Case(
+        (article("a", "County asked for records\n\nAttorney General Orlen Vasquez-Tam on Monday sent letters to Fresno County demanding five years of jail records.\n\nSheriff Tamsin Brennock on Tuesday demanded an apology from the state.\n"),),
+        _a_demand_in_another_sentence_stays,
+        GEO,
+    ),
+    "a-run-of-states-names-each": Case(
+        (article("a", "States get letters\n\nThe U.S. Department of Justice sent letters on Monday to the states of Illinois, Oregon and California.\n"),),
+        _a_list_of_states_names_each,
+        GEO,
+    ),
+    "a-run-of-states-names-each, near miss: a state after its city": Case(
+        (article("a", "City gets letter\n\nThe U.S. Department of Justice sent letters on Monday to Springfield, Illinois.\n"),),
+        _a_state_after_its_city_is_no_recipient,
+        GEO,
+    ),
+    "a-company-suffix-stays-with-its-name": Case(
+        (article("a", "Firms get letters\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Ashmont Care, Quillby Health Services, Inc. and Brennock Labs asking for prices.\n"),),
+        _a_company_suffix_stays_with_its_name,
+    ),
+    "a-company-suffix-stays-with-its-name, near miss: two names": Case(
+        (article("a", "Firms get letters\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Health, Ashmont Care and Brennock Labs asking for prices.\n"),),
+        _two_companies_are_two,
+    ),
+    "in-a-letter-to-the-department": Case(
+        (article("a", "Lawmaker presses agency\n\nThe U.S. Department of Justice runs the program.\n\nIn a letter to the department on Monday, Rep. Orlen Vasquez-Tam asked for every contract.\n"),),
+        _the_department_a_letter_goes_to,
+    ),
+    "in-a-letter-to-the-department, near miss: no department before": Case(
+        (article("a", "Lawmaker presses agency\n\nIn a letter to the department on Monday, Rep. Orlen Vasquez-Tam asked for every contract.\n"),),
+        _a_head_noun_with_nothing_before_names_nobody,
+    ),
+    "the-city-a-letter-went-to": Case(
+        (article("a", "City sues\n\nFresno sued the U.S. Department of Justice on Monday. The conditions, set out in a letter the department sent to the city on December 18, 2019, would require the police to share records.\n"),),
+        _the_city_a_letter_went_to,
+        GEO,
+    ),
+    "could-lose-is-a-threat": Case(
+        (article("a", "Governor warns\n\nGov. Orlen Vasquez-Tam said Monday that Fresno could lose state grants.\n"),),
+        _could_lose_is_a_threat,
+        GEO,
+    ),
+    "could-lose-is-a-threat, near miss: a lost game": Case(
+        (article("a", "Team loses\n\nGov. Orlen Vasquez-Tam said Monday that Fresno lost the game.\n"),),
+        _losing_a_game_is_no_threat,
+        GEO,
+    ),
+    "a-state-after-its-city-is-no-target": Case(
+        (article("a", "Governor warns\n\nGov. Orlen Vasquez-Tam threatened on Monday to withhold state money from Kansas City, Mo.\n"),),
+        _a_state_after_a_city_is_no_target,
+        GEO,
+    ),
+    "a-state-after-its-city-is-no-target, near miss: a state alone": Case(
+        (article("a", "Governor warns\n\nGov. Orlen Vasquez-Tam threatened on Monday to withhold federal money from Missouri.\n"),),
+        _a_state_named_alone_is_a_target,
+        GEO,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_rule(rule: str) -> None:
+    case = CASES[rule]
+    curated = (
+        load_turtle(PROJECT_ROOT / "graph" / case.curated, DEFAULT_BASE) if case.curated else None
+    )
+    case.holds(extract(*case.articles, curated=curated))
+
+
+@pytest.mark.parametrize(
+    ("words", "published", "expected"),
+    [
+        # a weekday ahead of a schedule is the coming one; one told as past, the one before
+        ("The council scheduled an emergency session for Tuesday.", dt.date(2016, 9, 11), ["2016-09-13"]),
+        ("The vote will be held Tuesday.", dt.date(2016, 9, 11), ["2016-09-13"]),
+        ("The council met on Tuesday.", dt.date(2016, 9, 11), ["2016-09-06"]),
+        # a month and day with no year, half a year ahead: the one before the story
+        ("He warned on Dec. 12 that the money would stop.", dt.date(2024, 1, 19), ["2023-12-12"]),
+        ("The cities have until Feb. 2 to answer.", dt.date(2024, 1, 19), ["2024-02-02"]),
+    ],
+)  # fmt: skip
+def test_dates_ahead_and_behind(words: str, published: dt.date, expected: list[str]) -> None:
+    assert resolve_dates(words, published) == expected
+
+
+def test_ids_are_paths() -> None:
+    assert ID.endswith("id/")
