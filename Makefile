@@ -65,13 +65,25 @@ test-tools:
 	test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 	(command -v virtuoso-t && command -v isql-vt) >/dev/null 2>&1 || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource)
 
+# The tests run on both cores (pytest-xdist; TEST_WORKERS=0 runs them in one process). Workers
+# steal each other's queued tests; the corpus build and the generated sample are made once and
+# shared between them (tests/live.py: shared_folder, locked).
+TEST_WORKERS ?= 2
 pytest: setup test-tools
-	$(BIN)/pytest
+	$(BIN)/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 
 test: lint typecheck pytest
 
 # Not a test: starts `civicgraph serve` over build/ on a loopback port, measures latency per
 # query form and requests/s under 8 clients (about 30 s), and writes the figures to BENCHMARKS.md.
+# Not a test: mutation testing (mutmut) of graph/extraction/, graph/queries.py, server/query.py,
+# server/saved.py and server/linkeddata.py against the tests that guard them, on a fixed sample
+# of each module's mutants, within a time budget; prints each module's score and every survivor.
+# MUTATE="--sample 40 --budget 3600" are the defaults (tools/mutate.py --help).
+.PHONY: mutate
+mutate: setup
+	$(BIN)/python tools/mutate.py $(MUTATE)
+
 .PHONY: bench-sparql
 bench-sparql: build
 	$(BIN)/python bench/sparql_http.py
@@ -140,4 +152,4 @@ lock:
 	.lock-venv/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 $(UPGRADE) requirements.in -o requirements.lock
 
 clean:
-	rm -rf build .build.versions
+	rm -rf build .build.versions .mutate

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+from live import locked
 from rdflib import Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
@@ -21,7 +22,7 @@ from graph.extract import build_gazetteer, extract_articles
 from graph.namespaces import DEFAULT_BASE
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = 50
+SAMPLE = 20
 
 
 def generator() -> ModuleType:
@@ -42,30 +43,31 @@ def generated_asserted(folder: Path, count: int = SAMPLE) -> Graph:
     """The asserted union of `count` generated articles (written and extracted into `folder`,
     reused when there already): the ontology, the curated reference files and the articles'
     graphs."""
-    corpus = folder / f"generated-{count}"
-    if not corpus.is_dir():
-        generator().generate(count, corpus)
-    curated = new_graph()
-    articles = {p.stem for p in (ROOT / "corpus").glob("*.txt")}
-    for path in sorted((ROOT / "graph" / "curated").glob("*.ttl")):
-        if path.stem not in articles:  # the reference files, not what the corpus's articles say
-            for triple in load_turtle(path):
-                curated.add(triple)
-    extracted = extract_articles(
-        read_corpus(corpus),
-        build_gazetteer(curated, ontology()),
-        DEFAULT_BASE,
-        cache=folder / "extract-cache",
-    )
-    asserted = new_graph()
-    for triple in to_canonical_graph(ontology()):
-        asserted.add(triple)
-    for triple in curated:
-        asserted.add(triple)
-    for triples in extracted.values():
-        for triple in triples:
+    with locked(folder / f"generated-{count}.lock"):  # one worker extracts, others read
+        corpus = folder / f"generated-{count}"
+        if not corpus.is_dir():
+            generator().generate(count, corpus)
+        curated = new_graph()
+        articles = {p.stem for p in (ROOT / "corpus").glob("*.txt")}
+        for path in sorted((ROOT / "graph" / "curated").glob("*.ttl")):
+            if path.stem not in articles:  # the reference files, not what the corpus's articles say
+                for triple in load_turtle(path):
+                    curated.add(triple)
+        extracted = extract_articles(
+            read_corpus(corpus),
+            build_gazetteer(curated, ontology()),
+            DEFAULT_BASE,
+            cache=folder / "extract-cache",
+        )
+        asserted = new_graph()
+        for triple in to_canonical_graph(ontology()):
             asserted.add(triple)
-    return asserted
+        for triple in curated:
+            asserted.add(triple)
+        for triples in extracted.values():
+            for triple in triples:
+                asserted.add(triple)
+        return asserted
 
 
 def asserted_of(build_dir: Path) -> tuple[Graph, Graph]:

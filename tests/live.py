@@ -26,6 +26,27 @@ def settings_for(build: Path, **values: Any) -> Settings:
     return load_settings({"build": str(build), **values}, environ={})
 
 
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder all the test processes of this run share: the run's base temporary folder, or
+    its parent when pytest-xdist runs the tests in several workers (each has its own base)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Holds an exclusive lock on the file `path` (made if need be): the first worker to get
+    it makes what the others then find made."""
+    import fcntl
+
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @contextmanager
 def running(app: Flask) -> Iterator[str]:
     """Serve `app` on a free port in a thread; yields the base URL, then stops it all."""

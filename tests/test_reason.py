@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from generated import asserted_of, generated_asserted, ontology
+from generated import SAMPLE, asserted_of, generated_asserted, ontology
+from live import shared_folder
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
@@ -50,8 +51,8 @@ def test_fast_path_equals_owlrl_on_the_corpus(build_dir: Path) -> None:
 def test_fast_path_equals_owlrl_on_generated_articles(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    asserted = generated_asserted(tmp_path_factory.getbasetemp())
-    fast = compare(asserted, "50 generated articles")
+    asserted = generated_asserted(shared_folder(tmp_path_factory))
+    fast = compare(asserted, f"{SAMPLE} generated articles")
     people = {s for s, _, _ in fast if str(s).startswith(ID + "person/")}
     assert len(people) > 20, "inferences about the generated articles' own people"
 

@@ -864,12 +864,11 @@ def test_runaways_are_killed_while_another_client_is_served(
     for thread in threads:
         thread.start()
     time.sleep(0.2)  # both runaways are running now
-    latencies = []
+    answered_meanwhile = 0  # lookups answered while both runaways were still running
     while any(thread.is_alive() for thread in threads):
-        started = time.monotonic()
         response = requests.get(endpoint, params={"query": LOOKUP}, timeout=30)
-        latencies.append(time.monotonic() - started)
         assert response.status_code == 200, response.text
+        answered_meanwhile += all(thread.is_alive() for thread in threads)
         time.sleep(0.05)
     for thread in threads:
         thread.join()
@@ -877,8 +876,8 @@ def test_runaways_are_killed_while_another_client_is_served(
         assert status == 503, (name, text)
         assert "time limit" in text
         assert elapsed < LIMIT + 1, name
-    assert len(latencies) >= 3
-    assert max(latencies) < 0.5, latencies
+    # served all along, not after the runaways (how fast is bench/sparql_http.py's to say)
+    assert answered_meanwhile >= 3, answered_meanwhile
     # Two workers were killed and replaced: two pids gone, as many processes as before.
     workers_after = set(descendants(master))
     assert len(workers_before - workers_after) == 2

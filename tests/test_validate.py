@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from generated import asserted_of, generated_asserted, ontology
+from live import shared_folder
 from rdflib import Graph, Literal, URIRef
 
 from graph.build import load_turtle
@@ -41,7 +42,7 @@ def test_both_engines_give_what_pyshacl_gives_on_the_whole_graph(
 ) -> None:
     """pySHACL in parts, and graph.shacl's engine on a Graph and on a set of triples."""
     corpus, _ = asserted_of(build_dir)
-    generated = generated_asserted(tmp_path_factory.getbasetemp())
+    generated = generated_asserted(shared_folder(tmp_path_factory))
     for label, data in [
         ("corpus", corpus),
         ("corpus with inferences", closure_of(corpus)),
