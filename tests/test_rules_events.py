@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from rdflib import RDF, Graph
+from rdflib import RDF, Graph, URIRef
 from test_rules import ID, article, events_of, extract, letters_of
 
 from graph.build import load_turtle
@@ -105,7 +105,10 @@ def _the_rounds_demand_is_its_senders(graphs: dict[str, Graph]) -> None:
     demands = kinds(graphs).get("Demand", set())
     assert demands == {
         frozenset(
-            {("agent", "person/orlen-vasquez-tam"), ("target", "organization/quillby-drug-co")}
+            {
+                ("agent", "person/orlen-vasquez-tam"),
+                ("target", "organization/quillby-pharmacy-company"),
+            }
         )
     }, demands
 
@@ -128,7 +131,7 @@ def _a_state_after_its_city_is_no_recipient(graphs: dict[str, Graph]) -> None:
 
 def _a_company_suffix_stays_with_its_name(graphs: dict[str, Graph]) -> None:
     found = recipients(graphs)
-    assert "organization/quillby-health-services-inc" in found, found
+    assert {"organization/quillbyhealth-inc", "organization/brennock-labs"} <= found, found
     assert "organization/inc" not in found, found
 
 
@@ -169,6 +172,47 @@ def _a_state_after_a_city_is_no_target(graphs: dict[str, Graph]) -> None:
 def _a_state_named_alone_is_a_target(graphs: dict[str, Graph]) -> None:
     threats = kinds(graphs).get("Threat", set())
     assert any(("target", "jurisdiction/missouri") in r for r in threats), threats
+
+
+def _round_is(
+    sender: str | None = None,
+    recipients: set[str] | None = None,
+    date: str | None = None,
+    statute: str | None = "",
+    rounds: int | None = None,
+) -> Callable[[dict[str, Graph]], None]:
+    """A check that the article's letters are one round with what is given (a field left out
+    is not checked; `statute=None` checks that the round concerns no law)."""
+
+    def holds(graphs: dict[str, Graph]) -> None:
+        graph = graphs["a"]
+        found = letters_of(graph)
+        if rounds is not None:
+            days = {graph.value(URIRef(k), CIV.onDate) for k in found}
+            assert len(days) == rounds and len(found) >= rounds, found
+        for key, (who, _) in found.items():
+            subject = URIRef(key)
+            if sender is not None:
+                assert who == sender, found
+            if date is not None:
+                assert str(graph.value(subject, CIV.onDate)) == date, found
+            if statute != "":
+                law = graph.value(subject, CIV.concernsStatute)
+                assert (str(law).removeprefix(ID) if law else None) == statute, law
+        if recipients is not None:
+            assert recipients == set().union(*(r for _, r in found.values())), found
+
+    return holds
+
+
+def _three_named(graphs: dict[str, Graph]) -> None:
+    _round_is(rounds=1)(graphs)
+    found = {r.split("/", 1)[1] for r in recipients(graphs)}
+    assert found == {"quillpath-debt-relief", "ashmont-wholesale", "brennock-pharma"}, found
+
+
+def _no_round(graphs: dict[str, Graph]) -> None:
+    assert letters_of(graphs["a"]) == {}, letters_of(graphs["a"])
 
 
 CASES: dict[str, Case] = {
@@ -218,7 +262,7 @@ CASES: dict[str, Case] = {
         GEO,
     ),
     "the-rounds-sentence-makes-the-sender-demand": Case(
-        (article("a", "Firms asked for records\n\nAttorney General Orlen Vasquez-Tam on Monday sent letters to Quillby Drug Co. demanding five years of sales records.\n"),),
+        (article("a", "Firms asked for records\n\nAttorney General Orlen Vasquez-Tam on Monday sent letters to the Quillby Pharmacy Company demanding five years of sales records by June 1.\n"),),
         _the_rounds_demand_is_its_senders,
     ),
     "the-rounds-sentence-makes-the-sender-demand, near miss: another sentence": Case(
@@ -237,7 +281,7 @@ CASES: dict[str, Case] = {
         GEO,
     ),
     "a-company-suffix-stays-with-its-name": Case(
-        (article("a", "Firms get letters\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Ashmont Care, Quillby Health Services, Inc. and Brennock Labs asking for prices.\n"),),
+        (article("a", "Firms get letters\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Ashmont Care, Quillbyhealth, Inc. and Brennock Labs asking for prices.\n"),),
         _a_company_suffix_stays_with_its_name,
     ),
     "a-company-suffix-stays-with-its-name, near miss: two names": Case(
@@ -275,6 +319,104 @@ CASES: dict[str, Case] = {
     "a-state-after-its-city-is-no-target, near miss: a state alone": Case(
         (article("a", "Governor warns\n\nGov. Orlen Vasquez-Tam threatened on Monday to withhold federal money from Missouri.\n"),),
         _a_state_named_alone_is_a_target,
+        GEO,
+    ),
+    # -- second round: rules that generalise over how reporters write ---------------------------
+    "a-law-the-letters-cite-is-theirs": Case(
+        (article("a", "Quillby sues\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods asking for prices. They warn that she will sue under the Ashmont Consumer Fraud Act if the company does not answer.\n\nQuillby Foods says the Brennock Privacy Act protects its prices.\n"),),
+        _round_is(statute="statute/ashmont-consumer-fraud-act"),
+    ),
+    "a-law-the-letters-cite-is-theirs, near miss: the law of a suit": Case(
+        (article("a", "Quillby sues\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods asking for prices.\n\nQuillby Foods sued the state in March under the Ashmont Consumer Fraud Act.\n"),),
+        _round_is(statute=None),
+    ),
+    "a-colon-opens-the-run-of-recipients": Case(
+        (article("a", "Firms get letters\n\nAttorney General Orlen Vasquez-Tam on Tuesday demanded price lists from three firms.\n\nThe letters went to three companies: QuillPath Debt Relief, Ashmont Wholesale and Brennock Pharma.\n"),),
+        _three_named,
+        GEO,
+    ),
+    "an-undated-round-takes-the-day-of-the-lead": Case(
+        (article("a", "Firms get letters\n\nAttorney General Orlen Vasquez-Tam on Tuesday demanded price lists from three drug wholesalers.\n\nThe letters went to three companies: Quillby Drug Supply, Ashmont Wholesale and Brennock Pharma.\n"),),
+        _round_is(sender="person/orlen-vasquez-tam", date="2020-05-05"),
+        GEO,
+    ),
+    "an-undated-round-takes-the-day-of-the-lead, near miss: someone else's day": Case(
+        (article("a", "Firms get letters\n\nSheriff Tamsin Brennock on Tuesday demanded an apology from three drug wholesalers.\n\nAttorney General Orlen Vasquez-Tam's letters went to three companies: Quillby Drug Supply, Ashmont Wholesale and Brennock Pharma.\n"),),
+        _round_is(date="2020-05-06"),
+        GEO,
+    ),
+    "wrote-to-someone-is-a-letter": Case(
+        (article("a", "Chairman presses airline\n\nSen. Orlen Vasquez-Tam first wrote to Sheriff Tamsin Brennock on January 4.\n"),),
+        _round_is(sender="person/orlen-vasquez-tam", recipients={"person/tamsin-brennock"}, date="2020-01-04"),
+    ),
+    "wrote-to-someone-is-a-letter, near miss: wrote to say": Case(
+        (article("a", "Chairman presses airline\n\nSen. Orlen Vasquez-Tam wrote to say that Sheriff Tamsin Brennock had resigned on January 4.\n"),),
+        _no_round,
+    ),
+    "the-letter-asks-its-recipient": Case(
+        (article("a", "Mayor presses governor\n\nMayor Orlen Vasquez-Tam sent a letter on Thursday. The letter asks Sheriff Tamsin Brennock to open the books of the jail.\n"),),
+        _round_is(recipients={"person/tamsin-brennock"}),
+    ),
+    "the-letter-asks-its-recipient, near miss: she would ask": Case(
+        (article("a", "Mayor presses governor\n\nMayor Orlen Vasquez-Tam sent a letter on Thursday. She said she would ask Sheriff Tamsin Brennock to read the letter.\n"),),
+        _round_is(recipients=set()),
+    ),
+    "a-letter-to-the-governor-named-before": Case(
+        (article("a", "Mayor presses governor\n\nGov. Tamsin Brennock opened a summit on Friday.\n\nMayor Orlen Vasquez-Tam spelled out her demand in a letter to the governor on Thursday.\n"),),
+        _round_is(sender="person/orlen-vasquez-tam", recipients={"person/tamsin-brennock"}),
+    ),
+    "a-letter-to-the-governor-named-before, near miss: no governor named": Case(
+        (article("a", "Mayor presses governor\n\nSheriff Tamsin Brennock opened a summit on Friday.\n\nMayor Orlen Vasquez-Tam spelled out her demand in a letter to the governor on Thursday.\n"),),
+        _round_is(recipients=set()),
+    ),
+    "letters-to-both-cities-named-before": Case(
+        (article("a", "Agency writes cities\n\nThe mayors of Fresno and Bakersfield have refused to change their hiring rules.\n\nLast September the Federal Transit Administration sent letters to both cities saying their grants would be frozen.\n"),),
+        _round_is(recipients={"jurisdiction/fresno", "jurisdiction/bakersfield"}, date="2019-09"),
+        GEO,
+    ),
+    "letters-to-both-cities-named-before, near miss: no count": Case(
+        (article("a", "Agency writes cities\n\nThe mayors of Fresno, Bakersfield and Modesto have refused to change their hiring rules.\n\nLast September the Federal Transit Administration sent letters to the cities saying their grants would be frozen.\n"),),
+        _round_is(recipients=set()),
+        GEO,
+    ),
+    "a-chairman-titled-by-his-committee-sends": Case(
+        (article("a", "Chairman writes\n\nSen. Orlen Vasquez-Tam (R-Miss.), Chairman of the Quillby Committee, today sent a letter to Sheriff Tamsin Brennock demanding records.\n"),),
+        _round_is(sender="person/orlen-vasquez-tam"),
+    ),
+    "a-chairman-titled-by-his-committee-sends, near miss: the committee sends": Case(
+        (article("a", "Chairman writes\n\nThe Quillby Committee today sent a letter to Sheriff Tamsin Brennock demanding records.\n"),),
+        _round_is(sender="organization/quillby-committee"),
+    ),
+    "in-a-letter-she-asked": Case(
+        (article("a", "Executive answers\n\nCounty Executive Tamsin Brennock was less conciliatory than the Quillby Water Board. In a letter sent back to the agency on Monday, she asked the agency to withdraw its request.\n"),),
+        _round_is(sender="person/tamsin-brennock"),
+    ),
+    "a-date-in-a-which-clause-is-not-the-rounds": Case(
+        (article("a", "Governor writes\n\nGov. Orlen Vasquez-Tam's letter to Fresno cites the Quillby Act, which lawmakers passed in April, and warns that the city could lose grants.\n"),),
+        _round_is(date="2020-05-06", rounds=1),
+        GEO,
+    ),
+    "the-letters-dated-give-the-rounds-day": Case(
+        (article("a", "Letters refined\n\nAttorney General Orlen Vasquez-Tam sent letters last week to Quillby Lending.\n\nThe letters, dated April 29, demand that the lender explain its books.\n"),),
+        _round_is(sender="person/orlen-vasquez-tam", date="2020-04-29", rounds=1),
+    ),
+    "letters-at-large-are-no-round": Case(
+        (article("a", "Lawmaker objects\n\nRep. Orlen Vasquez-Tam said Friday she would ask lawmakers to write the rules into state law instead of into letters.\n"),),
+        _no_round,
+    ),
+    "letters-at-large-are-no-round, near miss: warnings via letters": Case(
+        (article("a", "Warnings sent\n\nThe U.S. Department of Justice's warnings arrived via letters, which asked Fresno for jail records.\n"),),
+        _round_is(sender="organization/us-department-of-justice"),
+        GEO,
+    ),
+    "a-dated-letter-from-a-body-sends-it": Case(
+        (article("a", "Grant cut\n\nFresno County learned of the cut in a May 4 letter from the Quillby Health Administration.\n"),),
+        _round_is(sender="organization/quillby-health-administration", date="2020-05-04"),
+        GEO,
+    ),
+    "a-later-to-is-not-the-recipients": Case(
+        (article("a", "Agency warned\n\nChairman Orlen Vasquez-Tam wrote to the U.S. Department of Justice in February seeking every record on its use of hotels to house families in Fresno.\n"),),
+        _round_is(recipients={"organization/us-department-of-justice"}),
         GEO,
     ),
 }  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from graph.extraction.dates import dated_spans, resolve_dates
@@ -39,10 +39,16 @@ EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("ExecutiveOrder", _trigger(r"executive order")),
     ("Review", _trigger(r"\breview\b", r"\bflagged\b", r"\baudit\b", r"\binvestigation\b")),
 ]  # fmt: skip
-_LETTER = re.compile(r"\bletters?\b|\bmemos?\b", re.I)
+# "wrote to the mayor": a letter, not "wrote to say" (an infinitive) nor "she wrote" (a post)
+_LETTER = re.compile(
+    r"\bletters?\b|\bmemos?\b|\b(?:wrote|writes|written)\s+(?=to\s+(?!(?:say|ask|tell|urge|"
+    r"thank|complain|express|explain|request|announce)\b))",
+    re.I,
+)
 # What a sentence must say for a round of letters: sent, dated, received, what they ask.
 _SENDING = re.compile(
     r"\b(?:sent|send(?:s|ing)?|went out|went to|dated|received|mailed|issued|arrived|ask(?:s|ed|ing)?|"
+    r"(?:wrote|writes|written) to|letters? from|"
     r"told|demand(?:s|ed|ing)?|warn(?:s|ed|ing)?|threaten(?:s|ed|ing)?|request(?:s|ed|ing)?|gives?|gave)\b",
     re.I,
 )
@@ -119,18 +125,43 @@ _TO = re.compile(
     r"such as|recipients?(?:\s+(?:were|included|include))?)\b\s*:?\s*",
     re.I,
 )
+# "The letter asks Ann Lee to…", "which gave the agency until Tuesday": whom the letters address
+_ADDRESSES = re.compile(
+    r"\b(?:asks?|asked|urge[sd]?|gave|gives?|giving|orders?|ordered|directs?|directed)\s+"
+    r"(?=(?:the\s+|each\s+|both\s+)?[A-Z]|the\s+(?:\w+\s+)?(?:city|county|cities|counties|agency|"
+    r"department|office|board|council|committee|company|companies|governor|mayor|sheriff)\b)",
+)
 _NOT_A_NAME_NEXT = re.compile(  # "asked them to provide …": a verb, not a recipient
     r"(?:provide|hand|explain|produce|stop|show|comply|certify|give|answer|respond|disclose|"
     r"turn|share|end|halt|make|keep|be|do|take|pay|submit|release|preserve|report|identify|"
     r"describe|confirm|reconsider|follow|prove|cooperate|appear|testify|meet|review|check|"
-    r"detail|list|send|return|justify|cease|change|adopt)\b",
+    r"detail|list|send|return|justify|cease|change|adopt|have|repeal|withdraw|write|open|drop|"
+    r"restore|reverse|fill|hire|seek|enforce|rescind|correct|update|clarify|notify|explain)\b",
     re.I,
 )
+_DETERMINERS = re.compile(
+    r"(?:the|a|an|both|each|all|every|several|some|many|more|other|its|his|her|their|our|state|"
+    r"local|federal|city|county|two|three|four|five|six|seven|eight|nine|ten|dozens|\d[\d,]*)\b",
+    re.I,
+)
+
+
+def _verb_next(after: str) -> bool:
+    """Whether "to" opens a verb ("to house families", "to have the authority act"), not a run
+    of names: a lowercase word that is no determiner, number or plural, and none follows."""
+    words = after.split()[:2]
+    if not words or not words[0][:1].islower() or _DETERMINERS.fullmatch(words[0].strip(",")):
+        return False
+    plural = [w for w in words if re.fullmatch(r"[a-z-]+[^s]s", w.strip(",;"))]
+    return not plural
+
+
 _LIST_ENDS = re.compile(
     r",?\s+(?:asking|demanding|requesting|seeking|urging|warning|telling|ordering|giving|"
     r"saying|which|who|whose|that|about|over|regarding|concerning|after|because|since|"
-    r"threatening|would|will|could|should|must|and\s+(?:asked|demanded|warned|gave|told|said|"
-    r"threatened))\b|\s+on\s+(?=[A-Z\d])|—|\.\s|\.$",
+    r"threatening|would|will|could|should|must|until|and\s+(?:asked|demanded|warned|gave|told|said|"
+    r"threatened))\b|\s+on\s+(?=[A-Z\d])|\s+to\s+(?!the\b)(?=[a-z])|\s+in\s+writing\b|"
+    r"—|(?<!\bInc)(?<!\bCo)(?<!\bCorp)(?<!\bLtd)\.\s|\.$",
 )
 _OUTLET = re.compile(
     r"\b(?:times|post|news|journal|tribune|herald|press|radio|magazine|gazette|chronicle|"
@@ -147,8 +178,9 @@ _REPORTED = re.compile(
 
 # One item of a run of names: capitalised words (with "of", "&", "and" inside a name kept
 # apart by the split), ending before a comma, "and", "or" or the run's end.
+_SUFFIX = r"(?:Inc|LLC|L\.L\.C|Co|Corp|Ltd|LP|L\.P|PLLC)\b\.?"
 _ITEM_SPLIT = re.compile(
-    r",(?!\s*(?:Inc|LLC|L\.L\.C|Co|Corp|Ltd|LP|L\.P|PLLC)\b\.?)\s*(?:and\s+|or\s+)?|"
+    r",(?!\s*" + _SUFFIX + r")\s*(?:and\s+|or\s+)?|"
     r"\s+and\s+|\s+or\s+|\n+"
 )
 _A_NAME = re.compile(r"(?:[A-Z][\w’'&.-]*|of|the|&)(?:\s+(?:[A-Z][\w’'&.-]*|of|the|&)){0,5}")
@@ -165,8 +197,11 @@ def _unnamed_in_runs(
         for item in [*_ITEM_SPLIT.split(text[begin:end])]:
             at = text.find(item, position, end)
             position = at + len(item) if at >= 0 else position
-            lead = _A_NAME.match(item.strip().removeprefix("the ").strip())
+            bare = item.strip().removeprefix("the ").strip()
+            lead = _A_NAME.match(bare)
             name = lead.group(0).rstrip(".,;:") if lead else ""
+            suffix = re.match(r",?\s*" + _SUFFIX, bare[len(name) :]) if name else None
+            name += suffix.group(0) if suffix else ""  # "Quillby, Inc.": the suffix is the name's
             if name.split() and name.split()[-1] in ("of", "the", "&"):
                 continue
             if at < 0 or not name or not name[:1].isupper():
@@ -201,10 +236,50 @@ _IN_A_LETTER_TO = re.compile(
 )
 # "to the city", "to the association's board": a body or place the story named before
 _HEAD_NOUN = re.compile(
-    r"(?:the|its|their|his|her)\s+(?:\w+\s+)?(city|county|village|town|department|agency|"
-    r"committee|board|association|council|company|commission|office)\b",
+    r"(?:the|its|their|his|her|both|each|all)\s+(?:(?P<count>two|three|four|five|six)\s+)?"
+    r"(?:\w+\s+)?(?P<noun>city|county|village|town|department|agency|committee|board|association|"
+    r"council|company|commission|office|governor|mayor|sheriff|senator|director|cities|counties|"
+    r"towns|companies)\b",
     re.I,
 )
+_PLURAL = {"cities": "city", "counties": "county", "towns": "town", "companies": "company"}
+_COUNT = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+# how a story titles the official a head noun points back to ("Gov. Ann Lee", "Governor Lee")
+_TITLES = {
+    "governor": r"\bGov(?:\.|ernor)", "mayor": r"\bMayor", "sheriff": r"\bSheriff",
+    "senator": r"\bSen(?:\.|ator)", "director": r"\bDirector",
+}  # fmt: skip
+
+
+def _pointed_at_all(
+    found: re.Match[str], earlier: list[EntityMention], states: set[str], text: str
+) -> list[str]:
+    """What a head noun points back to: the official named last before with that title ("the
+    governor": "Gov. Ann Lee"), the places named last before ("both cities": the last two
+    cities), or the one body or place ("the department")."""
+    noun = found.group("noun").lower()
+    if noun in _TITLES:
+        for m in reversed(earlier):
+            if m.kind == "person" and re.search(
+                _TITLES[noun] + r"[\w.]*\s+(?:[\w.-]+\s+){0,3}$",
+                text[max(0, m.start - 40) : m.start],
+            ):
+                return [m.iri]
+        return []
+    if noun in _PLURAL:
+        count = _COUNT.get((found.group("count") or found.group(0).split()[0]).lower())
+        if count is None:
+            return []
+        out: list[str] = []
+        for m in reversed(earlier):
+            one = _pointed_at(_PLURAL[noun], [m], states)
+            if one and one not in out:
+                out.append(one)
+            if len(out) == count:
+                return out[::-1]
+        return []
+    one = _pointed_at(noun, earlier, states)
+    return [one] if one else []
 
 
 def _pointed_at(noun: str, earlier: list[EntityMention], states: set[str]) -> str | None:
@@ -243,12 +318,24 @@ def _recipients(
     sentence = text[span[0] : span[1]]
     begin = (start or span[0]) - span[0]
     windows: list[tuple[int, int]] = []
-    for cue in _TO.finditer(sentence, begin):
+    cues = [*_TO.finditer(sentence, begin), *_ADDRESSES.finditer(sentence, begin)]
+    addressed = False  # a run after "to" or "asked" taken: a later "to" is another preposition's
+    for cue in sorted(cues, key=lambda c: c.start()):
         after = sentence[cue.end() :]
-        if cue.group(0).strip().lower() == "to" and _NOT_A_NAME_NEXT.match(after):
+        word = cue.group(0).split()[0].lower()
+        if word == "to" and (addressed or _NOT_A_NAME_NEXT.match(after) or _verb_next(after)):
             continue
-        stop = _LIST_ENDS.search(sentence, cue.end())
-        windows.append((span[0] + cue.end(), span[0] + (stop.start() if stop else len(sentence))))
+        if cue.re is _ADDRESSES and (
+            re.search(r"\b(?:would|will|to|could|should|may|might)\s+$", sentence[: cue.start()])
+            or re.search(r"\b(?:said|says|called|told)\b", sentence[begin : cue.start()])
+        ):
+            continue  # "she would ask the board": not what the letter asks
+        addressed = addressed or word == "to" or cue.re is _ADDRESSES
+        # "went to four companies: A, B and C": the run starts after the colon
+        counted = re.match(r"(?:[a-z\d][\w-]*\s+){1,3}?[a-z][\w-]*:\s*", after)
+        opens = cue.end() + (counted.end() if counted else 0)
+        stop = _LIST_ENDS.search(sentence, opens)
+        windows.append((span[0] + opens, span[0] + (stop.start() if stop else len(sentence))))
     # "In a letter to the department, Rep. Ann Lee asked…": the recipient ends at the comma
     opening = _IN_A_LETTER_TO.match(sentence)
     if opening:
@@ -264,9 +351,9 @@ def _recipients(
         noun = _HEAD_NOUN.match(text, b, e)
         if noun:
             earlier = [m for m in mentions if m.end <= span[0] and m.kind in kinds]
-            found = _pointed_at(noun.group(1).lower(), earlier, states)
-            if found and found != sender and found not in pointed:
-                pointed.append(found)
+            for found in _pointed_at_all(noun, earlier, states, text):
+                if found != sender and found not in pointed:
+                    pointed.append(found)
     if pointed and not any(
         any(m.kind in kinds and b <= m.start < e for m in mentions) for b, e in windows
     ):
@@ -313,12 +400,25 @@ def _sender(
         after = [m for m in inside if comma <= m.start <= comma + 30]
         if after:
             return after[0].iri
+        if re.match(r"\s*(?:she|he)\b", text[comma : span[1]], re.I):
+            people = [m for m in senders if m.end <= span[0] and m.kind == "person"]
+            if people:  # "In a letter sent back Monday, she asked…": the one named last
+                return people[-1].iri
     until = max(letter_at, verb_at or 0)
     before = [m for m in inside if m.start < until]
     if before:
         persons_with_titles = [m for m in before if m.kind == "person"]
         bodies_before = [m for m in before if m.kind == "organization"]
         last = before[-1]
+        # "Sen. Ann Lee (R-Ore.), Chairman of the Quillby Committee, sent…": the official whose
+        # title names the body, not the body
+        if last.kind == "organization" and len(before) > 1 and before[-2].kind == "person":
+            between = text[before[-2].end : last.start]
+            if re.fullmatch(
+                r"(?:\s*\([^)]*\))?,\s*(?:[\w.’'-]+\s+){1,5}(?:of|for|at|on)\s+(?:the\s+)?",
+                between,
+            ):
+                return before[-2].iri
         # "The committee's chairman, Rep. Ann Lee, sent…": the official; "the department sent"
         return (
             last.iri if last in persons_with_titles or not bodies_before else bodies_before[-1].iri
@@ -445,6 +545,65 @@ def bodies_and_places(mentions: list[EntityMention]) -> list[EntityMention]:
     return [m for m in mentions if m.kind in ("jurisdiction", "organization", "person")]
 
 
+# a date in a relative clause about something else ("the Act, which lawmakers passed in April")
+_OTHER_CLAUSE = re.compile(
+    r",\s+which\s+(?![^,]*\b(?:sent|dated|mailed|went|arrived)\b)[^,]*$", re.I
+)
+# what may stand before a word for letters that tells of letters sent, not of letters at large
+_ROUND_BEFORE = re.compile(
+    r"(?:\b(?:a|an|the|these|those|this|that|its|his|her|their|our|each|every|both|one|new|"
+    r"sent|mailed|issued|received|signed|warning|demand|via|by|in|through|with)|\d|[’']s?|"
+    r"[A-Z][\w.]*)\s*$"
+)
+_ROUND_AFTER = re.compile(
+    r"\s*(?:to|from|dated|sent|went|were|was|signed|asking|demanding|warning|on|in|last)\b", re.I
+)
+
+
+def _a_round(sentence: str, letter: re.Match[str]) -> bool:
+    """Whether a word for letters tells of letters sent ("the letters", "sent letters to",
+    "wrote to") or of letters at large ("rules, not letters", "Letters like these")."""
+    if not letter.group(0).lower().startswith(("letter", "memo")):
+        return True
+    before = sentence[max(0, letter.start() - 30) : letter.start()]
+    return bool(
+        (_ROUND_BEFORE.search(before) and not re.search(r"(?:^|[.!?]\s*)$", before))
+        or _ROUND_AFTER.match(sentence, letter.end())
+        or re.search(r"\b(?:sent|send|mailed|issued|received)\s+(?:\w+\s+){0,2}$", before)
+    )
+
+
+def _lead_date(
+    text: str,
+    sentences: list[tuple[int, int]],
+    span: tuple[int, int],
+    sender: str | None,
+    mentions: list[EntityMention],
+    published: dt.date | None,
+) -> list[str]:
+    """The day of a round its sentence does not date, from the sentence before when that names
+    the sender doing it on a day ("X on Tuesday demanded records from four companies. The
+    letters went to …"), in the same paragraph or the one before."""
+    at = sentences.index(span) if span in sentences else 0
+    if not at or sender is None:
+        return []
+    lead = sentences[at - 1]
+    if text[lead[1] : span[0]].count("\n\n") > 1:
+        return []
+    sentence = text[lead[0] : lead[1]]
+    if not any(m.iri == sender and lead[0] <= m.start < lead[1] for m in mentions):
+        return []
+    verb = _SENDING.search(sentence)
+    days = [
+        d
+        for p, d in dated_spans(sentence, published)
+        if verb
+        and abs(p - verb.start()) <= 40
+        and not _MADE_PUBLIC.search(sentence[max(0, p - 40) : p])
+    ]
+    return days[:1]
+
+
 def find_letters(
     text: str,
     sentences: list[tuple[int, int]],
@@ -460,7 +619,6 @@ def find_letters(
     bodies = [m for m in mentions if m.kind in ("organization", "person")]
     places_too = mentions  # read after the runs have added the names they found
     rounds: dict[str | None, Letters] = {}
-    article_statutes = sorted({s for _, _, s in statutes})
     for span in sentences:
         sentence = text[span[0] : span[1]]
         if not _LETTER.search(sentence) or sentence.rstrip(" ”\"'’").endswith("?"):
@@ -470,13 +628,15 @@ def find_letters(
             for i, ch in enumerate(sentence)
         )
         sending = _SENDING.search(masked)
-        if sending is None:
-            continue  # "their letter" in an answer: no round of letters of its own
-        # "released Tuesday", "obtained Friday": the day the story got the letters, not theirs
+        if sending is None or not any(_a_round(masked, m) for m in _LETTER.finditer(masked)):
+            continue  # "their letter" in an answer, "write rules, not letters": no round
+        # "released Tuesday", "obtained Friday": the day the story got the letters, not theirs;
+        # "the Act, which lawmakers passed in April,": the day of something else
         spans = [
             (p, d)
             for p, d in dated_spans(sentence, published)
             if not _MADE_PUBLIC.search(sentence[max(0, p - 40) : p])
+            and not _OTHER_CLAUSE.search(sentence[max(0, p - 60) : p])
         ]
         # dates joined by "and" ("last April and November") are rounds each; otherwise the
         # date nearest the verb of sending is the round's
@@ -488,12 +648,28 @@ def find_letters(
         # "The letters, which the office released Tuesday, …": a sentence that speaks of the
         # letters already told of, with no date of sending, is about the latest round
         back = re.search(
-            r"\b(?:the|these|those|its|his|her|their)\s+(?:\w+[’']s\s+)?letters?\b", sentence, re.I
+            r"\b(?:the|these|those|its|his|her|their|each|every)\s+(?:\w+[’']s\s+)?letters?\b",
+            sentence,
+            re.I,
         )
+        latest = list(rounds)[-1] if rounds else None
+        if (
+            back
+            and back.start() < 4
+            and latest
+            and len(dates) == 1
+            and dates[0] != latest
+            and dates[0].startswith(latest)
+            and dates[0] not in rounds
+        ):
+            # "…sent letters last week…. The letters, dated July 12, …": the round's own day
+            rounds[dates[0]] = rounds.pop(latest)
+            rounds[dates[0]].date = dates[0]
         if rounds and back and not _near_sending(spans, sending.start()):
             dates = []
             when: list[str | None] = [list(rounds)[-1]]
         else:
+            dates = dates or _lead_date(text, sentences, span, sender, mentions, published)
             when = [*dates] or [published.isoformat() if published else None]
         for date in when:
             entry = rounds.setdefault(date, Letters(sender, date))
@@ -567,10 +743,57 @@ def find_letters(
     for entry in rounds.values():
         others = {s for r in rounds.values() if r is not entry for s in r.evidence}
         _goes_on_about(entry, text, sentences, para_of, others, places_too)
-    for entry in rounds.values():
-        if entry.statute is None and len(article_statutes) == 1:
-            entry.statute = article_statutes[0]
+    _statutes_of_rounds(rounds.values(), text, sentences, statutes)
     return [r for r in rounds.values() if r.sender is not None]
+
+
+# A sentence about a suit or a ruling: a law it names is the suit's or the court's, not letters'.
+_COURT_WORDS = re.compile(
+    r"\b(?:su(?:ed|es?|ing|it)|lawsuits?|judges?|courts?|ruled|rulings?|decision|argu(?:es|ed)|"
+    r"alleg(?:es|ed)|complaint|appeal\w*)\b",
+    re.I,
+)
+# "letters about the same law", "asking for proof they are not violating the law"
+_THE_LAW = re.compile(r"\bthe\s+(?:same\s+)?(?:law|statute|act)\b", re.I)
+
+
+def _statutes_of_rounds(
+    rounds: Iterable[Letters],
+    text: str,
+    sentences: list[tuple[int, int]],
+    statutes: list[tuple[int, int, str]],
+) -> None:
+    """The law each round of letters concerns, when the text ties one to it: cited in the
+    round's own sentences or in those going on about it ("They warn … under the Act"), or
+    pointed back to ("letters about the same law": the law named last before). A round of the
+    same sender that cites a law shares it with the sender's other rounds ("earlier rounds of
+    letters"); when no round cites the article's one law, and the article names it somewhere
+    other than in a suit or a ruling, the letters are about it. A law a suit is brought under,
+    or another sender's letters cite, is not a round's."""
+    rounds = list(rounds)
+    for entry in rounds:
+        if entry.statute is None:
+            told = [x for x in entry.told if x not in entry.evidence]
+            tied = [s for b, _, s in statutes if any(x <= b < y for x, y in told)]
+            for b, _ in [] if tied else entry.evidence:
+                back = _THE_LAW.search(text, b, next((e for s, e in sentences if s == b), b))
+                earlier = [s for at, _, s in statutes if at < (back.start() if back else 0)]
+                tied += earlier[-1:]
+            entry.statute = tied[0] if tied else None
+    for entry in rounds:
+        if entry.statute is None:
+            cited = {r.statute for r in rounds if r.statute and r.sender == entry.sender}
+            entry.statute = cited.pop() if len(cited) == 1 else None
+    named = sorted({s for _, _, s in statutes})
+    if len(named) != 1 or any(r.statute for r in rounds):
+        return
+    free = [
+        b
+        for b, _, _ in statutes
+        if not any(x <= b < y and _COURT_WORDS.search(text, x, y) for x, y in sentences)
+    ]
+    for entry in rounds if free else []:
+        entry.statute = named[0]
 
 
 def with_rounds_as_events(events: list[Event], rounds: list[Letters]) -> list[Event]:
