@@ -342,3 +342,85 @@ def test_saved_query_type(tmp_path: Path, text: str, form: str) -> None:
     assert isinstance(query, SavedQuery) and query.query_type == form
     assert {q.query_type for q in QUERIES.values()} == {"SELECT", "CONSTRUCT"}
     assert [q.name for q in QUERIES.values() if q.query_type == "CONSTRUCT"] == ["neighbourhood"]
+
+
+HEADER = """#+ summary: Letters of a sender
+# an ordinary comment and a blank line inside the header
+
+#+ description: Every letter a sender sent, with its date.
+#+ method: post
+#+ tags:
+#+   - letters
+#+   - people
+#+ defaults:
+#+   - sender: https://kg.example.org/id/organization/doj
+# an ordinary comment between the header and the query
+
+SELECT ?letter WHERE { ?letter ?p ?_sender_iri }
+#+ view: graph
+"""
+
+
+def test_the_header_is_read_up_to_the_query_and_no_further(tmp_path: Path) -> None:
+    """Comments and blank lines may stand inside the header and between it and the query; a
+    `#+` line after the query's first line is the query's text, not the header's."""
+    (tmp_path / "letters.rq").write_text(HEADER, encoding="utf-8")
+    query = load_query(tmp_path / "letters.rq")
+    assert query.summary == "Letters of a sender"
+    assert query.description == "Every letter a sender sent, with its date."
+    assert query.method == "POST"
+    assert query.tags == ("letters", "people")
+    assert query.view == "table"  # the "#+ view: graph" after the query does not count
+    (sender,) = query.parameters
+    assert sender.default == "https://kg.example.org/id/organization/doj"
+    assert not sender.required  # it has a default
+
+
+@pytest.mark.parametrize(
+    ("variable", "kind", "datatype", "language", "required"),
+    [
+        ("_name", "string", None, None, True),
+        ("__name", "string", None, None, False),
+        ("_who_iri", "iri", None, None, True),
+        ("_n_integer", "integer", None, None, True),
+        ("_day_xsd_date", "date", None, None, True),
+        ("_words_en", "lang", None, "en", True),
+        ("__words_fr", "lang", None, "fr", False),
+        ("_at_xsd_dateTime", "literal", "http://www.w3.org/2001/XMLSchema#dateTime", None, True),
+        ("_n_xsd_decimal", "literal", "http://www.w3.org/2001/XMLSchema#decimal", None, True),
+    ],
+)
+def test_a_parameters_type_is_its_variables_suffix(
+    tmp_path: Path,
+    variable: str,
+    kind: str,
+    datatype: str | None,
+    language: str | None,
+    required: bool,
+) -> None:
+    """The BASIL convention, one row per suffix: the kind, datatype and language it gives."""
+    text = f"#+ summary: one parameter\nSELECT * WHERE {{ ?s ?p ?{variable} }}\n"
+    (tmp_path / "q.rq").write_text(text, encoding="utf-8")
+    (parameter,) = load_query(tmp_path / "q.rq").parameters
+    assert (parameter.name, parameter.variable) == (variable.lstrip("_").split("_")[0], variable)
+    assert (parameter.kind, parameter.datatype, parameter.language) == (kind, datatype, language)
+    assert parameter.required is required
+
+
+@pytest.mark.parametrize("suffix", ["xsd_date_x", "english", "a_b_c"])
+def test_an_unknown_parameter_suffix_is_refused(tmp_path: Path, suffix: str) -> None:
+    (tmp_path / "q.rq").write_text(
+        f"#+ summary: one parameter\nSELECT * WHERE {{ ?s ?p ?_v_{suffix} }}\n", encoding="utf-8"
+    )
+    with pytest.raises(QueryFileError, match="unknown parameter type"):
+        load_query(tmp_path / "q.rq")
+
+
+def test_a_typed_literal_value_keeps_its_text_and_datatype(tmp_path: Path) -> None:
+    (tmp_path / "q.rq").write_text(
+        "#+ summary: one parameter\nSELECT * WHERE { ?s ?p ?_at_xsd_dateTime }\n",
+        encoding="utf-8",
+    )
+    query = load_query(tmp_path / "q.rq")
+    term = query.bindings({"at": "2018-01-24T10:00:00"})["_at_xsd_dateTime"]
+    assert term.n3() == '"2018-01-24T10:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
