@@ -45,6 +45,69 @@ def dates_of(graphs: dict[str, Graph], kind: str) -> set[str]:
     return {str(graph.value(e, CIV.onDate)) for e in graph.subjects(RDF.type, CIV[kind])}
 
 
+def every_event(
+    graphs: dict[str, Graph],
+) -> set[tuple[str, str | None, frozenset[tuple[str, str]]]]:
+    """Every event, dated or not: (kind, date or None, participants in all four roles)."""
+    graph = graphs["a"]
+    out = set()
+    for kind in ("StatementEvent", "Tweet", "PressConference", "Lawsuit", "Demand", "Review"):
+        for e in graph.subjects(RDF.type, CIV[kind]):
+            if (e, RDF.type, CIV.Letter) in graph:
+                continue
+            date = graph.value(e, CIV.onDate)
+            roles = frozenset(
+                (role, str(p).removeprefix(ID))
+                for role in ("agent", "target", "attendee", "boycotter")
+                for p in graph.objects(e, CIV[role])
+            )
+            out.add((kind, str(date) if date else None, roles))
+    return out
+
+
+def _has(kind: str, date: str | None, *agents: str) -> Callable[[dict[str, Graph]], None]:
+    """A check that an event of the kind, on the date (None: undated), has these agents."""
+
+    def holds(graphs: dict[str, Graph]) -> None:
+        found = every_event(graphs)
+        assert any(
+            k == kind and d == date and {("agent", a) for a in agents} <= roles
+            for k, d, roles in found
+        ), found
+
+    return holds
+
+
+def _lacks(kind: str, *agents: str) -> Callable[[dict[str, Graph]], None]:
+    """A check that no event of the kind has these agents (any date)."""
+
+    def holds(graphs: dict[str, Graph]) -> None:
+        found = every_event(graphs)
+        assert not any(
+            k == kind and {("agent", a) for a in agents} <= roles for k, _, roles in found
+        ), found
+
+    return holds
+
+
+def _both(*checks: Callable[[dict[str, Graph]], None]) -> Callable[[dict[str, Graph]], None]:
+    def holds(graphs: dict[str, Graph]) -> None:
+        for check in checks:
+            check(graphs)
+
+    return holds
+
+
+def _one_lawsuit(graphs: dict[str, Graph]) -> None:
+    suits = [e for e in every_event(graphs) if e[0] == "Lawsuit"]
+    assert len(suits) == 1 and suits[0][1] == "2019-12", suits
+
+
+def _two_lawsuits(graphs: dict[str, Graph]) -> None:
+    suits = [e for e in every_event(graphs) if e[0] == "Lawsuit"]
+    assert len(suits) == 2, suits
+
+
 # --- what must come out ------------------------------------------------------------------------
 
 
@@ -417,6 +480,90 @@ CASES: dict[str, Case] = {
     "a-later-to-is-not-the-recipients": Case(
         (article("a", "Agency warned\n\nChairman Orlen Vasquez-Tam wrote to the U.S. Department of Justice in February seeking every record on its use of hotels to house families in Fresno.\n"),),
         _round_is(recipients={"organization/us-department-of-justice"}),
+        GEO,
+    ),
+    # -- events round: speech events and their days, suits -------------------------------------
+    "an-undated-statement-has-no-day": Case(
+        (article("a", "Mayor answers\n\nMayor Orlen Vasquez-Tam said in a statement that the city “welcomes any review” of its books.\n"),),
+        _has("StatementEvent", None, "person/orlen-vasquez-tam"),
+    ),
+    "an-undated-statement-has-no-day, near miss: a dated statement": Case(
+        (article("a", "Mayor answers\n\nMayor Orlen Vasquez-Tam said in a statement Monday that the city “welcomes any review” of its books.\n"),),
+        _has("StatementEvent", "2020-05-04", "person/orlen-vasquez-tam"),
+    ),
+    "a-live-blogs-statement-is-the-blogs-day": Case(
+        (article("a", "Live: summit\n\n3:05 p.m.\n\nMayor Orlen Vasquez-Tam said in a statement that the city “welcomes any review” of its books.\n\n1:20 p.m.\n\nThe summit opened.\n"),),
+        _has("StatementEvent", "2020-05-06", "person/orlen-vasquez-tam"),
+    ),
+    "a-speech-after-the-summit-is-the-summits-day": Case(
+        (article("a", "Mayors skip summit\n\nGov. Tamsin Brennock held a summit on Monday.\n\n“We will go on,” Brennock said at a news conference after the summit.\n"),),
+        _has("PressConference", "2020-05-04", "person/tamsin-brennock"),
+    ),
+    "a-speech-after-the-summit-is-the-summits-day, near miss: no summit spoken of": Case(
+        (article("a", "Mayors skip summit\n\nGov. Tamsin Brennock held a summit on Monday.\n\n“We will go on,” Brennock said at a news conference.\n"),),
+        _has("PressConference", "2020-05-06", "person/tamsin-brennock"),
+    ),
+    "the-lead-gives-the-speakers-day": Case(
+        (article("a", "Sheriff refuses\n\nSheriff Orlen Vasquez-Tam said Monday that she will not hand over the files.\n\n“My office runs investigations,” Vasquez-Tam said at a news conference.\n"),),
+        _has("PressConference", "2020-05-04", "person/orlen-vasquez-tam"),
+    ),
+    "the-lead-gives-the-speakers-day, near miss: someone else's day": Case(
+        (article("a", "Sheriff refuses\n\nMayor Tamsin Brennock said Monday that she wants the files.\n\n“My office runs investigations,” Sheriff Orlen Vasquez-Tam said at a news conference.\n"),),
+        _has("PressConference", "2020-05-06", "person/orlen-vasquez-tam"),
+    ),
+    "the-news-conference-pointed-back-to-is-not-hers": Case(
+        (article("a", "Sheriff refuses\n\nMayor Orlen Vasquez-Tam responded on Twitter within an hour of the news conference.\n"),),
+        _lacks("PressConference", "person/orlen-vasquez-tam"),
+    ),
+    "the-news-conference-pointed-back-to-is-not-hers, near miss: at a news conference": Case(
+        (article("a", "Sheriff refuses\n\nMayor Orlen Vasquez-Tam spoke at a news conference on Monday.\n"),),
+        _has("PressConference", "2020-05-04", "person/orlen-vasquez-tam"),
+    ),
+    "an-interview-is-a-statement": Case(
+        (article("a", "Mayor answers\n\nIn an interview Monday evening, Mayor Orlen Vasquez-Tam said the county would appeal.\n"),),
+        _has("StatementEvent", "2020-05-04", "person/orlen-vasquez-tam"),
+    ),
+    "an-interview-is-a-statement, near miss: a plain said": Case(
+        (article("a", "Mayor answers\n\nMayor Orlen Vasquez-Tam said the county would appeal.\n"),),
+        _lacks("StatementEvent", "person/orlen-vasquez-tam"),
+    ),
+    "told-the-council-is-a-statement": Case(
+        (article("a", "Mayor answers\n\nMayor Orlen Vasquez-Tam told the Quillby City Council on Monday night that the county would appeal.\n"),),
+        _has("StatementEvent", "2020-05-04", "person/orlen-vasquez-tam"),
+    ),
+    "she-wrote-after-a-post-is-a-tweet": Case(
+        (article("a", "Mayor answers\n\nMayor Orlen Vasquez-Tam posted on Twitter on Monday.\n\n“The deadline stands,” she wrote.\n"),),
+        _both(_has("Tweet", "2020-05-04", "person/orlen-vasquez-tam"), _lacks("StatementEvent", "person/orlen-vasquez-tam")),
+    ),
+    "she-wrote-after-a-post-is-a-tweet, near miss: after a letter": Case(
+        (article("a", "Mayor answers\n\nMayor Orlen Vasquez-Tam sent a letter to Fresno on Monday.\n\n“The deadline stands,” she wrote.\n"),),
+        _lacks("Tweet", "person/orlen-vasquez-tam"),
+        GEO,
+    ),
+    "at-his-request-is-no-demand": Case(
+        (article("a", "Review opened\n\nThe Quillby Bureau opened the inquiry at his request.\n"),),
+        _lacks("Demand", "organization/quillby-bureau"),
+    ),
+    "at-his-request-is-no-demand, near miss: requested": Case(
+        (article("a", "Review opened\n\nThe Quillby Bureau requested the records on Monday.\n"),),
+        _has("Demand", "2020-05-04", "organization/quillby-bureau"),
+    ),
+    "a-date-of-another-noun-is-not-the-events": Case(
+        (article("a", "Mayor demands records\n\nMayor Orlen Vasquez-Tam demanded the records of the June spill.\n"),),
+        _has("Demand", "2020-05-06", "person/orlen-vasquez-tam"),
+    ),
+    "a-date-of-another-noun-is-not-the-events, near miss: demanded in June": Case(
+        (article("a", "Mayor demands records\n\nMayor Orlen Vasquez-Tam demanded the records in June.\n"),),
+        _has("Demand", "2019-06", "person/orlen-vasquez-tam"),
+    ),
+    "an-undated-suit-is-the-dated-one": Case(
+        (article("a", "City sues\n\nFresno sued the U.S. Department of Justice in December. The lawsuit argues that the conditions are unlawful.\n"),),
+        _one_lawsuit,
+        GEO,
+    ),
+    "an-undated-suit-is-the-dated-one, near miss: another plaintiff": Case(
+        (article("a", "City sues\n\nFresno sued the U.S. Department of Justice in December. Kern County has filed a lawsuit of its own.\n"),),
+        _two_lawsuits,
         GEO,
     ),
 }  # fmt: skip

@@ -23,14 +23,16 @@ EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                          r"did ?n[o’']t attend", r"not be attending", r"stayed away", r"walk(?:ed)? out",
                          r"\bcancell?ed\b")),
     ("Meeting", _trigger(r"\bmeeting\b", r"\bmet with\b", r"\bsummit\b", r"\broundtable\b")),
-    ("Demand", _trigger(r"\bdemand(?:s|ed|ing)\b", r"\brequest(?:ed|ing|s)?\b", r"\basking\b",
+    ("Demand", _trigger(r"\bdemand(?:s|ed|ing)\b", r"(?<!his )(?<!her )(?<!its )(?<!their )\brequest(?:ed|ing|s)?\b", r"\basking\b",
                         r"\basked\b.*\bto (?:provide|certify|prove|show|hand)")),
     ("Threat", _trigger(r"\bthreaten(?:s|ed|ing)?\b", r"\bwarn(?:ed|ing|s)?\b", r"could face",
                         r"would face", r"will exercise", r"\bvow\w*", r"\bwithhold\w*", r"\bcut off\b",
                         r"not be eligible", r"\b(?:could|would|will|may|might) lose\b", r"\brisks? losing\b")),
     ("StatementEvent", _trigger(r"in a (?:written )?statement", r"statement (?:released|issued)",
                                 r"said in a statement", r"press release",
-                                r"\btold (?:the )?(?:media|reporters|press|(?-i:[A-Z]{2,})\b)")),
+                                r"\btold (?:the )?(?:media|reporters|press|(?-i:[A-Z]{2,})\b)",
+                                r"\bin an? (?:\w+ )?(?:interview|e-?mail)\b", r"\bspeaking to reporters\b",
+                                r"\btold (?:the )?(?:(?-i:[A-Z])[\w.]*\s+){0,3}(?:council|committee|board|commission)\b")),
     ("PressConference", _trigger(r"press conference", r"news conference")),
     ("Tweet", _trigger(r"\btweet(?:ed|s)?\b", r"on twitter")),
     ("Lawsuit", _trigger(r"\blawsuits?\b", r"\bsued\b", r"\bsues?\b", r"filed suit", r"legal challenge")),
@@ -873,8 +875,86 @@ _MAY_BE_ANONYMOUS = {"Lawsuit", "CourtRuling", "Review", "Meeting", "Boycott"}
 _REPORTER = re.compile(r"(?:told|according to|reported by)\s+(?:the\s+)?$", re.I)
 _CHANNEL_EVENTS = {
     "tweet": "Tweet", "statement": "StatementEvent", "press release": "StatementEvent",
-    "press conference": "PressConference",
+    "press conference": "PressConference", "told media": "StatementEvent",
 }  # fmt: skip
+# a live blog's entries open with their time ("1:20 p.m."): all of them the blog's day
+_TIMESTAMP = re.compile(r"^\s*\d{1,2}:\d{2}\s*[ap]\.?m\.?\s*$", re.M | re.I)
+# what a speech event may speak of, that dates it: "after the summit", "addressed the boycott",
+# "reviewing the decision", "within an hour of the news conference"
+_SPOKEN_OF = [
+    (("Boycott", "Meeting"), re.compile(r"\bboycott\w*|\bwalk(?:ed|s)?[ -]?out\b|\bskipp(?:ed|ing)\b", re.I)),
+    (("Meeting", "Boycott"), re.compile(r"\b(?:meeting|summit|hearing|session|roundtable)\b", re.I)),
+    (("CourtRuling",), re.compile(r"\b(?:ruling|decision)\b", re.I)),
+    (("PressConference",), re.compile(r"\b(?:news|press) conference\b", re.I)),
+]  # fmt: skip
+
+
+# a date after the event's word that only qualifies another noun ("its review of the June
+# shooting", "her March 10 letter"): not the event's
+_ATTRIBUTIVE = re.compile(r"\b(?:the|his|her|its|their)\s+$", re.I)
+# what stands before a speech event's word when it points back to one told of already
+_SPOKEN_BACK = re.compile(
+    r"\b(?:after|before|of|since|following|during|from|until)\s+(?:the|that|his|her|their|its)\s+$",
+    re.I,
+)
+# "X said Monday that …", "X, the county's lawyer, told reporters Monday": a saying on a day
+_SAID_ON = re.compile(
+    r"(?:\s*\([^)]*\))?(?:,[^,.]{0,80},)?\s+(?:on\s+\w+\s+)?(?:said|says|told|announced)\b", re.I
+)
+
+
+def _lead_day(
+    text: str,
+    sentences: list[tuple[int, int]],
+    span: tuple[int, int],
+    speaker: str | None,
+    mentions: list[EntityMention],
+    published: dt.date | None,
+) -> str | None:
+    """The day one of the three sentences before gives the speaker's saying ("Ann Lee said
+    Monday that …" before "…," Lee said at a news conference.)."""
+    at = next((i for i, s in enumerate(sentences) if s[1] > span[0]), 0)
+    if speaker is None or not at:
+        return None
+    for lead in reversed(sentences[max(0, at - 3) : at]):
+        for m in mentions:
+            if m.iri != speaker or not lead[0] <= m.start < lead[1]:
+                continue
+            verb = _SAID_ON.match(text, m.end, lead[1])
+            if verb is None:
+                continue
+            near = text[m.end : min(lead[1], verb.end() + 30)]
+            days = [d for p, d in dated_spans(near, published) if p <= verb.end() - m.end + 4]
+            if days:
+                return days[0]
+    return None
+
+
+def _context_day(
+    sentence: str,
+    kind: str,
+    events: dict[tuple[str, str | None, str | None], Event],
+    dated: set[tuple[str, str | None, str | None]],
+    published: dt.date | None,
+) -> str | None:
+    """The day of the one event of another kind a speech event speaks of, when the story
+    dates it and it is not ahead of the story (a meeting's day is its boycott's, and the
+    other way round)."""
+    for others, pattern in _SPOKEN_OF:
+        if kind in others or not pattern.search(sentence):
+            continue
+        for other in others:
+            days = {
+                k[1]
+                for k in events
+                if k[0] == other and k[1] and (published is None or k[1] <= published.isoformat())
+            }
+            told = days & {k[1] for k in dated if k[0] == other}  # days the text gives
+            if len(told) == 1 or len(days) == 1:
+                return (told or days).pop()
+    return None
+
+
 # Kinds of event a story dates to its own day when the sentence gives no other date.
 _REPORTED_DAY = {"Demand", "Threat", "Meeting", "Boycott", *_SPEECH}
 
@@ -901,7 +981,8 @@ def find_events(
     def outside(pos: int) -> bool:
         return not any(b <= pos < e for b, e in quoted)
 
-    speech_sentences: set[tuple[int, int]] = set()
+    # the quotations that make speech events, and their sentences: no trigger makes another
+    said: list[tuple[Quotation, str, list[str]]] = []
     for q in quotations:
         span = q.sentence
         frame = "".join(
@@ -912,118 +993,172 @@ def find_events(
         kind = _CHANNEL_EVENTS.get(q.channel) or ("StatementEvent" if frame_dates else None)
         if kind is None or q.speaker is None:
             continue
-        said_on = frame_dates[0] if frame_dates else (published.isoformat() if published else None)
-        (dated if frame_dates else defaulted).add((kind, said_on, q.speaker))
-        event = events.setdefault((kind, said_on, q.speaker), Event(kind, said_on))
-        event.participants[("agent", q.speaker)] = None
-        event.evidence.append(span)
-        speech_sentences.add(span)
+        said.append((q, kind, frame_dates))
+    speech_sentences = {q.sentence for q, _, _ in said}
+    live = len(_TIMESTAMP.findall(text)) >= 2
 
-    for span in sentences:
-        sentence = text[span[0] : span[1]]
-        masked = "".join(ch if outside(span[0] + i) else " " for i, ch in enumerate(sentence))
-        words_at = _body_start(text, span)
-        inside = [
-            m
-            for m in mentions
-            if _in(m, span)
-            and m.start >= words_at
-            and outside(m.start)
-            and not _REPORTER.search(text[max(0, m.start - 16) : m.start])
-        ]
-        dates = dated_spans(masked, published)
-        for kind, pattern in EVENT_TRIGGERS:
-            hit = pattern.search(masked)
-            if not hit or (
-                kind in _SPEECH and any(b < span[1] and span[0] < e for b, e in speech_sentences)
-            ):
-                continue
-            trigger_at = span[0] + hit.start()
-            where = hit.start()
-            which = masked.find(", which", where)
-            usable = [d for d in dates if which == -1 or d[0] < which]
-            perfect = re.search(r"\b(?:has|have|had)\s+(?:\w+\s+)?$", masked[:where])
-            by_default = False
-            if usable:
-                date: str | None = min(usable, key=lambda d: abs(d[0] - where))[1]
-            elif published is not None and kind in _REPORTED_DAY and not perfect:
-                date, by_default = published.isoformat(), True
-            else:
-                date = None
-            actors = [m for m in inside if m.kind in ("person", "organization")]
-            places = [
-                m
-                for m in inside
-                if m.kind == "jurisdiction" and m.iri != "jurisdiction/united-states"
-            ]
-            before = [m for m in actors if m.start < trigger_at]
-            agent = before[-1] if before else (actors[0] if actors else None)
-            participants: dict[tuple[str, str], None] = {}
-            mentioned_only = re.search(r"(?:\bthe|\ba|\btheir|[’']s?)\s*$", masked[: hit.start()])
-            if kind == "Boycott":
-                for m in before if not mentioned_only else []:  # "the boycott": no one does it here
-                    if m.kind == "person":
-                        participants[("boycotter", m.iri)] = None
-            elif kind == "Meeting":
-                with_at = masked.find(" with ", hit.start())
-                for m in actors:
-                    after_with = with_at != -1 and m.start > span[0] + with_at
-                    possessor = re.match(r"[’']s\s*$", text[m.end : trigger_at]) is not None
-                    if (after_with or possessor) and m.start >= trigger_at - 40:
-                        participants[("attendee", m.iri)] = None
-            elif kind == "CourtRuling":
-                for m in actors:
-                    participants[("target", m.iri)] = None
-            elif kind == "Lawsuit":
-                # who sues is named before "sued"/"lawsuit", whom it sues after "sued"/"against"
-                for m in [*actors, *places]:
-                    qualified = len(text[: m.start].rstrip(", "))  # where "Fresno" ends
-                    if qualified < m.start and any(p.end == qualified for p in places):
-                        continue  # "Fresno, Calif.": the state only says where Fresno is
-                    if m.start < trigger_at and not _reported_by(text, m):
-                        participants[("agent", m.iri)] = None
-                    elif re.search(
-                        r"\b(?:sued|sues|sue|against|challenging)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
-                        text[max(span[0], m.start - 40) : m.start],
-                    ):
+    def speech_day(
+        kind: str, span: tuple[int, int], speaker: str | None
+    ) -> tuple[str | None, bool]:
+        """The day of a speech event its sentence does not date: the day a sentence just
+        before gives the speaker's saying ("X said Monday that …"); the day of the one event
+        it speaks of ("after the summit", "addressed the boycott"); in a live blog, the blog's
+        day; a tweet or a press conference, the story's day; a statement, none."""
+        known = _lead_day(text, sentences, span, speaker, mentions, published) or _context_day(
+            text[span[0] : span[1]], kind, events, dated, published
+        )
+        if known:
+            return known, False
+        if published is not None and (live or kind != "StatementEvent"):
+            return published.isoformat(), True
+        return None, False
+
+    prepared: dict[tuple[int, int], tuple[str, list[EntityMention], list[tuple[int, str]]]] = {}
+    for speech in (False, True):
+        if speech:  # the quotations' speech events, once the other events are known
+            for q, kind, frame_dates in said:
+                if frame_dates:
+                    said_on: str | None = frame_dates[0]
+                    by_default = False
+                else:
+                    said_on, by_default = speech_day(kind, q.sentence, q.speaker)
+                    by_default = by_default or said_on is None
+                (defaulted if by_default else dated).add((kind, said_on, q.speaker))
+                event = events.setdefault((kind, said_on, q.speaker), Event(kind, said_on))
+                event.participants[("agent", str(q.speaker))] = None
+                event.evidence.append(q.sentence)
+        for span in sentences:
+            if span not in prepared:  # the same for both passes
+                sentence = text[span[0] : span[1]]
+                masked = "".join(
+                    ch if outside(span[0] + i) else " " for i, ch in enumerate(sentence)
+                )
+                words_at = _body_start(text, span)
+                inside = [
+                    m
+                    for m in mentions
+                    if _in(m, span)
+                    and m.start >= words_at
+                    and outside(m.start)
+                    and not _REPORTER.search(text[max(0, m.start - 16) : m.start])
+                ]
+                prepared[span] = (masked, inside, dated_spans(masked, published))
+            masked, inside, dates = prepared[span]
+            for kind, pattern in EVENT_TRIGGERS:
+                if (kind in _SPEECH) != speech:
+                    continue
+                hit = pattern.search(masked)
+                if not hit or (
+                    kind in _SPEECH
+                    and any(b < span[1] and span[0] < e for b, e in speech_sentences)
+                ):
+                    continue
+                trigger_at = span[0] + hit.start()
+                where = hit.start()
+                which = masked.find(", which", where)
+                usable = [
+                    d
+                    for d in dates
+                    if (which == -1 or d[0] < which)
+                    and not (d[0] > where and _ATTRIBUTIVE.search(masked[: d[0]]))
+                ]
+                perfect = re.search(r"\b(?:has|have|had)\s+(?:\w+\s+)?$", masked[:where])
+                if kind in _SPEECH and _SPOKEN_BACK.search(masked[:where]):
+                    continue  # "within an hour of the news conference": one told of already
+                actors = [m for m in inside if m.kind in ("person", "organization")]
+                before = [m for m in actors if m.start < trigger_at]
+                agent = before[-1] if before else (actors[0] if actors else None)
+                by_default = False
+                if usable:
+                    date: str | None = min(usable, key=lambda d: abs(d[0] - where))[1]
+                elif kind in _SPEECH:
+                    date, by_default = speech_day(kind, span, agent.iri if agent else None)
+                    by_default = by_default or date is None
+                elif published is not None and kind in _REPORTED_DAY and not perfect:
+                    date, by_default = published.isoformat(), True
+                else:
+                    date = None
+                places = [
+                    m
+                    for m in inside
+                    if m.kind == "jurisdiction" and m.iri != "jurisdiction/united-states"
+                ]
+                participants: dict[tuple[str, str], None] = {}
+                mentioned_only = re.search(
+                    r"(?:\bthe|\ba|\btheir|[’']s?)\s*$", masked[: hit.start()]
+                )
+                if kind == "Boycott":
+                    for m in (
+                        before if not mentioned_only else []
+                    ):  # "the boycott": no one does it here
+                        if m.kind == "person":
+                            participants[("boycotter", m.iri)] = None
+                elif kind == "Meeting":
+                    with_at = masked.find(" with ", hit.start())
+                    for m in actors:
+                        after_with = with_at != -1 and m.start > span[0] + with_at
+                        possessor = re.match(r"[’']s\s*$", text[m.end : trigger_at]) is not None
+                        if (after_with or possessor) and m.start >= trigger_at - 40:
+                            participants[("attendee", m.iri)] = None
+                elif kind == "CourtRuling":
+                    for m in actors:
                         participants[("target", m.iri)] = None
-            elif agent is not None:
-                participants[("agent", agent.iri)] = None
-            if kind in ("Demand", "Threat", "CourtRuling"):
-                for m in places:
-                    qualified = len(text[: m.start].rstrip(", "))
-                    if qualified < m.start and any(p.end == qualified for p in places):
-                        continue  # "Ashmont, Mo.": the state only says where the city is
-                    participants[("target", m.iri)] = None
-            if kind == "Review" and not usable:
-                continue  # "under review", "to review the records": no review of its own
-            if not participants and kind not in _MAY_BE_ANONYMOUS:
-                continue  # nobody named takes part: nothing to say about it
-            key_agent = (
-                agent.iri if agent is not None and kind not in ("Boycott", "Meeting") else None
-            )
-            same_day = [k for k in events if k[:2] == (kind, date)]
-            if key_agent is None and len(same_day) == 1:
-                key_agent = same_day[0][2]  # no one named as agent: the event of that kind that day
-            (defaulted if by_default else dated).add((kind, date, key_agent))
-            event = events.setdefault((kind, date, key_agent), Event(kind, date))
-            event.evidence.append(span)
-            event.participants.update(participants)
-            # "at the city hall", "in the capital": the place named right after the trigger
-            for m in inside:
-                gap = text[trigger_at + len(hit.group(0)) : m.start]
-                if (
-                    m.kind in ("jurisdiction", "organization")
-                    and len(gap) < 40
-                    and re.search(r"\b(?:at|in)\s+(?:the\s+)?$", gap)
-                ):
-                    event.places[m.iri] = None
-            for m in mentions:
-                if _in(m, span) and re.search(
-                    r"according to\s+(?:the\s+)?$", text[max(0, m.start - 20) : m.start]
-                ):
-                    event.sources[m.iri] = None
+                elif kind == "Lawsuit":
+                    # who sues is named before "sued"/"lawsuit", whom it sues after "sued"/"against"
+                    for m in [*actors, *places]:
+                        qualified = len(text[: m.start].rstrip(", "))  # where "Fresno" ends
+                        if qualified < m.start and any(p.end == qualified for p in places):
+                            continue  # "Fresno, Calif.": the state only says where Fresno is
+                        if m.start < trigger_at and not _reported_by(text, m):
+                            participants[("agent", m.iri)] = None
+                        elif re.search(
+                            r"\b(?:sued|sues|sue|against|challenging)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
+                            text[max(span[0], m.start - 40) : m.start],
+                        ):
+                            participants[("target", m.iri)] = None
+                elif agent is not None:
+                    participants[("agent", agent.iri)] = None
+                if kind in ("Demand", "Threat", "CourtRuling"):
+                    for m in places:
+                        qualified = len(text[: m.start].rstrip(", "))
+                        if qualified < m.start and any(p.end == qualified for p in places):
+                            continue  # "Ashmont, Mo.": the state only says where the city is
+                        participants[("target", m.iri)] = None
+                if kind == "Review" and not usable:
+                    continue  # "under review", "to review the records": no review of its own
+                if not participants and kind not in _MAY_BE_ANONYMOUS:
+                    continue  # nobody named takes part: nothing to say about it
+                key_agent = (
+                    agent.iri if agent is not None and kind not in ("Boycott", "Meeting") else None
+                )
+                same_day = [k for k in events if k[:2] == (kind, date)]
+                if key_agent is None and len(same_day) == 1:
+                    key_agent = same_day[0][
+                        2
+                    ]  # no one named as agent: the event of that kind that day
+                (defaulted if by_default else dated).add((kind, date, key_agent))
+                event = events.setdefault((kind, date, key_agent), Event(kind, date))
+                event.evidence.append(span)
+                event.participants.update(participants)
+                # "at the city hall", "in the capital": the place named right after the trigger
+                for m in inside:
+                    gap = text[trigger_at + len(hit.group(0)) : m.start]
+                    if (
+                        m.kind in ("jurisdiction", "organization")
+                        and len(gap) < 40
+                        and re.search(r"\b(?:at|in)\s+(?:the\s+)?$", gap)
+                    ):
+                        event.places[m.iri] = None
+                for m in mentions:
+                    if _in(m, span) and re.search(
+                        r"according to\s+(?:the\s+)?$", text[max(0, m.start - 20) : m.start]
+                    ):
+                        event.sources[m.iri] = None
     return _merge_defaulted(events, defaulted - dated, dated)
+
+
+# kinds of event an article tells of once, dated, and speaks of again without the date
+_ONE_DATED = {"Lawsuit", "CourtRuling"}
 
 
 def _reported_by(text: str, m: EntityMention) -> bool:
@@ -1080,5 +1215,14 @@ def _merge_defaulted(
     for key in [k for k in events if k[2] is None]:
         same = [k for k in events if k[:2] == key[:2] and k[2] is not None]
         if len(same) == 1 and key[0] not in ("Boycott", "Meeting"):
+            merge(key, same[0])
+    # an undated suit or ruling beside the one of its kind the text dates ("The cities sued in
+    # December. … the lawsuit argues …"), with no one taking part the dated one lacks: that one
+    for key in [k for k in events if k[1] is None and k[0] in _ONE_DATED]:
+        same = [k for k in events if k[0] == key[0] and k[1] is not None]
+        agents = {p for r, p in events[key].participants if r == "agent"}
+        if len(same) == 1 and agents <= {
+            p for r, p in events[same[0]].participants if r == "agent"
+        }:
             merge(key, same[0])
     return list(events.values())

@@ -67,11 +67,23 @@ class Quotation:
     sentence: tuple[int, int]
 
 
-def _channel(frame: str) -> str:
+def _channel(frame: str, before: str = "") -> str:
+    """The channel a quotation's frame names; "she wrote" after a post on a platform (the
+    sentence before: "posted on Twitter", "on X", "on Facebook") is that post's."""
     for pattern, name in _CHANNELS:
         if pattern.search(frame):
+            if (
+                name == "statement"
+                and _WROTE.fullmatch(frame.strip(' ,.”"'))
+                and _POSTED.search(before)
+            ):
+                return "tweet"
             return name
     return "said"
+
+
+_WROTE = re.compile(r"(?:(?:she|he|they|it)\s+wrote|wrote\s+\w+(?:[\s-]\w+)?|[\w-]+\s+wrote)", re.I)
+_POSTED = re.compile(r"\btwitter\b|\btweet|\bon (?-i:X)\b|\bfacebook\b|\bposted\b", re.I)
 
 
 def _is_partial(text: str, full_text: str, start: int, end: int) -> bool:
@@ -224,7 +236,13 @@ def find_quotations(
             if not re.match(r"^[,”\"\s]*(?:\w+\s+)?(?:said|says|added|wrote|tweeted)\b", follow):
                 continue  # a scare-quoted term, not somebody's words
         quotation = Quotation(
-            q.start, q.end, q.text, speaker.iri, _channel(frame), partial, (s_start, s_end)
+            q.start,
+            q.end,
+            q.text,
+            speaker.iri,
+            _channel(frame, text[max(0, s_start - 200) : s_start]),
+            partial,
+            (s_start, s_end),
         )
         out.append(quotation)
         previous = quotation
