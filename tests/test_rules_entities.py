@@ -245,6 +245,193 @@ CASES: dict[str, tuple[str, str, Callable[[dict[str, Graph]], None]]] = {
             places_named(g, "Washington") == ["jurisdiction/washington-dc"], places_named(g, "Washington")
         ),
     ),
+    "a-name-ending-as-a-papers-does-is-a-news-outlet": (
+        "Files opened\n\nA judge gave the files to the Quillby Sentinel on Monday, according to The Ashmont Observer.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            {"organization/quillby-sentinel", "organization/the-ashmont-observer"} <= bodies(g)
+            and not places(g),
+            (bodies(g), places(g)),
+        ),
+    ),
+    "a-name-ending-as-a-papers-does, near miss: a falls before a state": (
+        "Files opened\n\nA judge gave the files to Quillby Falls, Ore., on Monday.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(not bodies(g), bodies(g)),
+    ),
+    "a-call-sign-a-source-speaks-to-is-a-station": (
+        "Letter sent\n\nThe letter is unfair, Orlen Vasquez-Tam told KQBX in an interview.\n",
+        "",
+        lambda g: assert_that(bodies(g) == {"organization/kqbx"}, bodies(g)),
+    ),
+    "a-call-sign-a-source-speaks-to, near miss: a form's letters": (
+        "Letter sent\n\nOrlen Vasquez-Tam signed form KQBX on Friday.\n",
+        "",
+        lambda g: assert_that(not bodies(g), bodies(g)),
+    ),
+    "a-federal-courts-full-name-is-one-body-and-its-judge-no-countrys": (
+        "Grants restored\n\nU.S. District Judge Orlen Vasquez-Tam of the U.S. District Court for the Western District of Ohio ruled on Monday. Quillby sued in the U.S. District Court for the Northern District of Ohio in Ashmont.\n",
+        GEOGRAPHY,
+        lambda g: (
+            assert_that(
+                bodies(g) == {"organization/us-district-court-for-the-western-district-of-ohio", "organization/us-district-court-for-the-northern-district-of-ohio"},
+                bodies(g),
+            ),
+            assert_that("jurisdiction/united-states" not in places(g), places(g)),
+            assert_that(
+                tenures(g)
+                == {"tenure/orlen-vasquez-tam/judge-of-the-us-district-court-for-the-western-district-of-ohio"},
+                tenures(g),
+            ),
+        ),
+    ),
+    "a-federal-courts-full-name, near miss: a senator of the country": (
+        "Grants restored\n\nU.S. Senator Orlen Vasquez-Tam wrote to the court in Ohio on Monday.\n",
+        GEOGRAPHY,
+        lambda g: assert_that("jurisdiction/united-states" in places(g), places(g)),
+    ),
+    "a-building-is-neither-a-body-nor-a-place": (
+        "Records sought\n\nOrlen Vasquez-Tam spoke at the Ashmont Civic Building and outside the county's Records Center on Monday.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(not bodies(g) and not places(g), (bodies(g), places(g))),
+    ),
+    "a-building-is-neither, near miss: a centre that speaks": (
+        "Records sought\n\nThe Quillby Records Center said on Monday that it would appeal.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(bodies(g) == {"organization/quillby-records-center"}, bodies(g)),
+    ),
+    "a-sentences-first-word-is-no-part-of-a-name": (
+        "Letter answered\n\nOn Tuesday, a spokesman for the county, Orlen Vasquez-Tam, said the rule would stay.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(persons(g) == {"person/orlen-vasquez-tam"}, persons(g)),
+    ),
+    "a-sentences-first-word, near miss: a first name": (
+        "Letter answered\n\nOrlen Vasquez-Tam, a spokesman for the county, said on Tuesday that the rule would stay.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(persons(g) == {"person/orlen-vasquez-tam"}, persons(g)),
+    ),
+    "a-name-before-a-title-is-the-place-whose-office-it-is": (
+        "Budget passed\n\nToll plans were shown in Salem, Ore. Eugene Mayor Orlen Brandt and Quillby Mayor Tamsin Okoro-Lind attended.\n",
+        GEOGRAPHY,
+        lambda g: (
+            assert_that(persons(g) == {"person/orlen-brandt", "person/tamsin-okoro-lind"}, persons(g)),
+            assert_that("jurisdiction/eugene-or" in places(g), places(g)),
+        ),
+    ),
+    "a-name-before-a-title, near miss: a person named with the title first": (
+        "Budget passed\n\nToll plans were shown in Salem, Ore. Mayor Orlen Brandt attended.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(persons(g) == {"person/orlen-brandt"}, persons(g)),
+    ),
+    "a-name-before-a-corporate-title-is-the-companys-everywhere": (
+        "Records sought\n\nThe senator wrote to Ashmont Wingline chief executive Orlen Vasquez-Tam on Monday. Ashmont Wingline has two weeks, he said.\n",
+        "",
+        lambda g: (
+            assert_that(persons(g) == {"person/orlen-vasquez-tam"}, persons(g)),
+            assert_that(bodies(g) == {"organization/ashmont-wingline"}, bodies(g)),
+        ),
+    ),
+    "a-name-before-a-corporate-title, near miss: a title after a comma": (
+        "Records sought\n\nThe senator wrote to Tamsin Okoro, chief executive of the airline, on Monday.\n",
+        "",
+        lambda g: assert_that(persons(g) == {"person/tamsin-okoro"}, persons(g)),
+    ),
+    "a-place-before-a-title-is-that-place-where-the-model-saw-a-person": (
+        "Mayors stay away\n\nThe mayors of Salem and Coeur Falls stayed away. Coeur Falls Mayor Orlen Brandt said no. Coeur Falls residents paid more, she said.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(persons(g) == {"person/orlen-brandt"}, persons(g)),
+    ),
+    "a-place-before-a-title, near miss: a person of that name as well": (
+        "Mayors stay away\n\nCoeur Falls Mayor Orlen Brandt and Salem Mayor Tamsin Okoro said no.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(persons(g) == {"person/orlen-brandt", "person/tamsin-okoro"}, persons(g)),
+    ),
+    "a-title-case-headlines-run-of-capitals-the-body-never-names-is-no-person": (
+        "Mayor Quillby-Brandt Rebuffs Governor’s Demand to Return Park Funds From Ashmont\n\nMayor Orlen A. Quillby-Brandt said on Friday that Ashmont would keep the money.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(persons(g) == {"person/orlen-a-quillby-brandt"}, persons(g)),
+    ),
+    "a-title-case-headlines-run, near miss: a surname the body names": (
+        "Okoro Quits Ashmont Council Over Budget Vote\n\nCouncil member Tamsin Okoro quit on Friday, she said.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(persons(g) == {"person/tamsin-okoro"}, persons(g)),
+    ),
+    "a-photos-caption-names-nobody": (
+        "Sheriff pushes back\n\nSheriff Orlen Brandt said no on Monday.\n\nOrlen Brandt, right, with Deputy Chief Marta Okafor at the podium. (Photo: Ivo Quillby / Ashmont Ledger)\n",
+        GEOGRAPHY,
+        lambda g: assert_that(persons(g) == {"person/orlen-brandt"}, persons(g)),
+    ),
+    "a-photos-caption, near miss: a photo in the story": (
+        "Sheriff pushes back\n\nSheriff Orlen Vasquez-Tam said no on Monday, and Tamsin Okoro, his deputy, handed out the pictures (photos by deputies).\n",
+        GEOGRAPHY,
+        lambda g: assert_that("person/tamsin-okoro" in persons(g), persons(g)),
+    ),
+    "a-word-of-a-programme-inside-a-hyphenated-surname-is-the-persons": (
+        "Patrols go on\n\nIn Quillby, Police Chief Orlen Vasquez-Grant said the patrols would go on.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(persons(g) == {"person/orlen-vasquez-grant"}, persons(g)),
+    ),
+    "a-word-of-a-programme-inside-a-surname, near miss: the programme itself": (
+        "Patrols go on\n\nThe Orlen Vasquez Grant paid for the patrols, the chief said.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(not persons(g), persons(g)),
+    ),
+    "a-county-executive-with-a-nickname-holds-the-post": (
+        "Plants checked\n\nAshmont County Executive Orlen “Dusty” Vasquez-Tam said on Monday that the plants were safe.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            tenures(g) == {"tenure/orlen-vasquez-tam/county-executive-of-ashmont-county"}, tenures(g)
+        ),
+    ),
+    "a-county-executive-with-a-nickname, near miss: a quoted word after a name": (
+        "Plants checked\n\nAshmont County Executive Orlen Vasquez-Tam called the request “a waste of paper” on Monday.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            tenures(g) == {"tenure/orlen-vasquez-tam/county-executive-of-ashmont-county"}, tenures(g)
+        ),
+    ),
+    "a-department-of-two-fields-is-one-body": (
+        "County sues\n\nAshmont County sued the U.S. Department of Health and Human Services on Wednesday. An HHS spokesman declined to comment.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            bodies(g) == {"organization/us-department-of-health-and-human-services"}, bodies(g)
+        ),
+    ),
+    "a-department-of-two-fields, near miss: two companies": (
+        "Firms warned\n\nThe letters went to Sunward Energy and Lakeline Solar on Monday.\n",
+        "",
+        lambda g: assert_that(
+            bodies(g) == {"organization/sunward-energy", "organization/lakeline-solar"}, bodies(g)
+        ),
+    ),
+    "a-federal-body-named-in-full-as-the-vocabulary-has-it": (
+        "Letters sent\n\nThe letter went to U.S. Customs and Border Protection and the FBI.\n",
+        "",
+        lambda g: assert_that(
+            "organization/us-customs-and-border-protection" in bodies(g), bodies(g)
+        ),
+    ),
+    "a-federal-body-named-in-full, near miss: a name of no federal body": (
+        "Letters sent\n\nThe letter went to Quillby Customs and the FBI.\n",
+        "",
+        lambda g: assert_that(
+            "organization/us-customs-and-border-protection" not in bodies(g), bodies(g)
+        ),
+    ),
+    "the-x-department-is-the-department-of-x-the-story-names": (
+        "Grants ordered\n\nThe judge ordered the U.S. Department of Transportation to pay. The Transportation Department said it would appeal.\n",
+        "",
+        lambda g: assert_that(bodies(g) == {"organization/us-department-of-transportation"}, bodies(g)),
+    ),
+    "the-x-department, near miss: no department of x named": (
+        "Grants ordered\n\nThe judge ordered the U.S. Department of Labor to pay. The Transportation Department said it would appeal.\n",
+        "",
+        lambda g: assert_that(
+            "organization/us-department-of-labor" in bodies(g)
+            and "organization/us-department-of-transportation" not in bodies(g),
+            bodies(g),
+        ),
+    ),
 }  # fmt: skip
 
 

@@ -50,9 +50,38 @@ COMPANY_WORDS = re.compile(
 # A name the model takes for a person's that is a programme's, a law's, a building's or a
 # place's: one of these words follows it, or it is initials alone ("N. M.").
 NOT_A_PERSON = re.compile(
-    r"\b(?:Memorial|Grant|Grants|Program|Programme|Act|Building|Center|Centre|Hall|Bridge|Park|"
+    r"(?<![\w’'-])(?:Memorial|Grant|Grants|Program|Programme|Act|Building|Center|Centre|Hall|Bridge|Park|"
     r"Street|Avenue|Road|Foundation|Award|Prize|Fund|Scholarship|Initiative|Plan|Code|Law|"
     r"Courthouse|Airport|Station|School|Academy|Library|Museum|Tower|Plaza)\b"
+)
+# A sentence's first word the model takes into the name after it ("On Thursday", "When Ashmont").
+_LEADING_WORD = re.compile(
+    r"(?:On|In|At|When|After|Before|While|But|And|As|If|Since|Until|For|From|With|Under|Then|"
+    r"Now|Last|This|Next|Meanwhile|Still|Yet|So)\s+(?=[A-Z])"
+)
+# A title after a name: the name is the place or body whose office it is ("Quillby Mayor").
+_TITLE_AFTER = re.compile(
+    r"\s+(?:Mayor|Sheriff|Governor|Commissioner|Executive|Judge|Chief|Councilman|Councilwoman|"
+    r"Chair|Chairman|Chairwoman|Director|Attorney|Prosecutor|Administrator|Manager|Clerk)$"
+)
+# A company's officer after its name: "Ashmont Wingline chief executive Orlen Vasquez-Tam".
+_CORPORATE_TITLE = re.compile(
+    r"\s+(?:chief executive(?: officer)?|CEO|chief operating officer|founder|co-founder|"
+    r"general counsel|president and chief executive)\s+[A-Z]"
+)
+# A body's name that names its field after "of", which may go on with "and …" ("Department of
+# Health and Human Services"): no two companies' names.
+_OF_A_FIELD = re.compile(
+    r"\b(?:Department|Office|Bureau|Division|Secretary|Institute|Agency|Ministry|Committee)\s+"
+    r"of\s+(?:the\s+)?[A-Z][\w’'-]*$"
+)
+# The last word of a building's name: a venue, neither a body nor a place.
+VENUE_WORDS = re.compile(
+    r"\b(?:Building|Coliseum|Arena|Stadium|Auditorium|Courthouse|Capitol|Hall|Pavilion)$"
+)
+VENUE_CONTEXT = re.compile(
+    r"\b(?:at|outside|inside|in front of|on the steps of)\s+(?:the\s+)?(?:[\w’']+[’']s\s+)?$",
+    re.I,
 )
 # A body named by its kind alone: "the House", "the council", "the department", "City Council".
 GENERIC_BODY = re.compile(
@@ -70,17 +99,27 @@ NOT_A_PLACE = re.compile(
 PLACE_LAST_WORD = re.compile(r"^(?:County|City|Township|Parish|Borough|Village|Town)$")
 OUTLET_WORDS = re.compile(
     r"\b(times|post|news|journal|tribune|herald|press|radio|magazine|gazette|chronicle|"
-    r"reuters|independent|guardian|cnn|nbc|abc|cbs|npr|msnbc|fox|bloomberg|politico|axios)\b",
+    r"reuters|independent|guardian|cnn|nbc|abc|cbs|npr|msnbc|fox|bloomberg|politico|axios|"
+    r"observer|sentinel|ledger|courier|dispatch|inquirer|examiner|bulletin|telegram|"
+    r"statesman|courant)\b",
     re.IGNORECASE,
 )
+# The last word of a newspaper's name ("The Quillby Sentinel", "Ashmont Ledger"): a name
+# ending so is the paper's, whatever the model took it for.
+NEWSPAPER_WORDS = re.compile(
+    r"\b(?:Times|Post|Journal|Tribune|Herald|Gazette|Chronicle|Observer|Sentinel|Ledger|"
+    r"Courier|Dispatch|Inquirer|Examiner|Bulletin|Telegram|Statesman|Courant|Record-Ledger)$"
+)
+# A broadcaster's call sign: K or W and three capitals ("KQBX").
+CALL_SIGN = re.compile(r"[KW][A-Z]{3}")
 OUTLET_CONTEXT = re.compile(
     r"(?:told|according to|reported by|said to|in an interview with)\s+$", re.I
 )
-_NAME = r"[A-Z][\w’'-]+(?:\s[A-Z]\.)?(?:\s(?:de|van|von|del|la)?\s?[A-Z][\w’'-]+){1,2}"
+_NAME = r"[A-Z][\w’'-]+(?:\s[“\"][A-Z][\w’'-]*[”\"])?(?:\s[A-Z]\.)?(?:\s(?:de|van|von|del|la)?\s?[A-Z][\w’'-]+){1,2}"
 _TITLED_NAME = re.compile(
     r"(?P<place>(?:(?:[A-Z][\w’'-]+|St\.)\s){1,3})?(?:Mayor|Sheriff|Commissioner|Chair|Chairman|Chairwoman|"
     r"Gov\.|Governor|Sen\.|Senator|Rep\.|Representative|Judge|Councilman|Councilwoman|"
-    r"Council Member|Councilmember|Attorney General|Secretary|Director|Chief)\s+(?P<name>"
+    r"Council Member|Councilmember|Attorney General|Secretary|Director|Chief|Executive)\s+(?P<name>"
     + _NAME
     + r")"
 )
@@ -95,6 +134,14 @@ _COMPANY_NAME = re.compile(
     r"Services|Technologies|Labs|Search|Finder|Insurance|Holdings)\b\.?"
     r"(?:,?\s(?:Inc|LLC|LLP|Corp|Co|Ltd)\b\.?)?"
 )
+# A federal court by its full name: "U.S. District Court for the Western District of Ashmont",
+# "U.S. Court of Appeals for the 9th Circuit", "U.S. Bankruptcy Court for the District of …".
+_COURT_NAME = re.compile(
+    r"(?:U\.S\.|United States)\s+(?:(?:District|Bankruptcy)\s+Court|Court\s+of\s+Appeals)\s+"
+    r"for\s+the\s+(?:(?:(?:Northern|Southern|Eastern|Western|Middle|Central)\s+)?District\s+of\s+"
+    r"(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?|\w+\s+Circuit|District\s+of\s+Columbia\s+Circuit)"
+)
+_COURT_TITLE = re.compile(r"\s+(?:District|Magistrate|Bankruptcy|Circuit)\s+Judge\b")
 _APPOSITIVE_NAME = re.compile(
     r"(?P<name>"
     + _NAME
@@ -172,19 +219,32 @@ FEDERAL_ABBREVIATIONS = {
 }
 # Federal bodies a story names by a short name: the name they are known by.
 FEDERAL_SHORT_NAMES = {"Congress": "United States Congress", **FEDERAL_ABBREVIATIONS}
+_PHOTO_CREDIT = re.compile(r"\((?:Photo|Photograph|Image|[A-Z][\w ]{0,20} photo)s?\s*(?::|/|by\b)")
 _CONTACT = re.compile(r"^(?:media |press )?contacts?:", re.IGNORECASE)
 
 
 def _without_contact_blocks(text: str, body: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The body without a press release's contact block: the line "Contact: …" and the lines
-    under it up to the next blank line (a press officer, a phone number)."""
+    """The body without a press release's contact block (the line "Contact: …" and the lines
+    under it up to the next blank line: a press officer, a phone number) nor a photo's caption
+    (a line with its credit in brackets, "(Photo: …)")."""
     blocks = []
     for m in re.finditer(r"(?m)^[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*", text):
         if _CONTACT.match(m.group(0).lstrip()):
             blocks.append((m.start(), m.end()))
+    for m in re.finditer(r"[^\n]+", text):
+        if _PHOTO_CREDIT.search(m.group(0)):
+            blocks.append((m.start(), m.end()))  # a photo's caption, its credit in brackets
     if not blocks:
         return body
     return [(b, e) for b, e in body if not any(cb <= b < ce for cb, ce in blocks)]
+
+
+def _title_case_headline_end(text: str) -> int:
+    """The end of the first line if it is a headline in title case, which capitalises its verbs
+    and nouns too ("Ruiz Demands Jail Records From Three Counties"), else 0."""
+    first = text.split("\n", 1)[0]
+    words = re.findall(r"[A-Za-z][\w’'-]*", first)
+    return len(first) if sum(w[0].isupper() for w in words) > 0.7 * len(words) > 3 else 0
 
 
 def path_of(iri: str) -> str:
@@ -264,6 +324,8 @@ class EntityFinder:
             ):
                 continue  # known to the curated graph, or part of a longer name
             body_path = self._abbreviated(m.group(0), candidates, text, new)
+            if body_path is None and CALL_SIGN.fullmatch(m.group(0)):
+                body_path = self._station(m.group(0), text, m.start(), new)
             if body_path is not None:
                 candidates = [c for c in candidates if c not in same]
                 candidates.append((m.start(), m.end(), body_path, "organization", 1))
@@ -282,6 +344,8 @@ class EntityFinder:
             for m in re.finditer(rf"\b{re.escape(called)}\b", text):
                 if in_body(m.start(), m.end()):
                     candidates.append((m.start(), m.end(), path, "person", 0))
+        candidates = self._headline_persons(candidates, text)
+        candidates = self._one_kind_per_name(candidates, text)
         candidates = [c for cand in candidates for c in self._split(cand, text)]
         candidates = [c for c in candidates if not any(c[0] < e and b < c[1] for b, e in credits)]
         # longest first, the gazetteer before the model at equal length, then text order
@@ -299,6 +363,46 @@ class EntityFinder:
             if thing.state and thing.state not in used:
                 pass  # the state is known to the gazetteer; nothing more to describe
         return mentions, new
+
+    def _headline_persons(
+        self, candidates: list[tuple[int, int, str, str, int]], text: str
+    ) -> list[tuple[int, int, str, str, int]]:
+        """In a headline in title case, a "person" the body never names is capitals run
+        together ("Vasquez-Tam Rebuffs Mayor’s Demand"): dropped, so the name the body
+        gives wins there."""
+        end = _title_case_headline_end(text)
+        if not end:
+            return candidates
+        named = {p for s, _, p, k, _ in candidates if k == "person" and s >= end}
+        return [
+            c for c in candidates if not (c[3] == "person" and c[0] < end and c[2] not in named)
+        ]
+
+    def _one_kind_per_name(
+        self, candidates: list[tuple[int, int, str, str, int]], text: str
+    ) -> list[tuple[int, int, str, str, int]]:
+        """A name of two words or more the story uses for a place or a body somewhere
+        ("Ashmont Falls Mayor Orlen Vasquez-Tam", "Ashmont Wingline chief executive …") is that
+        place or body wherever the model took it for a person's; the person goes."""
+        other = {
+            text[s:e]: (p, k)
+            for s, e, p, k, _ in candidates
+            if k in ("jurisdiction", "organization") and " " in text[s:e].strip()
+        }
+        gone = {
+            p
+            for s, e, p, k, _ in candidates
+            if k == "person"
+            and text[s:e] in other
+            and not any(x.kind == "person" for x in self.gaz.lookup(text[s:e]))
+        }
+        out = []
+        for s, e, p, k, priority in candidates:
+            if p not in gone:
+                out.append((s, e, p, k, priority))
+            elif text[s:e] in other:
+                out.append((s, e, *other[text[s:e]], priority))
+        return out
 
     def _abbreviated(
         self, letters: str, candidates: list[tuple[int, int, str, str, int]], text: str,
@@ -318,6 +422,15 @@ class EntityFinder:
                     return path
         full = FEDERAL_ABBREVIATIONS.get(letters)
         return self._federal(full, new) if full else None
+
+    def _station(self, sign: str, text: str, start: int, new: dict[str, NewThing]) -> str | None:
+        """A call sign a source speaks to or a report is credited to ("told KQBX", "according
+        to WQBX"): a broadcaster."""
+        if not OUTLET_CONTEXT.search(text[max(0, start - 25) : start]):
+            return None
+        path = mint_path("organization", sign)
+        new.setdefault(path, NewThing(path, "organization", sign, {"Organization", "NewsOutlet"}))
+        return path
 
     def _federal(self, full: str, new: dict[str, NewThing]) -> str:
         """The path of a federal body named in full: the curated one, or a new one."""
@@ -355,11 +468,7 @@ class EntityFinder:
         found = []
         # a headline in title case capitalises its verbs and nouns too ("Ruiz Demands Jail
         # Records From Three Counties"): runs of capitals there are no names by themselves
-        first = text.split("\n", 1)[0]
-        words = re.findall(r"[A-Za-z][\w’'-]*", first)
-        headline_end = (
-            len(first) if sum(w[0].isupper() for w in words) > 0.7 * len(words) > 3 else 0
-        )
+        headline_end = _title_case_headline_end(text)
         for m in _COMPANY_NAME.finditer(text, headline_end):
             found.append(
                 SimpleNamespace(
@@ -433,6 +542,8 @@ class EntityFinder:
         start, end, path, kind, priority = cand
         if kind == "person" and re.match(r"\s+administration\b", text[end : end + 20]):
             return []
+        if kind == "jurisdiction" and _COURT_TITLE.match(text, end):
+            return []  # "U.S. District Judge": a federal court's judge, no mention of the country
         m = re.fullmatch(r"(.+?),\s*([A-Z][A-Za-z. ]+)", text[start:end])
         if kind == "jurisdiction" and m:
             state = self.gaz.state_named(m.group(2))
@@ -542,14 +653,41 @@ class EntityFinder:
         raw = ent.text
         if "/" in raw or "@" in raw or "\n" in raw:
             return None
+        lead = _LEADING_WORD.match(raw)
+        if lead:  # "On Thursday", "When Ashmont": a sentence's first word is no part of a name
+            ent = SimpleNamespace(
+                text=raw[lead.end() :], start_char=ent.start_char + lead.end(),
+                end_char=ent.end_char, label_=ent.label_,
+            )  # fmt: skip
+            raw = ent.text
         label = ent.label_
+        if (
+            label in ("PERSON", "GPE", "LOC")
+            and NEWSPAPER_WORDS.search(_clean(raw))
+            and len(_clean(raw).split()) > 1
+            and not self.gaz.lookup(_clean(raw))
+        ):
+            return self._link_org(ent, text, new, "ORG", article_state)  # "Quillby Sentinel"
+        if label != "PERSON" and self._venue(_clean(raw), text, ent.start_char):
+            return None  # "at the Quillby Office Building": a building, neither body nor place
         if label == "PERSON":
-            return self._link_person(ent, text, persons_full, new)
+            return self._link_person(ent, text, persons_full, new, article_state)
         if label in ("ORG", "FAC", "NORP"):
             return self._link_org(ent, text, new, label, article_state)
         if label in ("GPE", "LOC"):
             return self._link_place(ent, text, new, article_state)
         return None
+
+    def _venue(self, name: str, text: str, start: int) -> bool:
+        """A building or hall: a name ending so ("Quillby Office Building", "City Hall"), or a
+        centre or plaza where something happens ("outside the county's Records Center")."""
+        if self.gaz.lookup(name):
+            return False
+        if VENUE_WORDS.search(name):
+            return True
+        return bool(re.search(r"\b(?:Center|Centre|Plaza)$", name)) and bool(
+            VENUE_CONTEXT.search(text[max(0, start - 40) : start])
+        )
 
     def _span_of(self, ent: Any, name: str) -> tuple[int, int]:
         offset = ent.text.find(name)
@@ -559,8 +697,9 @@ class EntityFinder:
         return start, start + len(name)
 
     def _link_person(
-        self, ent: Any, text: str, persons_full: dict[str, str], new: dict[str, NewThing]
-    ) -> tuple[int, int, str, str] | None:
+        self, ent: Any, text: str, persons_full: dict[str, str], new: dict[str, NewThing],
+        article_state: str | None = None,
+    ) -> tuple[int, int, str, str] | None:  # fmt: skip
         name = _clean(ent.text)
         inner = re.search(r"\b(?:mayor|sheriff|commissioner|chair|chairman|chairwoman|governor|gov\.|"
                           r"sen\.|rep\.|senator|representative|attorney|secretary|president|judge|"
@@ -570,6 +709,15 @@ class EntityFinder:
         while PERSON_TITLES.match(name):
             name = PERSON_TITLES.sub("", name, count=1)
         name = re.sub(r"\s+[“\"][^”\"]{1,20}[”\"]\s+", " ", name.strip())  # a nickname
+        titled = _TITLE_AFTER.search(name)
+        if titled and name == ent.text and not self.gaz.lookup(name):
+            place = SimpleNamespace(
+                text=name[: titled.start()], start_char=ent.start_char,
+                end_char=ent.start_char + titled.start(), label_="GPE",
+            )  # fmt: skip
+            return self._link_place(place, text, new, article_state)  # "Quillby Mayor"
+        if _CORPORATE_TITLE.match(text, ent.end_char) and not self.gaz.lookup(name):
+            return self._link_org(ent, text, new, "ORG", company=True)  # "Ashmont Wingline"
         words = name.split()
         if not words or any(ch.isdigit() for ch in name) or not name[0].isupper():
             return None
@@ -636,7 +784,7 @@ class EntityFinder:
 
     def _link_org(
         self, ent: Any, text: str, new: dict[str, NewThing], label: str,
-        article_state: str | None = None,
+        article_state: str | None = None, company: bool = False,
     ) -> tuple[int, int, str, str] | None:  # fmt: skip
         name = _clean(ent.text)
         titled = _TITLED_NAME.search(name)
@@ -666,10 +814,21 @@ class EntityFinder:
         suffix = re.match(r",?\s+(?:Inc|LLC|LLP|Corp|Co|Ltd)\b\.?", text[ent.end_char :])
         if suffix and COMPANY_WORDS.search(name) and name == _clean(ent.text):
             name += suffix.group(0)  # "Ashmont Health Services, Inc.": the company's name
+        kind_first = re.fullmatch(r"([A-Z][a-z]+) Department", name)
+        if kind_first:  # "the Quillby Department" after "the Department of Quillby"
+            long = re.search(
+                r"(?:U\.S\.\s+)?Department of " + kind_first.group(1) + r"\b(?! and)", text
+            )
+            if long:
+                name = long.group(0)
         if len(name) < 2 or GENERIC_BODY.fullmatch(name):
             return None  # "the House", "the council", "the department": no name of a body
         halves = re.split(r"\s+and\s+", name)
-        if len(halves) == 2 and all(COMPANY_WORDS.search(h) for h in halves):
+        if (
+            len(halves) == 2
+            and all(COMPANY_WORDS.search(h) for h in halves)
+            and not _OF_A_FIELD.search(halves[0])  # "Department of Health and Human Services"
+        ):
             # "Sunward Energy and Lakeline Solar": two companies, the first here (the
             # second is found by its own name)
             name = halves[0]
@@ -680,6 +839,8 @@ class EntityFinder:
         for known in self.gaz.lookup(name):
             if known.kind in ("organization", "party"):
                 return start, end, path_of(known.iri), known.kind
+        if name in FEDERAL_SHORT_NAMES.values():  # "U.S. Customs and Border Protection"
+            return start, end, self._federal(name, new), "organization"
         if name in FEDERAL_SHORT_NAMES and not self.gaz.org_keys.get(org_key(name)):
             return start, end, self._federal(FEDERAL_SHORT_NAMES[name], new), "organization"
         iri = self.gaz.org_keys.get(org_key(name))
@@ -692,7 +853,13 @@ class EntityFinder:
         outlet = bool(OUTLET_CONTEXT.search(before)) and (
             acronym or bool(OUTLET_WORDS.search(name)) or name.istitle()
         )
-        company = bool(COMPANY_WORDS.search(name))
+        if NEWSPAPER_WORDS.search(name) and len(name.split()) > 1:
+            outlet = True  # "the Quillby Sentinel": a paper, named "The …" when so written
+            if text[max(0, start - 4) : start] == "The " and re.search(
+                r"[a-z,]\s$", text[max(0, start - 6) : max(0, start - 4)]
+            ):
+                name, start = "The " + name, start - 4
+        company = company or bool(COMPANY_WORDS.search(name))
         if not (
             outlet or acronym or company or GOVERNMENT_WORDS.search(name) or ORG_WORDS.search(name)
         ):
@@ -702,7 +869,7 @@ class EntityFinder:
             ):
                 return self._link_place(ent, text, new, article_state)
             return None
-        if not name[0].isupper() or len(name.split()) > 8:
+        if not name[0].isupper() or (len(name.split()) > 8 and not _COURT_NAME.fullmatch(name)):
             return None
         path = mint_path("organization", name)
         classes = {"Organization"}
