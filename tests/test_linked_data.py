@@ -12,6 +12,7 @@ import gzip
 import html
 import http.client
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -32,7 +33,7 @@ from rdflib import PROV, RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from graph.build import build
-from graph.namespaces import CIV, DCAT, NIF, VOID
+from graph.namespaces import CIV, DCAT, NIF, PREFIXES, VOID
 from graph.settings import load_settings
 from server import create_app
 
@@ -189,6 +190,11 @@ class Links(HTMLParser):
         self.handlers += sum(1 for name, _ in attrs if name.lower().startswith("on"))
 
 
+def vary_of(response: requests.Response) -> set[str]:
+    """The header names a response's Vary lists (a cache keys its copies on these)."""
+    return {name.strip() for name in response.headers.get("Vary", "").split(",")}
+
+
 def links_of(page: str) -> Links:
     parser = Links()
     parser.feed(page)
@@ -246,7 +252,7 @@ def test_id_answers_303_by_accept(url: str, accept: str | None, target: str) -> 
     response = requests.get(f"{url}/id/{path}", headers=headers, allow_redirects=False, timeout=30)
     assert response.status_code == 303
     assert urljoin(url + "/", response.headers["Location"]) == f"{url}{target}{path}"
-    assert "Accept" in response.headers["Vary"]
+    assert "Accept" in vary_of(response)  # a cache must not give a browser the RDF redirect
 
 
 @pytest.mark.parametrize("path", ["/id/person/jeff-sessions", "/data/person/jeff-sessions"])
@@ -407,6 +413,60 @@ def test_ontology_as_rdf(
     assert response.headers["Content-Type"].split(";")[0] == media_type
     got = parse_body(response.content, media_type)
     assert_isomorphic(got, reference.graph(URIRef(BASE + "graph/ontology")), path)
+
+
+def test_jsonld_is_compacted_with_the_projects_prefixes(url: str, reference: Dataset) -> None:
+    for path in ("/data/person/jeff-sessions.jsonld", "/ontology.jsonld"):
+        response = requests.get(url + path, timeout=30)
+        assert response.status_code == 200
+        document = response.json()
+        # The context is the project's own prefixes, and only those (not rdflib's defaults).
+        assert document["@context"] == {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+        assert '"civ:' in response.text, path  # terms written compactly with them
+    document = requests.get(f"{url}/data/person/jeff-sessions.jsonld", timeout=30).json()
+    assert_isomorphic(
+        from_jsonld(json.dumps(document).encode()),
+        expected_document(reference, SESSIONS),
+        "JSON-LD",
+    )
+
+
+def test_turtle_of_the_ontology_and_void_is_the_builds_file_with_the_builds_dates(
+    build_dir: Path, manifest: dict[str, Any], tmp_path: Path
+) -> None:
+    """Turtle is sent from the build's own file (its bytes, its manifest hash as ETag), dated
+    like every other document of the build, whatever the file's own modification time."""
+    folder = tmp_path / "build"
+    folder.mkdir()
+    for item in build_dir.iterdir():
+        if item.name in ("ontology.ttl", "void.ttl"):
+            shutil.copyfile(item, folder / item.name)
+            os.utime(folder / item.name, (978307200, 978307200))  # 2001-01-01, not the build's
+        else:
+            (folder / item.name).symlink_to(item)
+    with running(create_app(settings_for(folder))) as base:
+        dated = requests.get(base + "/ontology.nt", timeout=30)
+        assert dated.status_code == 200
+        modified = dated.headers["Last-Modified"]
+        assert not modified.endswith(" 2001 00:00:00 GMT")
+        for path, accept, name in (
+            ("/ontology.ttl", "*/*", "ontology.ttl"),
+            ("/ontology", "text/turtle", "ontology.ttl"),
+            ("/.well-known/void", "text/turtle", "void.ttl"),
+        ):
+            response = requests.get(base + path, headers={"Accept": accept}, timeout=30)
+            assert response.status_code == 200, path
+            assert response.headers["Content-Type"].split(";")[0] == "text/turtle", path
+            assert response.content == (build_dir / name).read_bytes(), path
+            assert response.headers["ETag"] == f'"{manifest["files"][name]["sha256"]}"', path
+            assert response.headers["Last-Modified"] == modified, path
+            assert "Accept" in vary_of(response), path
+            again = requests.get(
+                base + path,
+                headers={"Accept": accept, "If-None-Match": response.headers["ETag"]},
+                timeout=30,
+            )
+            assert again.status_code == 304, path
 
 
 def test_void_and_dcat_at_well_known(url: str, manifest: dict[str, Any]) -> None:

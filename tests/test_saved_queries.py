@@ -40,6 +40,8 @@ HOSTILE = [
     '\\" . } INSERT DATA { <x:a> <x:b> <x:c> } #',
     "\n}\nSELECT * WHERE { ?s ?p ?o }",
 ]
+SHORT_NOTE = "a note of exactly forty characters: kept"
+LONG_NOTE = "a note of forty-one characters, cut short"
 SOLUTION_FORMATS = {
     "json": "application/sparql-results+json",
     "csv": "text/csv",
@@ -96,8 +98,8 @@ def build_with_queries(build_dir: Path, folder: Path, extra: dict[str, str]) -> 
 
 @pytest.fixture(scope="module")
 def extra_url(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server whose build has two more queries (a required parameter; a slow one), row cap 3,
-    time limit 1 s."""
+    """A server whose build has more queries (a required parameter; a slow one; a bar chart and a
+    graph drawn from fixed VALUES), row cap 3, time limit 1 s."""
     folder = build_with_queries(
         build_dir,
         tmp_path_factory.mktemp("extra") / "build",
@@ -110,6 +112,24 @@ def extra_url(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
             "slow": (
                 "#+ summary: Far too much work\n"
                 "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }\n"
+            ),
+            "bars-with-a-gap": (
+                "#+ summary: Bars, the first row without its number\n"
+                "#+ view: bar\n"
+                "SELECT ?name ?n WHERE {\n"
+                '  VALUES (?name ?n) { ("a, no number" UNDEF) ("b" 2) ("c" 3) }\n'
+                "} ORDER BY ?name\n"
+            ),
+            "literal-nodes": (
+                "#+ summary: A graph with literal objects\n"
+                "#+ view: graph\n"
+                "PREFIX civ: <https://kg.example.org/ontology#>\n"
+                "SELECT ?subject ?predicate ?object WHERE {\n"
+                "  VALUES (?subject ?predicate ?object) {\n"
+                f'    (<{ID}person/jeff-sessions> civ:note "{SHORT_NOTE}")\n'
+                f'    (<{ID}person/jeff-sessions> civ:note "{LONG_NOTE}")\n'
+                "  }\n"
+                "}\n"
             ),
         },
     )
@@ -515,6 +535,19 @@ def test_iris_as_this_server_shows_them_are_accepted(base_url: str) -> None:
         assert saved(base_url, "about-entity", entity=base_url + shown) == canonical
 
 
+def test_a_server_started_on_the_build_maps_its_iris_to_the_datasets_base(
+    build_dir: Path,
+) -> None:
+    """The base the saved queries map this server's IRIs to is the build's, read at start-up
+    (this test starts its own server, so that start-up is part of it)."""
+    base = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))["base"]
+    with running(create_app(settings_for(build_dir))) as url:
+        assert editor_config(url)["base"] == base
+        canonical = saved(url, "about-entity", entity=base + "id/person/jeff-sessions")
+        assert canonical
+        assert saved(url, "about-entity", entity=url + "/page/person/jeff-sessions") == canonical
+
+
 def test_the_row_cap_and_the_time_limit_apply(extra_url: str) -> None:
     capped = get(extra_url + "/queries/timeline.json")
     assert len(json_rows(capped)) == 3
@@ -602,6 +635,33 @@ def test_each_view_gets_the_data_it_draws(base_url: str) -> None:
     assert {"label": "Person", "value": float(saved_count(base_url, "Person"))} in [
         {"label": b["label"], "value": b["value"]} for b in bar["items"]
     ]
+
+
+def test_a_bar_chart_skips_a_row_without_its_number(extra_url: str) -> None:
+    page = get(extra_url + "/queries/bars-with-a-gap", headers={"Accept": "text/html"})
+    assert page.status_code == 200, page.text
+    bars = view_data(page.text)
+    assert bars["view"] == "bar" and bars["measure"] == "n"
+    # The first row has no number: it is left out, and the rows after it are still drawn.
+    assert [(b["label"], b["value"]) for b in bars["items"]] == [("b", 2.0), ("c", 3.0)]
+
+
+def test_a_graph_labels_literal_nodes_with_their_text_cut_at_40(extra_url: str) -> None:
+    assert len(SHORT_NOTE) == 40 and len(LONG_NOTE) == 41
+    page = get(extra_url + "/queries/literal-nodes", headers={"Accept": "text/html"})
+    assert page.status_code == 200, page.text
+    graph = view_data(page.text)
+    assert graph["view"] == "graph"
+    literals = sorted((n["id"], n["label"]) for n in graph["nodes"] if n["kind"] == "literal")
+    assert literals == sorted(
+        [
+            (Literal(SHORT_NOTE).n3(), SHORT_NOTE),
+            (Literal(LONG_NOTE).n3(), LONG_NOTE[:39] + "…"),
+        ]
+    )
+    (person,) = [n for n in graph["nodes"] if n["kind"] == "iri"]
+    assert person["label"] == "Jeff Sessions"
+    assert {e["target"] for e in graph["edges"]} == {key for key, _ in literals}
 
 
 def saved_count(base_url: str, cls: str) -> str:
@@ -724,6 +784,26 @@ def test_openapi_describes_every_saved_query(base_url: str, queries: dict[str, S
     assert ID + "jurisdiction/illinois" in state["schema"]["enum"]
     assert ID + "jurisdiction/chicago-il" not in state["schema"]["enum"]
     assert state["schema"]["default"] in state["schema"]["enum"]
+
+
+def test_openapi_declares_every_field_of_an_answers_terms(
+    base_url: str, queries: dict[str, SavedQuery]
+) -> None:
+    """A client generated from the document knows each field the JSON answers' terms carry."""
+    document = get(base_url + "/openapi.json").json()
+    declared = document["components"]["schemas"]["RdfTerm"]["properties"]
+    used: set[str] = set()
+    for name, query in queries.items():
+        if query.query_type != "SELECT":
+            continue
+        response = get(f"{base_url}/queries/{name}.json")
+        assert response.status_code == 200, (name, response.text)
+        for row in response.json()["results"]["bindings"]:
+            for term in row.values():
+                used.update(term)
+    assert {"type", "value", "datatype"} <= used  # the answers do carry typed literals
+    assert used <= set(declared)
+    assert declared["datatype"] == declared["xml:lang"] == {"type": "string"}
 
 
 def test_openapi_marks_required_parameters(extra_url: str) -> None:

@@ -481,6 +481,37 @@ def test_protocol_dataset_replaces_from_and_from_named(
     assert graphs_named(each_store, every) == {g["iri"] for g in manifest["graphs"] if g["triples"]}
 
 
+# A query the server reads with rdflib's parser before any store evaluates it ("describe" in it).
+READ_FIRST = " FILTER(?p != <urn:x:describe>)"
+
+
+@pytest.mark.parametrize(
+    ("where", "projection", "columns"),
+    [
+        # SELECT *: the variables in the order the text first names them, not alphabetical.
+        ("{ ?zeta ?p ?alpha }", "*", ["zeta", "p", "alpha"]),
+        # A projection keeps its own order, even where an expression names a later column first.
+        ("{ ?s ?p ?b }", "(STR(?b) AS ?a) ?b", ["a", "b"]),
+        ("{ ?s ?p ?b }", "?s (STR(?b) AS ?a) ?b", ["s", "a", "b"]),
+    ],
+)
+@pytest.mark.parametrize("read_first", [False, True])
+def test_columns_come_in_the_order_the_query_gives(
+    each_store: str, where: str, projection: str, columns: list[str], read_first: bool
+) -> None:
+    if read_first:
+        where = where[:-1] + READ_FIRST + " }"
+    query = f"SELECT {projection} WHERE {where} LIMIT 2"
+    response = requests.get(
+        each_store, params={"query": query}, headers={"Accept": "application/json"}, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["head"]["vars"] == columns
+    assert all(set(row) == set(columns) for row in response.json()["results"]["bindings"])
+    as_csv = requests.get(each_store, params={"query": query, "format": "csv"}, timeout=30)
+    assert next(csv.reader(io.StringIO(as_csv.text))) == columns
+
+
 def test_w3c_protocol_dataset_requests(each_store: str, manifest: dict[str, Any]) -> None:
     """The W3C tests' shapes (query_dataset_*, query_multiple_dataset), on this dataset's graphs."""
     a, b = graph_pair(manifest)
