@@ -98,6 +98,59 @@ def _both(*checks: Callable[[dict[str, Graph]], None]) -> Callable[[dict[str, Gr
     return holds
 
 
+def of_kind(
+    graphs: dict[str, Graph], kind: str
+) -> list[tuple[str | None, frozenset[tuple[str, str]]]]:
+    """Every event of one kind, dated or not: (date or None, participants in all four roles)."""
+    graph = graphs["a"]
+    out = []
+    for e in graph.subjects(RDF.type, CIV[kind]):
+        date = graph.value(e, CIV.onDate)
+        roles = frozenset(
+            (role, str(p).removeprefix(ID))
+            for role in ("agent", "target", "attendee", "boycotter")
+            for p in graph.objects(e, CIV[role])
+        )
+        out.append((str(date) if date else None, roles))
+    return out
+
+
+def _only(
+    kind: str, date: str | None, *roles: tuple[str, str]
+) -> Callable[[dict[str, Graph]], None]:
+    """A check that the article has one event of the kind, on the date, with exactly these roles."""
+
+    def holds(graphs: dict[str, Graph]) -> None:
+        found = of_kind(graphs, kind)
+        assert found == [(date, frozenset(roles))], found
+
+    return holds
+
+
+def _lawsuit_is(date: str, *roles: tuple[str, str]) -> Callable[[dict[str, Graph]], None]:
+    def holds(graphs: dict[str, Graph]) -> None:
+        found = of_kind(graphs, "Lawsuit")
+        assert (date, frozenset(roles)) in found, found
+
+    return holds
+
+
+def _count(kind: str, n: int) -> Callable[[dict[str, Graph]], None]:
+    def holds(graphs: dict[str, Graph]) -> None:
+        found = of_kind(graphs, kind)
+        assert len(found) == n, found
+
+    return holds
+
+
+def _lacks_role(kind: str, role: tuple[str, str]) -> Callable[[dict[str, Graph]], None]:
+    def holds(graphs: dict[str, Graph]) -> None:
+        found = of_kind(graphs, kind)
+        assert found and not any(role in roles for _, roles in found), found
+
+    return holds
+
+
 def _one_lawsuit(graphs: dict[str, Graph]) -> None:
     suits = [e for e in every_event(graphs) if e[0] == "Lawsuit"]
     assert len(suits) == 1 and suits[0][1] == "2019-12", suits
@@ -564,6 +617,174 @@ CASES: dict[str, Case] = {
     "an-undated-suit-is-the-dated-one, near miss: another plaintiff": Case(
         (article("a", "City sues\n\nFresno sued the U.S. Department of Justice in December. Kern County has filed a lawsuit of its own.\n"),),
         _two_lawsuits,
+        GEO,
+    ),
+    "the-judge-and-court-are-the-rulings-agents": Case(
+        (article("a", "Judge orders\n\nA federal judge on Tuesday ordered the U.S. Department of Justice to release a grant to Fresno. U.S. District Judge Orlen Vasquez-Tam of the U.S. District Court for the Eastern District of California wrote that the conditions were unlawful.\n"),),
+        _only("CourtRuling", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("agent", "organization/us-district-court-for-the-eastern-district-of-california"), ("target", "organization/us-department-of-justice")),
+        GEO,
+    ),
+    "the-judge-and-court-are-the-rulings-agents, near miss: a lawyer named after it": Case(
+        (article("a", "Judge orders\n\nA federal judge on Tuesday ordered the U.S. Department of Justice to release a grant to Fresno. Orlen Vasquez-Tam, a lawyer for Fresno, said the city was pleased.\n"),),
+        _only("CourtRuling", "2020-05-05", ("target", "organization/us-department-of-justice")),
+        GEO,
+    ),
+    "a-ruling-binds-whom-it-names-after-its-verb": Case(
+        (article("a", "Grants\n\nA Kern County judge ruled Thursday that the city of Fresno must release the records to the Quillby Ledger.\n"),),
+        _only("CourtRuling", "2020-04-30", ("target", "jurisdiction/fresno")),
+        GEO,
+    ),
+    "a-ruling-binds-whom-it-names-after-its-verb, near miss: courts in a state": Case(
+        (article("a", "Courts\n\nLast year, federal courts in California blocked the administration's efforts to withhold grants.\n"),),
+        _only("CourtRuling", "2019"),
+        GEO,
+    ),
+    "ruled-out-is-no-ruling": Case(
+        (article("a", "Mayor\n\nFresno Mayor Orlen Vasquez-Tam said Tuesday he had not ruled out asking the Justice Department for help.\n"),),
+        _count("CourtRuling", 0),
+        GEO,
+    ),
+    "ruled-out-is-no-ruling, near miss: ruled that": Case(
+        (article("a", "Mayor\n\nA judge ruled Tuesday that the Justice Department must pay Fresno.\n"),),
+        _count("CourtRuling", 1),
+        GEO,
+    ),
+    "a-ruling-dated-by-its-year-is-the-dated-one": Case(
+        (article("a", "Grants\n\nA federal judge on Tuesday barred the U.S. Department of Justice from withholding a grant from Fresno. Judge Orlen Vasquez-Tam ruled that the department had gone beyond the law when it added conditions this year.\n"),),
+        _only("CourtRuling", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("target", "organization/us-department-of-justice")),
+        GEO,
+    ),
+    "a-ruling-dated-by-its-year-is-the-dated-one, near miss: a ruling of another year": Case(
+        (article("a", "Grants\n\nA federal judge on Tuesday barred the U.S. Department of Justice from withholding a grant from Fresno. In 2018 another judge ruled that Kern County must pay.\n"),),
+        _count("CourtRuling", 2),
+        GEO,
+    ),
+    "which-sued-the-city-names-who-sued-and-whom": Case(
+        (article("a", "Records\n\nA Kern County judge ruled Thursday that the city of Fresno must release the records to the Ashmont Tenants Association, which sued the city in March.\n"),),
+        _only("Lawsuit", "2020-03", ("agent", "organization/ashmont-tenants-association"), ("target", "jurisdiction/fresno")),
+        GEO,
+    ),
+    "which-sued-the-city-names-who-sued-and-whom, near miss: no relative clause": Case(
+        (article("a", "Records\n\nKern County and the Ashmont Tenants Association sued Fresno in March.\n"),),
+        _only("Lawsuit", "2020-03", ("agent", "jurisdiction/kern-county"), ("agent", "organization/ashmont-tenants-association"), ("target", "jurisdiction/fresno")),
+        GEO,
+    ),
+    "a-suit-is-against-whom-the-ruling-binds": Case(
+        (article("a", "Grants\n\nFresno sued in March. A federal judge on Tuesday barred the U.S. Department of Justice from withholding the grant.\n"),),
+        _lawsuit_is("2020-03", ("agent", "jurisdiction/fresno"), ("target", "organization/us-department-of-justice")),
+        GEO,
+    ),
+    "a-suit-is-against-whom-the-ruling-binds, near miss: no ruling": Case(
+        (article("a", "Grants\n\nFresno sued in March.\n"),),
+        _only("Lawsuit", "2020-03", ("agent", "jurisdiction/fresno")),
+        GEO,
+    ),
+    "a-suit-challenging-what-a-body-did-is-against-it": Case(
+        (article("a", "Grants\n\nFresno filed a lawsuit Tuesday challenging conditions that the U.S. Department of Justice attached to a grant.\n"),),
+        _only("Lawsuit", "2020-05-05", ("agent", "jurisdiction/fresno"), ("target", "organization/us-department-of-justice")),
+        GEO,
+    ),
+    "a-suit-challenging-what-a-body-did-is-against-it, near miss: the body in another sentence": Case(
+        (article("a", "Grants\n\nFresno filed a lawsuit Tuesday. The U.S. Department of Justice attached conditions to a grant.\n"),),
+        _only("Lawsuit", "2020-05-05", ("agent", "jurisdiction/fresno")),
+        GEO,
+    ),
+    "sued-the-city-points-back": Case(
+        (article("a", "Records\n\nFresno refused to release the records. The Ashmont Tenants Association sued the city in March.\n"),),
+        _only("Lawsuit", "2020-03", ("agent", "organization/ashmont-tenants-association"), ("target", "jurisdiction/fresno")),
+        GEO,
+    ),
+    "sued-the-city-points-back, near miss: sued in a month": Case(
+        (article("a", "Records\n\nFresno refused to release the records. The Ashmont Tenants Association sued in March.\n"),),
+        _only("Lawsuit", "2020-03", ("agent", "organization/ashmont-tenants-association")),
+        GEO,
+    ),
+    "a-body-that-is-reviewing-has-a-review": Case(
+        (article("a", "Rents\n\nThe Ashmont Housing Authority, which licenses landlords, is reviewing the same complaints, a spokesman said.\n"),),
+        _only("Review", None, ("agent", "organization/ashmont-housing-authority")),
+    ),
+    "a-body-that-is-reviewing-has-a-review, near miss: said it was reviewing the letter": Case(
+        (article("a", "Rents\n\nA spokesman said the Ashmont Housing Authority was reviewing the letter.\n"),),
+        _count("Review", 0),
+    ),
+    "a-body-finishing-its-review-has-one": Case(
+        (article("a", "Rents\n\nMayor Orlen Vasquez-Tam said the council could read the reports once the Ashmont Housing Authority finishes its review of the June inspection.\n"),),
+        _only("Review", None, ("agent", "organization/ashmont-housing-authority")),
+    ),
+    "a-body-finishing-its-review-has-one, near miss: a review nobody does": Case(
+        (article("a", "Rents\n\nMayor Orlen Vasquez-Tam said the council could read the reports once a review is done.\n"),),
+        _count("Review", 0),
+    ),
+    "a-dated-review-in-someones-words-is-talk": Case(
+        (article("a", "Rents\n\nMayor Orlen Vasquez-Tam told reporters on Sunday that the annual audit of the Ashmont Housing Authority was useless.\n"),),
+        _count("Review", 0),
+    ),
+    "a-dated-review-in-someones-words-is-talk, near miss: the story's own words": Case(
+        (article("a", "Rents\n\nThe Ashmont Housing Authority flagged ten landlords in 2016.\n"),),
+        _only("Review", "2016", ("agent", "organization/ashmont-housing-authority")),
+    ),
+    "declined-to-attend-is-a-boycott": Case(
+        (article("a", "Hearing\n\nDirector Orlen Vasquez-Tam declined to attend Tuesday's hearing.\n"),),
+        _only("Boycott", "2020-05-05", ("boycotter", "person/orlen-vasquez-tam")),
+    ),
+    "declined-to-attend-is-a-boycott, near miss: attended": Case(
+        (article("a", "Hearing\n\nDirector Orlen Vasquez-Tam attended Tuesday's hearing.\n"),),
+        _count("Boycott", 0),
+    ),
+    "stayed-home-is-a-boycott": Case(
+        (article("a", "Summit\n\nFresno Mayor Orlen Vasquez-Tam stayed home Tuesday as the governor opened the summit.\n"),),
+        _only("Boycott", "2020-05-05", ("boycotter", "person/orlen-vasquez-tam")),
+        GEO,
+    ),
+    "stayed-home-is-a-boycott, near miss: went home": Case(
+        (article("a", "Summit\n\nFresno Mayor Orlen Vasquez-Tam went home Tuesday as the governor opened the talks.\n"),),
+        _count("Boycott", 0),
+        GEO,
+    ),
+    "would-not-attend-told-on-a-day-is-not-that-days": Case(
+        (article("a", "Hearing\n\nDirector Orlen Vasquez-Tam told the committee on Monday that she would not attend.\n"),),
+        _only("Boycott", "2020-05-06", ("boycotter", "person/orlen-vasquez-tam")),
+    ),
+    "would-not-attend-told-on-a-day-is-not-that-days, near miss: did not attend on a day": Case(
+        (article("a", "Hearing\n\nDirector Orlen Vasquez-Tam did not attend on Monday.\n"),),
+        _only("Boycott", "2020-05-04", ("boycotter", "person/orlen-vasquez-tam")),
+    ),
+    "the-mayors-of-a-and-b-are-the-mayors-named": Case(
+        (article("a", "Mayors\n\nThe mayors of Fresno and Bakersfield stayed away from the summit on Tuesday. Fresno Mayor Orlen Vasquez-Tam called it a stunt. Bakersfield Mayor Ana Quillby agreed.\n"),),
+        _only("Boycott", "2020-05-05", ("boycotter", "person/orlen-vasquez-tam"), ("boycotter", "person/ana-quillby")),
+        GEO,
+    ),
+    "the-mayors-of-a-and-b-are-the-mayors-named, near miss: mayors not named": Case(
+        (article("a", "Mayors\n\nThe mayors of Fresno and Bakersfield stayed away from the summit on Tuesday. Orlen Vasquez-Tam called it a stunt.\n"),),
+        _only("Boycott", "2020-05-05"),
+        GEO,
+    ),
+    "as-did-names-another-boycotter": Case(
+        (article("a", "Summit\n\nState Rep. Orlen Vasquez-Tam stayed away on Tuesday, as did Fresno Mayor Ana Quillby, who had been invited.\n"),),
+        _only("Boycott", "2020-05-05", ("boycotter", "person/orlen-vasquez-tam"), ("boycotter", "person/ana-quillby")),
+        GEO,
+    ),
+    "as-did-names-another-boycotter, near miss: as she had asked": Case(
+        (article("a", "Summit\n\nState Rep. Orlen Vasquez-Tam stayed away on Tuesday, as Fresno Mayor Ana Quillby had asked.\n"),),
+        _only("Boycott", "2020-05-05", ("boycotter", "person/orlen-vasquez-tam")),
+        GEO,
+    ),
+    "canceled-flights-are-no-boycott": Case(
+        (article("a", "Flights\n\nThe Quillby Airline canceled more than 4,100 flights on Tuesday.\n"),),
+        _count("Boycott", 0),
+    ),
+    "canceled-flights-are-no-boycott, near miss: a canceled meeting": Case(
+        (article("a", "Mayors\n\nThe mayors canceled a meeting with the governor on Tuesday.\n"),),
+        _count("Boycott", 1),
+    ),
+    "the-host-of-a-meeting-is-its-agent": Case(
+        (article("a", "Summit\n\nThe summit, hosted by Gov. Orlen Vasquez-Tam at the Fresno Convention Center, went ahead on Tuesday.\n"),),
+        _only("Meeting", "2020-05-05", ("agent", "person/orlen-vasquez-tam")),
+        GEO,
+    ),
+    "the-host-of-a-meeting-is-its-agent, near miss: a meeting with her": Case(
+        (article("a", "Summit\n\nThe summit went ahead on Tuesday with Gov. Orlen Vasquez-Tam.\n"),),
+        _only("Meeting", "2020-05-05", ("attendee", "person/orlen-vasquez-tam")),
         GEO,
     ),
 }  # fmt: skip

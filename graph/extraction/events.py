@@ -21,7 +21,9 @@ def _trigger(*alternatives: str) -> re.Pattern[str]:
 EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("Boycott", _trigger(r"\bboycott\w*", r"\bskip(?:ped|s|ping)?\b", r"declined (?:an )?invitations?",
                          r"did ?n[o’']t attend", r"not be attending", r"stayed away", r"walk(?:ed)? out",
-                         r"\bcancell?ed\b")),
+                         r"declined to attend", r"\b(?:would|will) not attend", r"stayed home",
+                         r"\bcancell?ed\s+(?:[\w-]+\s+){0,3}?(?:meetings?|summits?|sessions?|visits?|talks|"
+                         r"appearances?|hearings?|ceremon(?:y|ies))\b")),
     ("Meeting", _trigger(r"\bmeeting\b", r"\bmet with\b", r"\bsummit\b", r"\broundtable\b")),
     ("Demand", _trigger(r"\bdemand(?:s|ed|ing)\b", r"(?<!his )(?<!her )(?<!its )(?<!their )\brequest(?:ed|ing|s)?\b", r"\basking\b",
                         r"\basked\b.*\bto (?:provide|certify|prove|show|hand)")),
@@ -36,10 +38,12 @@ EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("PressConference", _trigger(r"press conference", r"news conference")),
     ("Tweet", _trigger(r"\btweet(?:ed|s)?\b", r"on twitter")),
     ("Lawsuit", _trigger(r"\blawsuits?\b", r"\bsued\b", r"\bsues?\b", r"filed suit", r"legal challenge")),
-    ("CourtRuling", _trigger(r"\bruled\b", r"\bruling\b", r"court decisions?", r"\bjudges?\b.*\bblocked\b",
-                             r"\bcourts?\b.*\bblocked\b", r"\binjunction\b")),
+    ("CourtRuling", _trigger(r"\bruled\b(?!\s+out\b)", r"\bruling\b", r"court decisions?",
+                             r"\b(?:judges?|courts?)\b.*\b(?:blocked|ordered|barred|enjoined|struck down)\b",
+                             r"\binjunction\b")),
     ("ExecutiveOrder", _trigger(r"executive order")),
-    ("Review", _trigger(r"\breview\b", r"\bflagged\b", r"\baudit\b", r"\binvestigation\b")),
+    ("Review", _trigger(r"\breview\b", r"\bflagged\b", r"\baudit\b", r"\binvestigation\b",
+                        r"\b(?:is|are|was|were)\s+(?:now\s+|still\s+|also\s+)?(?:reviewing|investigating)\b")),
 ]  # fmt: skip
 # "wrote to the mayor": a letter, not "wrote to say" (an infinitive) nor "she wrote" (a post)
 _LETTER = re.compile(
@@ -1062,6 +1066,14 @@ def find_events(
                     if (which == -1 or d[0] < which)
                     and not (d[0] > where and _ATTRIBUTIVE.search(masked[: d[0]]))
                 ]
+                if kind == "Boycott":
+                    # "told the committee on Monday that she would not attend": the day she told
+                    saying = re.search(
+                        r"\b(?:told|said|says|announced|wrote)\b[^.;]*?\bthat\b[^.;]*$",
+                        masked[:where],
+                    )
+                    if saying:
+                        usable = [d for d in usable if not saying.start() <= d[0] < where]
                 perfect = re.search(r"\b(?:has|have|had)\s+(?:\w+\s+)?$", masked[:where])
                 if kind in _SPEECH and _SPOKEN_BACK.search(masked[:where]):
                     continue  # "within an hour of the news conference": one told of already
@@ -1093,43 +1105,78 @@ def find_events(
                     ):  # "the boycott": no one does it here
                         if m.kind == "person":
                             participants[("boycotter", m.iri)] = None
+                    # "The mayors of A and B stayed away": the A Mayor and B Mayor the story names
+                    if not mentioned_only:
+                        for iri in _holders(text, masked[: hit.start()], span[0], inside, mentions):
+                            participants[("boycotter", iri)] = None
+                    # "A and B stayed away, as did Mayor C": C too
+                    as_did = re.search(r",\s+as\s+did\s+", masked[hit.end() :])
+                    named_at = trigger_at + len(hit.group(0)) + (as_did.end() if as_did else 0)
+                    for m in actors if as_did and not mentioned_only else []:
+                        gap = text[named_at : m.start]
+                        if m.kind == "person" and m.start > trigger_at and len(gap.split()) <= 3:
+                            participants[("boycotter", m.iri)] = None
                 elif kind == "Meeting":
                     with_at = masked.find(" with ", hit.start())
                     for m in actors:
                         after_with = with_at != -1 and m.start > span[0] + with_at
                         possessor = re.match(r"[’']s\s*$", text[m.end : trigger_at]) is not None
-                        if (after_with or possessor) and m.start >= trigger_at - 40:
+                        # "the summit, hosted by Gov. Ann Lee,": who holds it, its agent
+                        host = re.search(
+                            r"\b(?:hosted|organi[sz]ed|convened|led)\s+by\s+(?:[\w.]+\s+){0,3}$",
+                            text[max(trigger_at, m.start - 40) : m.start],
+                        )
+                        if host and m.start > trigger_at and m.start - trigger_at < 120:
+                            participants[("agent", m.iri)] = None
+                        elif (after_with or possessor) and m.start >= trigger_at - 40:
                             participants[("attendee", m.iri)] = None
                 elif kind == "CourtRuling":
-                    for m in actors:
-                        participants[("target", m.iri)] = None
+                    participants.update(_ruling_parties(text, span, inside, mentions))
                 elif kind == "Lawsuit":
                     # who sues is named before "sued"/"lawsuit", whom it sues after "sued"/"against"
+                    # ("the Quillby Ledger, which sued the city": the one the clause is about)
+                    relative = re.search(r",\s+(?:which|who)\s+(?:\w+\s+)?$", masked[: hit.start()])
                     for m in [*actors, *places]:
+                        if (
+                            relative
+                            and m.start < trigger_at
+                            and text[m.end : span[0] + relative.start()].strip(" ,’'s")
+                        ):
+                            continue
                         qualified = len(text[: m.start].rstrip(", "))  # where "Fresno" ends
                         if qualified < m.start and any(p.end == qualified for p in places):
                             continue  # "Fresno, Calif.": the state only says where Fresno is
                         if m.start < trigger_at and not _reported_by(text, m):
                             participants[("agent", m.iri)] = None
                         elif re.search(
-                            r"\b(?:sued|sues|sue|against|challenging)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
+                            r"\b(?:sued|sues|sue|against|challenging)\s+(?:the\s+)?(?:\w+\s+){0,3}$",
                             text[max(span[0], m.start - 40) : m.start],
                         ):
                             participants[("target", m.iri)] = None
+                    # "sued the city": the place or body named last before that it points back to
+                    sued = re.search(r"\b(?:sued|sues|against)\s+", masked[hit.start() :])
+                    noun = sued and _HEAD_NOUN.match(text, trigger_at + sued.end(), span[1])
+                    if noun and not any(r == "target" for r, _ in participants):
+                        earlier = [m for m in mentions if m.end <= trigger_at and outside(m.start)]
+                        for found in _pointed_at_all(noun, earlier, set(), text)[:1]:
+                            participants.pop(("agent", found), None)
+                            participants[("target", found)] = None
                 elif agent is not None:
                     participants[("agent", agent.iri)] = None
-                if kind in ("Demand", "Threat", "CourtRuling"):
+                if kind in ("Demand", "Threat"):
                     for m in places:
                         qualified = len(text[: m.start].rstrip(", "))
                         if qualified < m.start and any(p.end == qualified for p in places):
                             continue  # "Ashmont, Mo.": the state only says where the city is
                         participants[("target", m.iri)] = None
-                if kind == "Review" and not usable:
-                    continue  # "under review", "to review the records": no review of its own
+                if kind == "Review" and not _a_review(masked, hit, usable, before):
+                    continue  # "under review", "said it was reviewing the letter": talk of one
                 if not participants and kind not in _MAY_BE_ANONYMOUS:
                     continue  # nobody named takes part: nothing to say about it
                 key_agent = (
-                    agent.iri if agent is not None and kind not in ("Boycott", "Meeting") else None
+                    agent.iri
+                    if agent is not None and kind not in ("Boycott", "Meeting", "CourtRuling")
+                    else None
                 )
                 same_day = [k for k in events if k[:2] == (kind, date)]
                 if key_agent is None and len(same_day) == 1:
@@ -1154,11 +1201,168 @@ def find_events(
                         r"according to\s+(?:the\s+)?$", text[max(0, m.start - 20) : m.start]
                     ):
                         event.sources[m.iri] = None
-    return _merge_defaulted(events, defaulted - dated, dated)
+    _judge_next(events, text, sentences, [m for m in mentions if outside(m.start)])
+    merged = _merge_defaulted(events, defaulted - dated, dated)
+    _defendant_of_the_ruling(merged)
+    return merged
+
+
+def _defendant_of_the_ruling(events: list[Event]) -> None:
+    """A suit whose sentence names who sued but not whom ("Quillby sued in March. … A judge on
+    Tuesday barred the department from …") is against the one the story's ruling binds (when
+    the story tells of one ruling, binding one)."""
+    rulings = [e for e in events if e.type == "CourtRuling" and e.participants]
+    bound = [p for r, p in rulings[0].participants if r == "target"] if len(rulings) == 1 else []
+    if len(bound) != 1:
+        return
+    for event in events:
+        roles = {r for r, _ in event.participants}
+        if (
+            event.type == "Lawsuit"
+            and roles == {"agent"}
+            and ("agent", bound[0]) not in event.participants
+        ):
+            event.participants[("target", bound[0])] = None
+
+
+def _judge_next(
+    events: dict[tuple[str, str | None, str | None], Event],
+    text: str,
+    sentences: list[tuple[int, int]],
+    mentions: list[EntityMention],
+) -> None:
+    """The judge the sentence after a ruling names, and her court, are the ruling's agents ("A
+    federal judge on Tuesday ordered … . U.S. District Judge Ann Lee of the U.S. District Court
+    for … wrote that …")."""
+    for (kind, _, _), event in events.items():
+        if kind != "CourtRuling":
+            continue
+        for span in list(event.evidence):
+            at = sentences.index(span) if span in sentences else -1
+            if at < 0 or at + 1 >= len(sentences):
+                continue
+            nxt = sentences[at + 1]
+            inside = [m for m in mentions if _in(m, nxt)]
+            judges = [
+                m
+                for m in inside
+                if m.kind == "person" and _JUDGE_TITLE.search(text[max(0, m.start - 12) : m.start])
+            ]
+            if not judges:
+                continue
+            for m in judges:
+                event.participants[("agent", m.iri)] = None
+            for m in inside:
+                if m.kind == "organization" and _A_COURT.search(m.text):
+                    event.participants[("agent", m.iri)] = None
+
+
+# a body's review told as its own: "X opened an investigation into …", "until X finishes its
+# review of …", "X launched an audit"
+_OWN_REVIEW = re.compile(
+    r"\b(?:opened|opens|launched|launches|began|begins|started|starts|finish(?:es|ed)?|"
+    r"complet(?:es|ed)|conduct(?:s|ed|ing))\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?"
+    r"(?:review|investigation|audit|inquiry)\b",
+    re.I,
+)
+_SAYING = re.compile(r"\b(?:said|says|say|told|tells|added)\b", re.I)
+
+
+_OFFICES_OF = re.compile(r"\b(?:the\s+)?(?P<office>mayors|sheriffs|governors)\s+of\s+[^,;]*$", re.I)
+_TITLE_OF = {"mayors": r"Mayor", "sheriffs": r"Sheriff", "governors": r"Gov(?:\.|ernor)"}
+
+
+def _holders(
+    text: str,
+    before: str,
+    offset: int,
+    inside: list[EntityMention],
+    mentions: list[EntityMention],
+) -> list[str]:
+    """Who "the mayors of Quillby and Ashmont" are: the people the story names "Quillby Mayor …"
+    and "Ashmont Mayor …" (one per place, where the story names one)."""
+    run = _OFFICES_OF.search(before)
+    if run is None:
+        return []
+    title = _TITLE_OF[run.group("office").lower()]
+    out: list[str] = []
+    for place in inside:
+        if place.kind != "jurisdiction" or not offset + run.start() <= place.start < offset + len(
+            before
+        ):
+            continue
+        pattern = re.compile(re.escape(place.text) + r"\s+" + title + r"\s+$")
+        held = [
+            m.iri
+            for m in mentions
+            if m.kind == "person" and pattern.search(text[max(0, m.start - 60) : m.start])
+        ]
+        if held and held[0] not in out:
+            out.append(held[0])
+    return out
+
+
+def _a_review(
+    masked: str, hit: re.Match[str], usable: list[tuple[int, str]], before: list[EntityMention]
+) -> bool:
+    """Whether a sentence tells of a review, not of talk of one: a body opening, doing or
+    finishing its own ("X opened an investigation into …", "until X finishes its review");
+    in the story's own words, a body that "is reviewing" (not "said it was reviewing the
+    letter"); a review the sentence dates ("flagged three landlords in 2019"), unless someone's
+    words tell of it ("told reporters on Sunday that the yearly audit …")."""
+    own = _OWN_REVIEW.search(masked)
+    if own and before and any(m.kind == "organization" for m in before):
+        return True
+    if _SAYING.search(masked[: hit.start()]):
+        return False
+    if re.match(r"(?:is|are|was|were)\b", hit.group(0), re.I):
+        return bool(before) and before[-1].kind == "organization"
+    return bool(usable)
 
 
 # kinds of event an article tells of once, dated, and speaks of again without the date
 _ONE_DATED = {"Lawsuit", "CourtRuling"}
+# a ruling's words and whom it binds: "ordered the department to …", "barred X from …", "ruled
+# Thursday that the city of X must …", "blocked efforts by Mr. X"
+_RULES_ON = re.compile(
+    r"\b(?:ordered|orders|barred|bars|blocked|blocks|enjoined|ruled|rules|ruling|struck down)\b"
+    r"(?!\s+out\b)",
+    re.I,
+)
+_JUDGE_TITLE = re.compile(r"\bJudge\s+$")
+_A_COURT = re.compile(r"\bcourt\b", re.I)
+
+
+def _ruling_parties(
+    text: str, span: tuple[int, int], inside: list[EntityMention], mentions: list[EntityMention]
+) -> dict[tuple[str, str], None]:
+    """Who takes part in a ruling its sentence tells of: the judge ("U.S. District Judge Ann
+    Lee") and the court named ("of the U.S. District Court for …") are its agents; the one it
+    binds, named first within six words after the ruling's verb ("ordered the department",
+    "ruled that Quillby County had …"), or the body a head noun there points back to ("ordered
+    the company to comply"), its target. Places that only say where a court sits or whose judge
+    it is ("an Ashmont County judge", "courts in Ohio") take no part."""
+    out: dict[tuple[str, str], None] = {}
+    kinds = ("person", "organization", "jurisdiction")
+    for m in inside:
+        judge = m.kind == "person" and _JUDGE_TITLE.search(text[max(0, m.start - 12) : m.start])
+        if judge or (m.kind == "organization" and _A_COURT.search(m.text)):
+            out[("agent", m.iri)] = None
+    for verb in _RULES_ON.finditer(text, span[0], span[1]):
+        at = re.match(r"\s*(?:that\s+)?", text[verb.end() : span[1]])
+        noun = _HEAD_NOUN.match(text, verb.end() + (at.end() if at else 0), span[1])
+        named = noun and any(noun.start() <= m.start < noun.end() for m in inside)
+        if noun and not named and not re.match(r"\s+of\b", text[noun.end() : span[1]]):
+            earlier = [m for m in mentions if m.end <= span[0] and m.kind in kinds]
+            for found in _pointed_at_all(noun, earlier, set(), text)[:1]:
+                out.setdefault(("target", found), None)
+            continue
+        after = [m for m in inside if m.kind in kinds and m.start >= verb.end()]
+        gap = text[verb.end() : after[0].start] if after else ""
+        near = after and len(gap.split()) <= 6 and not re.search(r"[,;:]", gap)
+        if near and ("agent", after[0].iri) not in out:
+            out[("target", after[0].iri)] = None
+    return out
 
 
 def _reported_by(text: str, m: EntityMention) -> bool:
@@ -1216,6 +1420,16 @@ def _merge_defaulted(
         same = [k for k in events if k[:2] == key[:2] and k[2] is not None]
         if len(same) == 1 and key[0] not in ("Boycott", "Meeting"):
             merge(key, same[0])
+    # a ruling dated only by its year ("… added the conditions this year") beside the one of
+    # that year the text dates to the day: that one
+    for key in [k for k in events if k[0] == "CourtRuling" and k[1] and len(k[1]) < 10]:
+        finer = [
+            k
+            for k in events
+            if k[0] == key[0] and k[1] and k[1] != key[1] and k[1].startswith(str(key[1]))
+        ]
+        if len(finer) == 1 and key in events:
+            merge(key, finer[0])
     # an undated suit or ruling beside the one of its kind the text dates ("The cities sued in
     # December. … the lawsuit argues …"), with no one taking part the dated one lacks: that one
     for key in [k for k in events if k[1] is None and k[0] in _ONE_DATED]:
