@@ -432,6 +432,60 @@ CASES: dict[str, tuple[str, str, Callable[[dict[str, Graph]], None]]] = {
             bodies(g),
         ),
     ),
+    "the-x-department, its mention is the words written": (
+        "Grants ordered\n\nThe judge ordered the U.S. Department of Transportation to pay. A Transportation Department spokesman said it would appeal.\n",
+        "",
+        lambda g: assert_that(
+            places_named(g, "Transportation Department") == ["organization/us-department-of-transportation"],
+            places_named(g, "Transportation Department"),
+        ),
+    ),
+    "a-datelines-state-beats-a-curated-namesake-in-another": (
+        "Bridge closed\n\nCOLUMBUS, Ga. — Mayor Tamsin Okoro said on Monday that Columbus would close the bridge.\n",
+        GEOGRAPHY + " curated/us-places.ttl",
+        lambda g: assert_that(
+            places_named(g, "COLUMBUS") + places_named(g, "Columbus") == ["jurisdiction/columbus-ga"] * 2,
+            places_named(g, "COLUMBUS") + places_named(g, "Columbus"),
+        ),
+    ),
+    "a-datelines-state-beats-a-namesake, near miss: no state given": (
+        "Bridge closed\n\nCOLUMBUS — Mayor Tamsin Okoro said on Monday that Columbus would close the bridge.\n",
+        GEOGRAPHY + " curated/us-places.ttl",
+        lambda g: assert_that(
+            set(places_named(g, "Columbus")) == {"jurisdiction/columbus-oh"}, places_named(g, "Columbus")
+        ),
+    ),
+    "a-city-with-its-state-beats-a-curated-namesake-in-another": (
+        "Bridge closed\n\nThe council of Columbus, Ga., voted on Monday. The mayor said Columbus will close the bridge.\n",
+        GEOGRAPHY + " curated/us-places.ttl",
+        lambda g: assert_that(
+            places_named(g, "Columbus") == ["jurisdiction/columbus-ga"] * 2, places_named(g, "Columbus")
+        ),
+    ),
+    "a-city-and-its-state-abbreviated-before-the-next-sentence": (
+        "Letters sent\n\nThe letters went to Quillby, Wash.; Orlenton, Wash.; and the city of Ashmont, Ore. They were made public Monday.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(places_named(g, "Ashmont") == ["jurisdiction/ashmont-or"], places_named(g, "Ashmont")),
+    ),
+    "a-city-with-its-state-is-that-place-after-an-opening-word": (
+        "Letters sent\n\nThe letters went to Quillby, Wash., Orlenton, Wash., and the city of Ashmont, Ore., on Monday. In Ashmont, Mayor Tamsin Okoro posted a copy.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            places_named(g, "Ashmont") == ["jurisdiction/ashmont-or"] * 2, places_named(g, "Ashmont")
+        ),
+    ),
+    "a-city-with-its-state-after-an-opening-word, near miss: another place's first word": (
+        "Letters sent\n\nThe letters went to Quillby, Wash., Orlenton, Wash., and the city of Ashmont, Ore., on Monday. Port Ashmont answered.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(places_named(g, "Ashmont") == ["jurisdiction/ashmont-or"], places_named(g, "Ashmont")),
+    ),
+    "a-datelines-state-beats-a-curated-namesake, every mention": (
+        "Bridge closed\n\nCOLUMBUS, Ga. — The bridge closed on Monday. The Columbus ordinance took effect at Columbus City Hall.\n",
+        GEOGRAPHY + " curated/us-places.ttl",
+        lambda g: assert_that(
+            places_named(g, "Columbus") == ["jurisdiction/columbus-ga"] * 2, places_named(g, "Columbus")
+        ),
+    ),
 }  # fmt: skip
 
 

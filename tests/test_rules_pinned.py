@@ -80,19 +80,16 @@ QUOTE = "“We will not pay for the new road.”"
             f"Ashmont Mayor Tamsin Okoro, who met Gov. Orlen Vasquez-Tam on Monday, said: {QUOTE}",
             "person/tamsin-okoro",
             id="the-subject-not-a-name-in-its-relative-clause",
-            marks=wrong("the last person inside the subject's subtree (the governor) is taken"),
         ),
         pytest.param(
             f"Gov. Orlen Vasquez-Tam, who met Ashmont Mayor Tamsin Okoro on Monday, said: {QUOTE}",
             "person/orlen-vasquez-tam",
             id="the-subject-not-a-name-in-its-relative-clause, near miss: the governor speaks",
-            marks=wrong("the last person inside the subject's subtree (the mayor) is taken"),
         ),
         pytest.param(
             f"{QUOTE[:-2]},” said Tamsin Okoro, a spokeswoman for Gov. Orlen Vasquez-Tam.",
             "person/tamsin-okoro",
             id="said-x-comma-a-title-of-another-is-x",
-            marks=wrong("the person in the appositive's 'for' phrase is taken"),
         ),
         pytest.param(
             f"Gov. Orlen Vasquez-Tam's spokeswoman, Tamsin Okoro, said: {QUOTE}",
@@ -124,25 +121,35 @@ QUOTE = "“We will not pay for the new road.”"
             "person/tamsin-okoro",
             id="she-is-the-person-named-last",
         ),
+        pytest.param(
+            "Ashmont sued the U.S. Department of Orchards on Monday. An Orchards Department"
+            " spokesman said the department would “vigorously defend” the rules.",
+            None,
+            id="an-unnamed-spokesman-of-a-body-is-no-speaker",
+        ),
+        pytest.param(
+            "Ashmont sued the U.S. Department of Orchards on Monday. An Orchards Department"
+            " spokesman, Tamsin Okoro, said the department would “vigorously defend” the rules.",
+            "person/tamsin-okoro",
+            id="an-unnamed-spokesman-of-a-body, near miss: the spokesman named",
+        ),
     ],
 )
-def test_quotation_speaker(sentence: str, speaker: str) -> None:
+def test_quotation_speaker(sentence: str, speaker: str | None) -> None:
     # a sentence before: the headline is no part of the quotation's sentence
     graph = one("Road plan rejected\n\nThe council met again. " + sentence + "\n", geography())
     speakers = {
         str(graph.value(q, CIV.speaker)).removeprefix(ID)
         for q in graph.subjects(RDF.type, CIV.Quotation)
     }
-    assert speakers == {speaker}, speakers
+    assert speakers == ({speaker} if speaker else set()), speakers
 
 
 @pytest.mark.parametrize(
     "headline",
     [
-        pytest.param("Mayor speaks", marks=wrong("'Mayor' of the headline is read as the subject")),
-        pytest.param(
-            "Road plan rejected", marks=wrong("no quotation: the headline's verb is read")
-        ),
+        pytest.param("Mayor speaks"),
+        pytest.param("Road plan rejected"),
     ],
 )
 def test_the_headline_is_no_part_of_the_first_sentences_speaker(headline: str) -> None:
@@ -224,7 +231,6 @@ def test_a_misspelt_person_links_by_fuzzy_matching(name: str, person: str) -> No
             TWO_OKOROS,
             {"person/tamsin-okoro"},
             id="the-one-named-in-full-is-the-surname, where the model reads a place",
-            marks=wrong("the model's GPE 'Okoro' (jurisdiction/okoro) beats the surname rule"),
         ),
     ],
 )

@@ -247,6 +247,12 @@ def _title_case_headline_end(text: str) -> int:
     return len(first) if sum(w[0].isupper() for w in words) > 0.7 * len(words) > 3 else 0
 
 
+def _leading(word: str, name: str) -> bool:
+    """`word` (with its space) is a sentence's opening word before `name` ("In ")."""
+    lead = _LEADING_WORD.match(word + name)
+    return lead is not None and lead.end() == len(word)
+
+
 def path_of(iri: str) -> str:
     return iri.split("/id/", 1)[1] if "/id/" in iri else iri
 
@@ -269,6 +275,7 @@ class EntityFinder:
             self.matcher.add(f"g{index}", [nlp.make_doc(name)])
         self._names = sorted(gazetteer.names)
         self.known_persons = [k for k in gazetteer.by_iri.values() if k.kind == "person"]
+        self._state_paths = {path_of(k.iri) for k in gazetteer.by_iri.values() if k.postal_code}
 
     # -- the whole document ------------------------------------------------------------
     def find(
@@ -286,12 +293,15 @@ class EntityFinder:
         dateline_state = next((d[2] for d in datelines if d[2]), None)
         article_state = self._dominant_state(text, doc, dateline_state)
         credits: list[tuple[int, int]] = []  # "(NPW)" in a dateline: a byline, no body named
+        dateline_places: dict[str, str] = {}  # "ASHMONT, Kan. —": name → that place
         for place, credit, state, state_span in datelines:
             if credit is not None:
                 credits.append(credit)
-            found = self._link_place(place, text, new, state or article_state)
+            found = self._link_place(place, text, new, state or article_state, stated=state)
             if found is not None:
                 candidates.append((*found, 3))
+                if state is not None:
+                    dateline_places[place.text] = found[2]
             if state is not None and state_span is not None:
                 candidates.append((*state_span, path_of(state), "jurisdiction", 3))
         for match_id, s, e in self.matcher(doc):
@@ -331,19 +341,45 @@ class EntityFinder:
                 candidates.append((m.start(), m.end(), body_path, "organization", 1))
         # "the cities of Ashmont and Quillby" … "Quillby, Ariz.": a name the story gives
         # with its state is that place wherever it stands alone
-        for name, path in self._stated_places(candidates, text).items():
+        stated_places = {**dateline_places, **self._stated_places(candidates, text)}
+        for name, path in stated_places.items():
             for m in re.finditer(rf"(?<![\w’'-]){re.escape(name)}\b(?!\s+[A-Z])", text):
-                if in_body(m.start(), m.end()) and not re.search(
-                    r"[A-Z][\w’'.-]*\s$", text[max(0, m.start() - 30) : m.start()]
-                ):
+                before = re.search(r"[A-Z][\w’'.-]*\s$", text[max(0, m.start() - 30) : m.start()])
+                if in_body(m.start(), m.end()) and (
+                    before is None or _leading(before.group(0), name)
+                ):  # "Port Ashmont" is another place; "In Ashmont," is the one
                     candidates.append((m.start(), m.end(), path, "jurisdiction", 0))
+        # … and a namesake elsewhere the curated geography knows is that place too
+        # ("the City of Ashmont", "The Ashmont ordinance", "Ashmont City Hall")
+        for index, (start, end, path, kind, priority) in enumerate(candidates):
+            if kind != "jurisdiction" or priority >= 3 or path in self._state_paths:
+                continue
+            words = re.sub(
+                r"^(?:the\s+)?(?:city|town|village) of\s+", "", text[start:end], flags=re.I
+            )
+            if stated_places.get(words, path) != path:
+                candidates[index] = (start, end, stated_places[words], kind, priority)
         # a surname alone, once the full name has been seen ("Ruiz wrote")
+        lone_surnames: set[tuple[int, int]] = set()
         for called, path in persons_full.items():
             if called.startswith("\0"):
                 continue  # a full name, kept for "Ruiz Vega" after "Ana Ruiz Vega"
             for m in re.finditer(rf"\b{re.escape(called)}\b", text):
                 if in_body(m.start(), m.end()):
                     candidates.append((m.start(), m.end(), path, "person", 0))
+                    lone_surnames.add(m.span())
+        # "Later, Okoro said": a place the model alone saw in a surname given in full before
+        # is that person (a place the curated geography knows stays one)
+        candidates = [
+            c
+            for c in candidates
+            if not (
+                c[3] == "jurisdiction"
+                and c[4] == 1
+                and (c[0], c[1]) in lone_surnames
+                and c[2] not in self.gaz.by_path
+            )
+        ]
         candidates = self._headline_persons(candidates, text)
         candidates = self._one_kind_per_name(candidates, text)
         candidates = [c for cand in candidates for c in self._split(cand, text)]
@@ -446,6 +482,13 @@ class EntityFinder:
         )
         return path
 
+    def _state_written(self, words: str) -> str | None:
+        """The state's name at the start of `words` ("New Mexico", "Ore." of "Ore. They")."""
+        for name in (words, words.split()[0]):
+            if self.gaz.state_named(name) is not None:
+                return name
+        return None
+
     def _stated_places(
         self, candidates: list[tuple[int, int, str, str, int]], text: str
     ) -> dict[str, str]:
@@ -457,7 +500,7 @@ class EntityFinder:
                 continue
             name = text[start:end]
             after = re.match(r",\s*([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)", text[end : end + 30])
-            named_state = after is not None and self.gaz.state_named(after.group(1))
+            named_state = after is not None and self._state_written(after.group(1))
             if named_state and name.istitle() and not self.gaz.state_named(name):
                 out[name] = path
         return out
@@ -814,6 +857,7 @@ class EntityFinder:
         suffix = re.match(r",?\s+(?:Inc|LLC|LLP|Corp|Co|Ltd)\b\.?", text[ent.end_char :])
         if suffix and COMPANY_WORDS.search(name) and name == _clean(ent.text):
             name += suffix.group(0)  # "Ashmont Health Services, Inc.": the company's name
+        written: int | None = None
         kind_first = re.fullmatch(r"([A-Z][a-z]+) Department", name)
         if kind_first:  # "the Quillby Department" after "the Department of Quillby"
             long = re.search(
@@ -821,6 +865,7 @@ class EntityFinder:
             )
             if long:
                 name = long.group(0)
+                written = len(kind_first.group(0))  # the span is the words written here
         if len(name) < 2 or GENERIC_BODY.fullmatch(name):
             return None  # "the House", "the council", "the department": no name of a body
         halves = re.split(r"\s+and\s+", name)
@@ -833,7 +878,7 @@ class EntityFinder:
             # second is found by its own name)
             name = halves[0]
         start = ent.start_char + max(ent.text.find(name[:10]), 0)
-        end = start + len(name)
+        end = start + (written or len(name))
         if text[max(0, start - 5) : start] == "U.S. " and not name.startswith("U.S."):
             name, start = "U.S. " + name, start - 5  # "U.S. District Court …", "U.S. Customs …"
         for known in self.gaz.lookup(name):
@@ -881,8 +926,9 @@ class EntityFinder:
         return start, end, path, "organization"
 
     def _link_place(
-        self, ent: Any, text: str, new: dict[str, NewThing], article_state: str | None
-    ) -> tuple[int, int, str, str] | None:
+        self, ent: Any, text: str, new: dict[str, NewThing], article_state: str | None,
+        stated: str | None = None,
+    ) -> tuple[int, int, str, str] | None:  # fmt: skip
         name = _clean(ent.text)
         classes = {"City"}
         for prefix, kinds in (
@@ -905,19 +951,24 @@ class EntityFinder:
             "State" in classes or not [k for k in knowns if "State" not in k.classes]
         ):
             return start, end, path_of(state.iri), "jurisdiction"
-        known = self._choose([k for k in knowns if k.kind == "jurisdiction"], text, start, end)
+        follow = re.match(
+            r",\s*([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)", text[ent.end_char : ent.end_char + 30]
+        )
+        state_iri = stated
+        written = self._state_written(follow.group(1)) if follow else None
+        if written and state_iri is None:
+            state_iri = self.gaz.state_named(written).iri  # type: ignore[union-attr]
+        places = [k for k in knowns if k.kind == "jurisdiction"]
+        abbreviated = written and re.fullmatch(r"[A-Z][a-z]*\.(?:\s?[A-Z][a-z]*\.)?", written)
+        if state_iri is not None and (stated is not None or abbreviated):
+            # "ASHMONT, Kan. —", "Ashmont, Kan.": a city or county of that name in another
+            # state is not it (a state written in full may be the next of a list)
+            places = [k for k in places if k.state is None or k.state == state_iri]
+        known = self._choose(places, text, start, end)
         if known is not None:
             return start, end, path_of(known.iri), "jurisdiction"
         if COUNTY_WORDS.search(name):
             classes = {"County"}
-        follow = re.match(
-            r",\s*([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)", text[ent.end_char : ent.end_char + 30]
-        )
-        state_iri = None
-        if follow:
-            named = self.gaz.state_named(follow.group(1))
-            if named is not None:
-                state_iri = named.iri
         if state_iri is None:
             state_iri = article_state
         code = self.gaz.by_iri[state_iri].postal_code if state_iri else None

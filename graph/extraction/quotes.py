@@ -98,6 +98,35 @@ def _is_partial(text: str, full_text: str, start: int, end: int) -> bool:
     return not ends_sentence or (inside_sentence and not ends_sentence)
 
 
+# the parts of a subject that name others: "who met Gov. B", "a spokeswoman for Gov. B"
+_ASIDE_DEPS = {"relcl", "acl", "prep", "advcl"}
+
+
+def _subject_speaker(
+    subj: Any,
+    speakers: list[EntityMention],
+    speaker_at: Callable[[int, int], EntityMention | None],
+) -> EntityMention | None:
+    """The speaker a subject names: the person whose name is the subject's own word ("Mayor
+    A, who met Gov. B, said" is A; "said A, a spokeswoman for Gov. B" is A), else the last
+    person of the subject without its clauses and prepositional phrases ("Gov. B's
+    spokeswoman, A"), else the last one of its whole subtree."""
+    own = [m for m in speakers if m.kind == "person" and m.start <= subj.idx < m.end]
+    if own:
+        return own[-1]
+    aside = {
+        t.i for c in subj.subtree if c.dep_ in _ASIDE_DEPS and c is not subj for t in c.subtree
+    }
+    kept = [t for t in subj.subtree if t.i not in aside]
+    persons = [
+        m for m in speakers if m.kind == "person" and any(m.start <= t.idx < m.end for t in kept)
+    ]
+    if persons:
+        return persons[-1]
+    words = list(subj.subtree)
+    return speaker_at(words[0].idx, words[-1].idx + len(words[-1].text))
+
+
 def find_quotations(
     doc: Any,
     spans: list[QuoteSpan],
@@ -166,9 +195,20 @@ def find_quotations(
         )
         for verb in verbs[:1]:
             head, subjects = verb, []
+            # the parse may run on into the line above (the headline, a time stamp): then
+            # the subject is the paragraph's last word before the verb that hangs on it
+            hung = [
+                t for t in frame_tokens if p_start <= t.idx < verb.idx and t.head.idx < p_start
+            ][-1:]
             for _ in range(6):
                 subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if subjects and all(c.idx < p_start for c in subjects):
+                    subjects = hung
+                    break
                 if subjects or head.head is head:
+                    break
+                if head.head.idx < p_start:
+                    subjects = hung
                     break
                 head = head.head
             for subj in subjects:
@@ -177,8 +217,7 @@ def find_quotations(
                         q.start, "organization" if subj.lower_ == "it" else "person"
                     )
                     break
-                words = list(subj.subtree)
-                speaker = speaker_at(words[0].idx, words[-1].idx + len(words[-1].text))
+                speaker = _subject_speaker(subj, speakers, speaker_at)
                 named_before = speaker is not None and verb.idx < q.start
                 if (
                     speaker is not None
