@@ -30,6 +30,8 @@ SETS = {  # name: (corpus folder, gold folder)
     "unseen2": (PROJECT_ROOT / "tests" / "unseen2", PROJECT_ROOT / "tests" / "unseen2" / "gold"),
     "blind": (PROJECT_ROOT / "tests" / "blind", PROJECT_ROOT / "tests" / "blind" / "gold"),
     "blind2": (PROJECT_ROOT / "tests" / "blind2", PROJECT_ROOT / "tests" / "blind2" / "gold"),
+    # held out: scored, never tuned on (its floors guard against breaking what works)
+    "blind3": (PROJECT_ROOT / "tests" / "blind3", PROJECT_ROOT / "tests" / "blind3" / "gold"),
 }
 # Strict precision and recall each fact type keeps on each set: what the extractor reaches now,
 # less a little, so that a rule that breaks shows (README gives the scores; the issue's targets
@@ -42,31 +44,44 @@ FLOORS: dict[str, dict[str, tuple[float, float]]] = {
         "recipients": (0.98, 0.98),
     },
     "unseen": {
-        "persons": (1.0, 1.0), "organizations": (0.98, 0.91), "jurisdictions": (0.9, 0.98),
+        "persons": (1.0, 1.0), "organizations": (0.98, 0.98), "jurisdictions": (0.94, 0.98),
         "statutes": (1.0, 1.0), "posts": (0.88, 0.8), "parties": (1.0, 1.0),
-        "letters": (0.48, 0.48), "events": (0.45, 0.5), "quotes": (0.93, 0.9),
+        "letters": (0.48, 0.48), "events": (0.59, 0.59), "quotes": (0.93, 0.9),
         "recipients": (0.98, 0.7),
     },
     "unseen2": {
-        "persons": (1.0, 1.0), "organizations": (0.92, 0.92), "jurisdictions": (0.93, 0.93),
+        "persons": (1.0, 1.0), "organizations": (0.98, 0.98), "jurisdictions": (0.93, 0.93),
         "statutes": (1.0, 1.0), "posts": (0.9, 0.82), "parties": (1.0, 1.0),
-        "letters": (0.48, 0.42), "events": (0.33, 0.38), "quotes": (0.92, 0.8),
+        "letters": (0.48, 0.42), "events": (0.37, 0.4), "quotes": (0.92, 0.8),
         "recipients": (0.85, 0.54),
     },
     "blind": {
-        "persons": (0.98, 0.97), "organizations": (0.96, 0.85), "jurisdictions": (0.86, 0.9),
-        "statutes": (0.9, 0.9), "posts": (0.88, 0.71), "parties": (1.0, 0.73),
-        "letters": (0.34, 0.34), "events": (0.38, 0.38), "quotes": (0.95, 0.89),
-        "recipients": (0.78, 0.68),
+        "persons": (0.98, 0.98), "organizations": (0.96, 0.9), "jurisdictions": (0.9, 0.9),
+        "statutes": (0.9, 0.9), "posts": (0.91, 0.75), "parties": (1.0, 0.73),
+        "letters": (0.48, 0.5), "events": (0.55, 0.56), "quotes": (0.95, 0.89),
+        "recipients": (0.8, 0.76),
     },
     "blind2": {
-        "persons": (0.87, 0.96), "organizations": (0.79, 0.74), "jurisdictions": (0.77, 0.81),
-        "statutes": (0.98, 0.83), "posts": (0.65, 0.5), "parties": (0.98, 0.79),
-        "letters": (0.03, 0.03), "events": (0.23, 0.27), "quotes": (0.91, 0.79),
-        "recipients": (0.45, 0.31),
+        "persons": (0.98, 0.98), "organizations": (0.98, 0.9), "jurisdictions": (0.89, 0.88),
+        "statutes": (0.98, 0.83), "posts": (0.81, 0.66), "parties": (0.98, 0.79),
+        "letters": (0.74, 0.74), "events": (0.58, 0.61), "quotes": (0.94, 0.81),
+        "recipients": (0.94, 0.82),
+    },
+    "blind3": {
+        "persons": (0.87, 0.91), "organizations": (0.83, 0.66), "jurisdictions": (0.76, 0.8),
+        "statutes": (0.73, 0.73), "posts": (0.65, 0.43), "parties": (0.98, 0.79),
+        "letters": (0.21, 0.19), "events": (0.33, 0.36), "quotes": (0.88, 0.75),
+        "recipients": (0.6, 0.48),
     },
 }  # fmt: skip
-LINKING = {"corpus": 0.99, "unseen": 0.97, "unseen2": 0.95, "blind": 0.9, "blind2": 0.83}
+LINKING = {
+    "corpus": 0.99,
+    "unseen": 0.98,
+    "unseen2": 0.95,
+    "blind": 0.92,
+    "blind2": 0.91,
+    "blind3": 0.78,
+}
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +104,11 @@ def test_precision_and_recall_floors(reports: dict[str, Report], name: str, kind
     assert score.precision >= precision and score.recall >= recall, report.table()
 
 
+# A split the held-out set shows and nobody has fixed (a fix would read its misses): known, so
+# that a new one fails, and so that fixing it fails until this line goes.
+SPLITS_HELD_OUT = {"blind3": ["jurisdiction/concord-nh"]}
+
+
 @pytest.mark.parametrize("name", sorted(SETS))
 def test_linking_evidence_and_identity(reports: dict[str, Report], name: str) -> None:
     """Every gold entity counted (one not found is not linked); every fact found with a gold
@@ -97,7 +117,7 @@ def test_linking_evidence_and_identity(reports: dict[str, Report], name: str) ->
     assert report.linking_accuracy >= LINKING[name], report.table()
     assert report.evidence_accuracy == 1.0, report.table()
     assert report.merges == [], report.table()
-    assert report.splits == [], report.table()
+    assert report.splits == SPLITS_HELD_OUT.get(name, []), report.table()
 
 
 def test_every_set_is_scored_on_every_fact_type(reports: dict[str, Report]) -> None:
