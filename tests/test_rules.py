@@ -8,6 +8,7 @@ what is asserted comes from the rules alone. A rule that breaks turns its row re
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from graph.extract import (
     readable_slug,
     same_statement,
 )
+from graph.extraction import model  # noqa: F401  spaCy loaded once, as a build's workers have it
 from graph.extraction.gazetteer import build_gazetteer
 from graph.iri import normalise_quote
 from graph.namespaces import CIV, DEFAULT_BASE, NIF
@@ -36,9 +38,14 @@ def article(slug: str, text: str, published: dt.date = dt.date(2020, 5, 6)) -> A
     return Article(slug, f"{slug}.txt", text, "0" * 64, text.split("\n", 1)[0], None, published)
 
 
+@functools.cache
+def ontology() -> Graph:
+    """The ontology, read once (only read from: the gazetteer takes class names from it)."""
+    return load_turtle(PROJECT_ROOT / "ontology" / "civic.ttl")
+
+
 def extract(*articles: Article, curated: Graph | None = None) -> dict[str, Graph]:
-    ontology = load_turtle(PROJECT_ROOT / "ontology" / "civic.ttl")
-    gazetteer = build_gazetteer(curated if curated is not None else Graph(), ontology)
+    gazetteer = build_gazetteer(curated if curated is not None else Graph(), ontology())
     found = extract_articles(list(articles), gazetteer, DEFAULT_BASE, jobs=1)
     graphs = {}
     for slug, triples in found.items():
