@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", help="gunicorn worker processes")
     p.add_argument("--threads", help="threads per worker")
     p.add_argument("--query-timeout", dest="query_timeout", help="seconds a query may run")
+    p.add_argument(
+        "--request-timeout", dest="request_timeout", help="seconds a request may take to arrive"
+    )
     p.add_argument("--row-cap", dest="row_cap", help="most rows a SELECT returns")
     p.add_argument("--query-workers", dest="query_workers", help="query worker processes")
     p.add_argument("--store", help="query engine: oxigraph (default), memory or sparql+URL")
@@ -121,7 +124,7 @@ def _settings_from(args: argparse.Namespace) -> Any:
 
     names = (
         "corpus", "build", "curated", "ontology", "queries", "base", "host", "port",
-        "workers", "threads", "query_timeout", "row_cap", "query_workers", "endpoint", "store",
+        "workers", "threads", "query_timeout", "request_timeout", "row_cap", "query_workers", "endpoint", "store",
     )  # fmt: skip
     cli = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
     return load_settings(cli, config_file=Path(args.config) if args.config else None)

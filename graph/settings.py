@@ -108,6 +108,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("query_timeout", 10.0, "seconds an ad-hoc query may run", _positive_float),
     Setting(
+        "request_timeout",
+        10.0,
+        "seconds a request may take to arrive, head and body (then 408 and the connection closed)",
+        _positive_float,
+    ),
+    Setting(
         "row_cap",
         10000,
         "most rows a SELECT returns; truncation is stated",

@@ -57,7 +57,8 @@ class CivicgraphServer(BaseApplication):
         # their headers a byte a second stall the server (tests/test_slow_clients.py; more
         # threads or a per-read timeout only move the bar, each byte comes in time). Our
         # subclass (server.worker) reads requests in the worker's event loop and hands a thread
-        # only one that has fully arrived (head and body); one not in within 10 s gets a 408.
+        # only one that has fully arrived (head and body); one not in within `request_timeout` (10 s)
+        # gets a 408.
         return {
             "bind": f"{host}:{self.settings.port}",
             "worker_class": BufferingThreadWorker,

@@ -11,7 +11,7 @@ A per-read socket timeout does not help, since each byte comes in time.
 connection costs a buffer, not a thread: a connection, new or kept alive, goes to a thread only
 once the whole head (up to the blank line) and the body its `Content-Length` announces (up to
 the app's 1 MiB limit; a chunked body up to its last chunk) are buffered. A request that has
-not fully arrived `REQUEST_TIMEOUT` seconds after it began is answered 408 and closed (a
+not fully arrived `request_timeout` seconds (a setting, 10 by default) after it began is answered 408 and closed (a
 connection that sent nothing is closed quietly). The threads thus only ever run requests that
 are all there, and the parser reads them from the buffer. What it does not cover: a client that
 reads its *response* slowly still holds a thread while the kernel's send buffer is full.
@@ -29,7 +29,8 @@ from typing import Any
 from gunicorn.workers.gthread import ThreadWorker
 
 # Seconds a request may take to arrive, from its connection (or, on a kept-alive connection,
-# its first byte); generous for a real client sending a 1 MiB query on a slow link.
+# its first byte), unless the `request_timeout` setting says otherwise; generous for a real
+# client sending a 1 MiB query on a slow link.
 REQUEST_TIMEOUT = 10.0
 # The largest body buffered before the app sees the request: the app's MAX_CONTENT_LENGTH
 # (server/__init__.py). A longer declared body goes straight on, and the app answers 413.
@@ -96,10 +97,10 @@ def last_chunk_arrived(body: bytes) -> bool:
 class _Arriving:
     """A connection whose request is still arriving."""
 
-    def __init__(self, conn: Any, data: bytes) -> None:
+    def __init__(self, conn: Any, data: bytes, timeout: float) -> None:
         self.conn = conn
         self.data = bytearray(data)
-        self.deadline = time.monotonic() + REQUEST_TIMEOUT
+        self.deadline = time.monotonic() + timeout
 
 
 class BufferingThreadWorker(ThreadWorker):
@@ -109,12 +110,14 @@ class BufferingThreadWorker(ThreadWorker):
         super().__init__(*args, **kwargs)
         self.arriving: dict[Any, _Arriving] = {}  # in order of deadline (all wait as long)
         self.head_limit = head_limit(self.cfg)
+        settings = getattr(self.app, "settings", None)  # civicgraph serve's (server.serve)
+        self.request_timeout = float(getattr(settings, "request_timeout", REQUEST_TIMEOUT))
 
     def enqueue_req(self, conn: Any) -> None:
         """Every way gunicorn has of giving a connection to a thread (a new connection, a
         kept-alive one that became readable, a request read ahead) comes here first."""
         data = conn.parser.unreader.take_buffered() if conn.parser is not None else b""
-        waiting = _Arriving(conn, data)
+        waiting = _Arriving(conn, data, self.request_timeout)
         if data and arrived(data, self.head_limit):
             self._dispatch(waiting)
             return
@@ -172,7 +175,7 @@ class BufferingThreadWorker(ThreadWorker):
                 break
             self._forget(waiting)
             if waiting.data:
-                message = f"the request did not arrive within {REQUEST_TIMEOUT:g} s\n".encode()
+                message = f"the request did not arrive within {self.request_timeout:g} s\n".encode()
                 with contextlib.suppress(OSError):
                     waiting.conn.sock.send(TIMED_OUT % (len(message), message))
             self.log.debug("Closing a connection whose request did not arrive in time")
