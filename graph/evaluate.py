@@ -505,14 +505,22 @@ def _brief(item: Any) -> str:
     return str(item)
 
 
-def evaluate(corpus: Path, gold_dir: Path, curated: Graph, ontology: Graph, base: str) -> Report:
-    """Extract every article of `corpus` that has a gold file and score it."""
+def evaluate(
+    corpus: Path,
+    gold_dir: Path,
+    curated: Graph,
+    ontology: Graph,
+    base: str,
+    jobs: int | None = None,
+) -> Report:
+    """Extract every article of `corpus` that has a gold file and score it (`jobs`: as for
+    `extract_articles`; 1 extracts in this process)."""
     articles: list[Article] = [
         a for a in read_corpus(corpus) if (gold_dir / f"{a.slug}.json").exists()
     ]
     if not articles:
         raise CivicgraphError(f"no article in {corpus} has a gold file in {gold_dir}")
-    extracted = extract_articles(articles, build_gazetteer(curated, ontology), base)
+    extracted = extract_articles(articles, build_gazetteer(curated, ontology), base, jobs=jobs)
     known = Graph()
     for triple in curated:
         known.add(triple)

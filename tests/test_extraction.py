@@ -86,7 +86,11 @@ LINKING = {
 
 @pytest.fixture(scope="module")
 def reports(inputs: tuple) -> dict[str, Report]:  # type: ignore[type-arg]
-    return {name: evaluate(c, g, *inputs, DEFAULT_BASE) for name, (c, g) in SETS.items()}
+    # in this process, with spaCy loaded once (the rule tests load it too): a pool of workers
+    # for each set would load it again in every worker
+    from graph.extraction import model  # noqa: F401
+
+    return {name: evaluate(c, g, *inputs, DEFAULT_BASE, jobs=1) for name, (c, g) in SETS.items()}
 
 
 @pytest.fixture(scope="module")
