@@ -19,9 +19,11 @@ setup: $(STAMP) $(ASSETS)
 # venv brings and leaves nothing to resolve at all. `pip check` then proves the lock complete
 # (every dependency of every package present, at a version it accepts), and tools/check_lock.py
 # proves the venv holds exactly the lock: nothing else installed, every version the pinned one.
+# --no-compile: Python compiles a module when it is first imported, so only what runs is
+# compiled (pip compiling every file of every package took 14 of the install's 45 s).
 $(STAMP): requirements.lock pyproject.toml tools/check_lock.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes --no-compile -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
 	$(BIN)/python tools/check_lock.py requirements.lock
