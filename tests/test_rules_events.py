@@ -787,6 +787,14 @@ CASES: dict[str, Case] = {
         _only("Meeting", "2020-05-05", ("attendee", "person/orlen-vasquez-tam")),
         GEO,
     ),
+    "a-judge-who-wrote-made-no-statement": Case(
+        (article("a", "Ruling\n\nJudge Orlen Vasquez-Tam wrote that the rule \"cannot stand.\"\n"),),
+        _count("StatementEvent", 0),
+    ),
+    "a-judge-who-wrote-made-no-statement, near miss: wrote in a statement": Case(
+        (article("a", "Ruling\n\nMayor Orlen Vasquez-Tam wrote in a statement that the rule \"cannot stand.\"\n"),),
+        _count("StatementEvent", 1),
+    ),
 }  # fmt: skip
 
 

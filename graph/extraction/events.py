@@ -881,6 +881,9 @@ _CHANNEL_EVENTS = {
     "tweet": "Tweet", "statement": "StatementEvent", "press release": "StatementEvent",
     "press conference": "PressConference", "told media": "StatementEvent",
 }  # fmt: skip
+# what a quotation's frame names when its channel is a written statement the speaker made
+# ("said in a statement", "a press release"), not a judge's "wrote that" or "called the letters"
+_WRITTEN_STATEMENT = re.compile(r"\bstatements?\b|\bpress release\b", re.I)
 # a live blog's entries open with their time ("1:20 p.m."): all of them the blog's day
 _TIMESTAMP = re.compile(r"^\s*\d{1,2}:\d{2}\s*[ap]\.?m\.?\s*$", re.M | re.I)
 # what a speech event may speak of, that dates it: "after the summit", "addressed the boycott",
@@ -994,7 +997,10 @@ def find_events(
         )
         frame_dates = resolve_dates(frame, published)
         # a plain "said" is a statement event only when the story dates it ("it said Wednesday")
-        kind = _CHANNEL_EVENTS.get(q.channel) or ("StatementEvent" if frame_dates else None)
+        channel = q.channel
+        if channel == "statement" and not _WRITTEN_STATEMENT.search(frame):
+            channel = "said"  # "wrote that …", "called the letters …": words, not the act
+        kind = _CHANNEL_EVENTS.get(channel) or ("StatementEvent" if frame_dates else None)
         if kind is None or q.speaker is None:
             continue
         said.append((q, kind, frame_dates))
