@@ -795,6 +795,51 @@ CASES: dict[str, Case] = {
         (article("a", "Ruling\n\nMayor Orlen Vasquez-Tam wrote in a statement that the rule \"cannot stand.\"\n"),),
         _count("StatementEvent", 1),
     ),
+    "a-withholding-barred-is-no-threat": Case(
+        (article("a", "Grants\n\nA judge on Tuesday barred Gov. Orlen Vasquez-Tam from withholding grants from Fresno.\n"),),
+        _count("Threat", 0),
+        GEO,
+    ),
+    "a-withholding-barred-is-no-threat, near miss: she would withhold them": Case(
+        (article("a", "Grants\n\nGov. Orlen Vasquez-Tam said on Tuesday that she would withhold grants from Fresno.\n"),),
+        _count("Threat", 1),
+        GEO,
+    ),
+    "a-law-that-lets-a-state-withhold-is-no-threat": Case(
+        (article("a", "Grants\n\nThe Quillby Act lets the state withhold grants from Fresno, Gov. Orlen Vasquez-Tam said.\n"),),
+        _count("Threat", 0),
+        GEO,
+    ),
+    "without-warning-is-no-threat": Case(
+        (article("a", "Grants\n\nGov. Orlen Vasquez-Tam cut the grant to Fresno on Tuesday without warning.\n"),),
+        _count("Threat", 0),
+        GEO,
+    ),
+    "without-warning-is-no-threat, near miss: after warning": Case(
+        (article("a", "Grants\n\nGov. Orlen Vasquez-Tam cut the grant to Fresno on Tuesday after warning the city.\n"),),
+        _count("Threat", 1),
+        GEO,
+    ),
+    "barred-from-asking-is-no-demand": Case(
+        (article("a", "Police\n\nChief Orlen Vasquez-Tam said an ordinance bars officers from asking people about their status.\n"),),
+        _count("Demand", 0),
+    ),
+    "barred-from-asking-is-no-demand, near miss: asking them to stop": Case(
+        (article("a", "Police\n\nChief Orlen Vasquez-Tam sent a memo on Tuesday asking officers to stop.\n"),),
+        _count("Demand", 1),
+    ),
+    "a-suit-asking-a-judge-is-no-demand": Case(
+        (article("a", "Suit\n\nMayor Orlen Vasquez-Tam filed a lawsuit on Tuesday asking a federal judge to block the rule.\n"),),
+        _count("Demand", 0),
+    ),
+    "a-request-for-comment-is-no-demand": Case(
+        (article("a", "Suit\n\nThe Quillby Group did not respond to a request for comment on Tuesday.\n"),),
+        _count("Demand", 0),
+    ),
+    "a-request-for-comment-is-no-demand, near miss: the group requests records": Case(
+        (article("a", "Suit\n\nThe Quillby Group requests records from Mayor Orlen Vasquez-Tam.\n"),),
+        _count("Demand", 1),
+    ),
 }  # fmt: skip
 
 

@@ -962,6 +962,38 @@ def _context_day(
     return None
 
 
+# words that name a threat's act or a demand's verb where no one threatens or demands: the act
+# barred or denied ("barred X from withholding", "cannot cut off", "no authority to withhold"),
+# allowed by a law ("lets the state withhold"), a threat spoken of ("his threat to withhold"),
+# "without warning"; asking kept from or kept up ("bars them from asking", "keep asking"), a
+# suit's prayer ("a lawsuit asking a judge to …"), a request as a thing ("detainer requests",
+# "a request for comment", "backed the request")
+_IDLE_THREAT = re.compile(
+    r"(?:\b(?:from|cannot|not|without|threat\s+to)|can[’']t|\bno\s+(?:\w+\s+)?"
+    r"(?:authority|right|power|basis)\s+to|\b(?:lets?|allows?|permits?|authori[sz]es?)\s+"
+    r"(?:the\s+)?[\w-]+\s+(?:to\s+)?)\s*$",
+    re.I,
+)
+_IDLE_ASKING = re.compile(r"\b(?:from|keeps?|kept|out|stop(?:ped)?)\s+$", re.I)
+_A_SUITS_PRAYER = re.compile(r"\s+(?:a|the)\s+(?:[\w.-]+\s+){0,2}(?:judge|court)s?\b", re.I)
+_A_REQUEST = re.compile(
+    r"\b(?:a|an|the|our|any|no|this|that|every|such|its|his|her|their|[a-z]+(?:er|ion|al|s))\s+$"
+)
+
+
+def _idle(kind: str, masked: str, hit: re.Match[str]) -> bool:
+    """Whether a trigger's words tell of no one doing it here (see `_IDLE_THREAT`)."""
+    before = masked[: hit.start()]
+    word = hit.group(0).lower()
+    if kind == "Threat":
+        return bool(_IDLE_THREAT.search(before))
+    if kind == "Demand" and word == "asking":
+        return bool(_IDLE_ASKING.search(before) or _A_SUITS_PRAYER.match(masked, hit.end()))
+    if kind == "Demand" and word in ("request", "requests"):
+        return bool(_A_REQUEST.search(before))
+    return False
+
+
 # Kinds of event a story dates to its own day when the sentence gives no other date.
 _REPORTED_DAY = {"Demand", "Threat", "Meeting", "Boycott", *_SPEECH}
 
@@ -1057,7 +1089,9 @@ def find_events(
             for kind, pattern in EVENT_TRIGGERS:
                 if (kind in _SPEECH) != speech:
                     continue
-                hit = pattern.search(masked)
+                hit = next(
+                    (h for h in pattern.finditer(masked) if not _idle(kind, masked, h)), None
+                )
                 if not hit or (
                     kind in _SPEECH
                     and any(b < span[1] and span[0] < e for b, e in speech_sentences)
