@@ -840,6 +840,45 @@ CASES: dict[str, Case] = {
         (article("a", "Suit\n\nThe Quillby Group requests records from Mayor Orlen Vasquez-Tam.\n"),),
         _count("Demand", 1),
     ),
+    "called-on-to-is-a-demand-of-the-one-named-next": Case(
+        (article("a", "Rule\n\nMayor Orlen Vasquez-Tam on Tuesday called on Gov. Ana Quillby to repeal the rule.\n"),),
+        _only("Demand", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("target", "person/ana-quillby")),
+    ),
+    "called-on-to-is-a-demand-of-the-one-named-next, near miss: called on a day": Case(
+        (article("a", "Rule\n\nMayor Orlen Vasquez-Tam called on Tuesday and spoke to Gov. Ana Quillby.\n"),),
+        _count("Demand", 0),
+    ),
+    "an-undated-call-on-lawmakers-is-undated-and-targets-no-place": Case(
+        (article("a", "Aid\n\nSen. Orlen Vasquez-Tam called on lawmakers to cut state aid to Fresno.\n"),),
+        _only("Demand", None, ("agent", "person/orlen-vasquez-tam")),
+        GEO,
+    ),
+    "and-called-on-asks-as-the-clauses-subject": Case(
+        (article("a", "Rule\n\nMayor Orlen Vasquez-Tam on Tuesday rejected Gov. Ana Quillby's plan and called on the governor to drop it.\n"),),
+        _only("Demand", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("target", "person/ana-quillby")),
+    ),
+    "and-called-on-asks-as-the-clauses-subject, near miss: no coordination": Case(
+        (article("a", "Rule\n\nMayor Orlen Vasquez-Tam said on Tuesday that Gov. Ana Quillby called on the council to drop it.\n"),),
+        _only("Demand", "2020-05-05", ("agent", "person/ana-quillby")),
+    ),
+    "the-city-asked-the-one-it-points-back-to": Case(
+        (article("a", "Rule\n\nFresno sued Gov. Ana Quillby on Monday. Lawyer Orlen Vasquez-Tam said the city asked the governor in April to explain the rule.\n"),),
+        _has("Demand", "2020-04", "jurisdiction/fresno"),
+        GEO,
+    ),
+    "a-complaint-asks-a-judge-is-no-demand": Case(
+        (article("a", "Rule\n\nThe complaint, filed by Mayor Orlen Vasquez-Tam, asks a judge to block the rule.\n"),),
+        _count("Demand", 0),
+    ),
+    "a-complaint-asks-a-judge-is-no-demand, near miss: asks the council": Case(
+        (article("a", "Rule\n\nMayor Orlen Vasquez-Tam asks the council to block the rule.\n"),),
+        _count("Demand", 1),
+    ),
+    "called-on-the-sheriffs-office-is-the-office": Case(
+        (article("a", "Rule\n\nThe Fresno County Sheriff's Office adopted a rule on Monday. Sheriff Ana Quillby defended it. On Tuesday, Rep. Orlen Vasquez-Tam called on the sheriff's office to withdraw it.\n"),),
+        _only("Demand", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("target", "organization/fresno-county-sheriffs-office")),
+        GEO,
+    ),
 }  # fmt: skip
 
 

@@ -25,7 +25,9 @@ EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                          r"\bcancell?ed\s+(?:[\w-]+\s+){0,3}?(?:meetings?|summits?|sessions?|visits?|talks|"
                          r"appearances?|hearings?|ceremon(?:y|ies))\b")),
     ("Meeting", _trigger(r"\bmeeting\b", r"\bmet with\b", r"\bsummit\b", r"\broundtable\b")),
-    ("Demand", _trigger(r"\bdemand(?:s|ed|ing)\b", r"(?<!his )(?<!her )(?<!its )(?<!their )\brequest(?:ed|ing|s)?\b", r"\basking\b",
+    ("Demand", _trigger(r"\bdemand(?:s|ed|ing)\b", r"\bcall(?:ed|s)\s+on\b(?=(?:[^.;]|\.(?=\s+(?-i:[A-Z]))){0,80}?\bto\s+(?-i:[a-z]))",
+                        r"\bask(?:ed|s)\s+(?=that\b|(?:the\s+|an?\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,6}?\s+to\s+"
+                        r"(?!(?:the|a|an|his|her|its|their)\b)(?-i:[a-z]))", r"(?<!his )(?<!her )(?<!its )(?<!their )\brequest(?:ed|ing|s)?\b", r"\basking\b",
                         r"\basked\b.*\bto (?:provide|certify|prove|show|hand)")),
     ("Threat", _trigger(r"\bthreaten(?:s|ed|ing)?\b", r"\bwarn(?:ed|ing|s)?\b", r"could face",
                         r"would face", r"will exercise", r"\bvow\w*", r"\bwithhold\w*", r"\bcut off\b",
@@ -975,7 +977,7 @@ _IDLE_THREAT = re.compile(
     re.I,
 )
 _IDLE_ASKING = re.compile(r"\b(?:from|keeps?|kept|out|stop(?:ped)?)\s+$", re.I)
-_A_SUITS_PRAYER = re.compile(r"\s+(?:a|the)\s+(?:[\w.-]+\s+){0,2}(?:judge|court)s?\b", re.I)
+_A_SUITS_PRAYER = re.compile(r"\s*(?:a|the)\s+(?:[\w.-]+\s+){0,2}(?:judge|court)s?\b", re.I)
 _A_REQUEST = re.compile(
     r"\b(?:a|an|the|our|any|no|this|that|every|such|its|his|her|their|[a-z]+(?:er|ion|al|s))\s+$"
 )
@@ -987,11 +989,64 @@ def _idle(kind: str, masked: str, hit: re.Match[str]) -> bool:
     word = hit.group(0).lower()
     if kind == "Threat":
         return bool(_IDLE_THREAT.search(before))
-    if kind == "Demand" and word == "asking":
+    if kind == "Demand" and word.startswith("ask"):
         return bool(_IDLE_ASKING.search(before) or _A_SUITS_PRAYER.match(masked, hit.end()))
     if kind == "Demand" and word in ("request", "requests"):
         return bool(_A_REQUEST.search(before))
     return False
+
+
+_APPEAL = re.compile(r"(?:call(?:ed|s)\s+on|ask(?:ed|s))\s+", re.I)
+_OWN_BODY = re.compile(
+    r"(?:the\s+)?[\w-]+[’']s\s+(?P<noun>office|department|board|council|committee|agency)\b", re.I
+)
+_ASKER = re.compile(_HEAD_NOUN.pattern + r"\s+(?:had\s+|has\s+|have\s+)?$", re.I)
+
+
+def _appeal_parties(
+    text: str,
+    span: tuple[int, int],
+    appeal: re.Match[str],
+    inside: list[EntityMention],
+    mentions: list[EntityMention],
+    agent: EntityMention | None,
+) -> dict[tuple[str, str], None]:
+    """Who asks and of whom, in "X called on the agency to …" or "… said the county asked
+    the department to …": the one asked is named (or pointed back to: "the agency") right
+    after the verb, the one who asks is the body a head noun just before it points back to
+    ("the county asked"), or else the one named last before it. Places the sentence names
+    elsewhere take no part."""
+    out: dict[tuple[str, str], None] = {}
+    kinds = ("person", "organization", "jurisdiction")
+    verb_at, object_at = span[0] + appeal.start(), span[0] + appeal.end()
+    asker = _ASKER.search(text, span[0], verb_at)
+    if asker is not None:
+        earlier = [m for m in mentions if m.end <= asker.start() and m.kind in kinds]
+        for found in _pointed_at_all(asker, earlier, set(), text)[:1]:
+            out[("agent", found)] = None
+    if not out and re.search(r"\band\s+$", text[span[0] : verb_at]):
+        # "X rejected Y's demand and called on Y to …": the clause's subject, X
+        first = [m for m in inside if m.kind in ("person", "organization") and m.start < verb_at]
+        agent = first[0] if first else agent
+    if not out and agent is not None and agent.start < verb_at:
+        out[("agent", agent.iri)] = None
+    after = [m for m in inside if m.kind in kinds and m.start >= object_at]
+    gap = text[object_at : after[0].start] if after else ""
+    if after and len(gap.split()) <= 3 and not re.search(r"[,;:]|\bto\b", gap):
+        out.setdefault(("target", after[0].iri), None)
+        return out
+    earlier = [m for m in mentions if m.end <= verb_at and m.kind in kinds]
+    own = _OWN_BODY.match(text, object_at, span[1])  # "the sheriff's office": an office
+    if own is not None:
+        body = _pointed_at(own.group("noun").lower(), earlier, set())
+        if body:
+            out.setdefault(("target", body), None)
+        return out
+    noun = _HEAD_NOUN.match(text, object_at, span[1])
+    if noun is not None:
+        for found in _pointed_at_all(noun, earlier, set(), text)[:1]:
+            out.setdefault(("target", found), None)
+    return out
 
 
 # Kinds of event a story dates to its own day when the sentence gives no other date.
@@ -1121,12 +1176,14 @@ def find_events(
                 before = [m for m in actors if m.start < trigger_at]
                 agent = before[-1] if before else (actors[0] if actors else None)
                 by_default = False
+                # "called on the agency to …", "asked the city to …": who asks, of whom
+                appeal = _APPEAL.match(masked, hit.start()) if kind == "Demand" else None
                 if usable:
                     date: str | None = min(usable, key=lambda d: abs(d[0] - where))[1]
                 elif kind in _SPEECH:
                     date, by_default = speech_day(kind, span, agent.iri if agent else None)
                     by_default = by_default or date is None
-                elif published is not None and kind in _REPORTED_DAY and not perfect:
+                elif published is not None and kind in _REPORTED_DAY and not perfect and not appeal:
                     date, by_default = published.isoformat(), True
                 else:
                     date = None
@@ -1203,7 +1260,9 @@ def find_events(
                             participants[("target", found)] = None
                 elif agent is not None:
                     participants[("agent", agent.iri)] = None
-                if kind in ("Demand", "Threat"):
+                if appeal is not None:
+                    participants = _appeal_parties(text, span, appeal, inside, mentions, agent)
+                elif kind in ("Demand", "Threat"):
                     for m in places:
                         qualified = len(text[: m.start].rstrip(", "))
                         if qualified < m.start and any(p.end == qualified for p in places):
