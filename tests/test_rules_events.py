@@ -901,6 +901,12 @@ def test_rule(rule: str) -> None:
         # a month and day with no year, half a year ahead: the one before the story
         ("He warned on Dec. 12 that the money would stop.", dt.date(2024, 1, 19), ["2023-12-12"]),
         ("The cities have until Feb. 2 to answer.", dt.date(2024, 1, 19), ["2024-02-02"]),
+        # "in May" is the month; "may" alone the verb
+        ("The mayor said in May that the rule would pass.", dt.date(2017, 6, 30), ["2017-05"]),
+        ("The mayor may sign it, she said in June.", dt.date(2017, 6, 30), ["2017-06"]),
+        # a bare month ahead of a plan is the coming one; one told as past, the one before
+        ("The governor plans a second summit in January.", dt.date(2017, 11, 13), ["2018-01"]),
+        ("The governor held a first summit in January.", dt.date(2017, 11, 13), ["2017-01"]),
     ],
 )  # fmt: skip
 def test_dates_ahead_and_behind(words: str, published: dt.date, expected: list[str]) -> None:

@@ -36,6 +36,17 @@ _BARE_MONTH = re.compile(
     r"\b(?P<month>January|February|March|April|June|July|August|September|October|November|"
     r"December)\b(?!\s+\d)"
 )
+# "in May", "since May": the month, where a preposition shows it is no modal verb
+_MAY = re.compile(
+    r"\b(?:in|since|during|until|by|early|late|from|through)\s+(?P<month>May)\b(?!\s+\d)"
+)
+# what puts a bare month ahead of the story's day ("will meet in January", "plans a summit in
+# January"): the coming one, not the one before
+_AHEAD_MONTH = re.compile(
+    r"\b(?:will|shall|plans?|planned|planning|scheduled|set\s+to|is\s+to|are\s+to|expects?\s+to|"
+    r"intends?\s+to)\b[^.;]{0,50}?\b(?:in|by|until|for)\s+$",
+    re.I,
+)
 _LAST_MONTHS = re.compile(r"\blast\s+" + _MONTH + r"(?:\s*(?:,|and|&)\s*(?P<month2>[a-z]+))?", re.I)
 _YEAR = re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d{2})\b", re.I)
 _WEEKDAY = re.compile(
@@ -137,12 +148,13 @@ def dated_spans(text: str, published: dt.date | None) -> list[tuple[int, str]]:
             add(m.start(), m.end(), weekday.isoformat())
     if published is not None:
         # a month named alone ("the February letter", "in November") is the last one so named
-        for m in _BARE_MONTH.finditer(text):
-            add(
-                m.start(),
-                m.end(),
-                _month_before(published, MONTHS[m["month"].lower()], inclusive=True),
-            )
+        for m in [*_BARE_MONTH.finditer(text), *_MAY.finditer(text)]:
+            month = MONTHS[m["month"].lower()]
+            if _AHEAD_MONTH.search(text[: m.start("month")]):
+                year = published.year + (month < published.month)
+                add(m.start("month"), m.end("month"), f"{year:04d}-{month:02d}")
+                continue
+            add(m.start("month"), m.end("month"), _month_before(published, month, inclusive=True))
     for m in _YEAR.finditer(text):
         add(m.start("year"), m.end("year"), m["year"])
     return sorted(found)
