@@ -904,6 +904,9 @@ def test_rule(rule: str) -> None:
         # "in May" is the month; "may" alone the verb
         ("The mayor said in May that the rule would pass.", dt.date(2017, 6, 30), ["2017-05"]),
         ("The mayor may sign it, she said in June.", dt.date(2017, 6, 30), ["2017-06"]),
+        # "this week": the month its Monday is in
+        ("She told the council this week that it would pass.", dt.date(2024, 1, 19), ["2024-01"]),
+        ("She told the council this week that it would pass.", dt.date(2024, 3, 1), ["2024-02"]),
         # a bare month ahead of a plan is the coming one; one told as past, the one before
         ("The governor plans a second summit in January.", dt.date(2017, 11, 13), ["2018-01"]),
         ("The governor held a first summit in January.", dt.date(2017, 11, 13), ["2017-01"]),

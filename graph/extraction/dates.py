@@ -136,6 +136,7 @@ def dated_spans(text: str, published: dt.date | None) -> list[tuple[int, str]]:
             ("this year", str(published.year)),
             ("last month", _month_before(published, (published.month - 2) % 12 + 1)),
             ("last week", (published - dt.timedelta(days=7)).isoformat()[:7]),
+            ("this week", (published - dt.timedelta(days=published.weekday())).isoformat()[:7]),
             ("this month", f"{published.year:04d}-{published.month:02d}"),
         ):
             for m in re.finditer(r"\b" + word + r"\b", lower):
