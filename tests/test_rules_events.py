@@ -879,6 +879,16 @@ CASES: dict[str, Case] = {
         _only("Demand", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("target", "organization/fresno-county-sheriffs-office")),
         GEO,
     ),
+    "a-statement-is-the-persons-who-says-it-not-her-countys": Case(
+        (article("a", "Data\n\nAlameda County Executive Orlen Vasquez-Tam also declined.\n\nIn a statement Tuesday, Vasquez-Tam said the county had asked the agency twice for data and had “heard nothing back.”\n"),),
+        _only("StatementEvent", "2020-05-05", ("agent", "person/orlen-vasquez-tam")),
+        "curated/us-places.ttl",
+    ),
+    "a-statement-is-the-persons-who-says-it-not-her-countys, near miss: the county says it": Case(
+        (article("a", "Data\n\nAlameda County Executive Orlen Vasquez-Tam also declined.\n\nIn a statement Tuesday, Alameda County said it had “heard nothing back.”\n"),),
+        _only("StatementEvent", "2020-05-05", ("agent", "jurisdiction/alameda-county-ca")),
+        "curated/us-places.ttl",
+    ),
 }  # fmt: skip
 
 

@@ -1049,6 +1049,28 @@ def _appeal_parties(
     return out
 
 
+_SAYS = re.compile(r"\s+(?:said|says|told|tells|wrote|writes|added|adds)\b")
+
+
+def _sayer(text: str, q: Quotation, frame: str, mentions: list[EntityMention]) -> str:
+    """Who makes a speech event: the quotation's speaker, unless that is a place and its frame
+    names a person as the one saying ("In a statement, Lee said the county …": Lee, not the
+    county she runs)."""
+    speaker = str(q.speaker)
+    if not speaker.startswith("jurisdiction/"):
+        return speaker
+    start = q.sentence[0]
+    for m in mentions:
+        if (
+            m.kind == "person"
+            and start <= m.start < q.sentence[1]
+            and frame[m.start - start : m.end - start].strip()
+            and _SAYS.match(frame, m.end - start)
+        ):
+            return m.iri
+    return speaker
+
+
 # Kinds of event a story dates to its own day when the sentence gives no other date.
 _REPORTED_DAY = {"Demand", "Threat", "Meeting", "Boycott", *_SPEECH}
 
@@ -1076,7 +1098,7 @@ def find_events(
         return not any(b <= pos < e for b, e in quoted)
 
     # the quotations that make speech events, and their sentences: no trigger makes another
-    said: list[tuple[Quotation, str, list[str]]] = []
+    said: list[tuple[Quotation, str, list[str], str]] = []
     for q in quotations:
         span = q.sentence
         frame = "".join(
@@ -1090,8 +1112,8 @@ def find_events(
         kind = _CHANNEL_EVENTS.get(channel) or ("StatementEvent" if frame_dates else None)
         if kind is None or q.speaker is None:
             continue
-        said.append((q, kind, frame_dates))
-    speech_sentences = {q.sentence for q, _, _ in said}
+        said.append((q, kind, frame_dates, _sayer(text, q, frame, mentions)))
+    speech_sentences = {q.sentence for q, _, _, _ in said}
     live = len(_TIMESTAMP.findall(text)) >= 2
 
     def speech_day(
@@ -1113,16 +1135,16 @@ def find_events(
     prepared: dict[tuple[int, int], tuple[str, list[EntityMention], list[tuple[int, str]]]] = {}
     for speech in (False, True):
         if speech:  # the quotations' speech events, once the other events are known
-            for q, kind, frame_dates in said:
+            for q, kind, frame_dates, speaker in said:
                 if frame_dates:
                     said_on: str | None = frame_dates[0]
                     by_default = False
                 else:
-                    said_on, by_default = speech_day(kind, q.sentence, q.speaker)
+                    said_on, by_default = speech_day(kind, q.sentence, speaker)
                     by_default = by_default or said_on is None
-                (defaulted if by_default else dated).add((kind, said_on, q.speaker))
-                event = events.setdefault((kind, said_on, q.speaker), Event(kind, said_on))
-                event.participants[("agent", str(q.speaker))] = None
+                (defaulted if by_default else dated).add((kind, said_on, speaker))
+                event = events.setdefault((kind, said_on, speaker), Event(kind, said_on))
+                event.participants[("agent", speaker)] = None
                 event.evidence.append(q.sentence)
         for span in sentences:
             if span not in prepared:  # the same for both passes
