@@ -889,6 +889,29 @@ CASES: dict[str, Case] = {
         _only("StatementEvent", "2020-05-05", ("agent", "jurisdiction/alameda-county-ca")),
         "curated/us-places.ttl",
     ),
+    "a-saying-the-story-dates-is-a-statement-event": Case(
+        (article("a", "Toll\n\nMayor Orlen Vasquez-Tam, a Democrat, said Sunday he had not changed his mind.\n"),),
+        _only("StatementEvent", "2020-05-03", ("agent", "person/orlen-vasquez-tam")),
+    ),
+    "a-saying-the-story-dates-is-a-statement-event, near miss: undated": Case(
+        (article("a", "Toll\n\nMayor Orlen Vasquez-Tam, a Democrat, said he had not changed his mind.\n"),),
+        _count("StatementEvent", 0),
+    ),
+    "a-saying-the-story-dates-is-a-statement-event, near miss: a body's unnamed spokeswoman": Case(
+        (article("a", "Toll\n\nA Quillby Group spokeswoman said Sunday that the group had not changed its mind.\n"),),
+        _count("StatementEvent", 0),
+    ),
+    "the-leads-saying-is-the-news-conference-told-later": Case(
+        (article("a", "Jail\n\nSheriff Orlen Vasquez-Tam said yesterday that the jail would stay open.\n\nThe jail has 300 beds. It opened in 1990. It is old.\n\nThe sheriff spoke at a news conference outside the jail.\n"),),
+        _both(
+            _only("PressConference", "2020-05-05", ("agent", "person/orlen-vasquez-tam")),
+            _count("StatementEvent", 0),
+        ),
+    ),
+    "the-leads-saying-is-the-news-conference-told-later, near miss: another speaker's lead": Case(
+        (article("a", "Jail\n\nMayor Ana Quillby said yesterday that the jail would stay open.\n\nSheriff Orlen Vasquez-Tam runs it. It opened in 1990. It is old.\n\nThe sheriff spoke at a news conference outside the jail.\n"),),
+        _only("PressConference", "2020-05-06", ("agent", "person/orlen-vasquez-tam")),
+    ),
 }  # fmt: skip
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from graph.extraction.dates import dated_spans, resolve_dates
@@ -36,7 +36,11 @@ EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                                 r"said in a statement", r"press release",
                                 r"\btold (?:the )?(?:media|reporters|press|(?-i:[A-Z]{2,})\b)",
                                 r"\bin an? (?:\w+ )?(?:interview|e-?mail)\b", r"\bspeaking to reporters\b",
-                                r"\btold (?:the )?(?:(?-i:[A-Z])[\w.]*\s+){0,3}(?:council|committee|board|commission)\b")),
+                                r"\btold (?:the )?(?:(?-i:[A-Z])[\w.]*\s+){0,3}(?:council|committee|board|commission)\b",
+                                # "X said Sunday he would …": a saying the story dates
+                                r"\b(?:said|says)\s+(?=(?:on\s+|late\s+|early\s+)?(?:(?:last|this)\s+)?(?:monday|tuesday|"
+                                r"wednesday|thursday|friday|saturday|sunday|yesterday|today|week|month)\b|in\s+(?-i:[A-Z])[a-z]+\b"
+                                r"(?!\s+(?-i:[A-Z])))")),
     ("PressConference", _trigger(r"press conference", r"news conference")),
     ("Tweet", _trigger(r"\btweet(?:ed|s)?\b", r"on twitter")),
     ("Lawsuit", _trigger(r"\blawsuits?\b", r"\bsued\b", r"\bsues?\b", r"filed suit", r"legal challenge")),
@@ -920,12 +924,15 @@ def _lead_day(
     mentions: list[EntityMention],
     published: dt.date | None,
 ) -> str | None:
-    """The day one of the three sentences before gives the speaker's saying ("Ann Lee said
-    Monday that …" before "…," Lee said at a news conference.)."""
+    """The day one of the three sentences before, or the story's lead, gives the speaker's
+    saying ("Ann Lee said Monday that …" before "…," Lee said at a news conference.)."""
     at = next((i for i, s in enumerate(sentences) if s[1] > span[0]), 0)
     if speaker is None or not at:
         return None
-    for lead in reversed(sentences[max(0, at - 3) : at]):
+    before = sentences[max(0, at - 3) : at]
+    # and the story's lead ("X said Monday that …" opening a story that later tells where)
+    leads = [s for s in sentences[:3] if s not in before and s[1] <= span[0]]
+    for lead in [*reversed(before), *leads]:
         for m in mentions:
             if m.iri != speaker or not lead[0] <= m.start < lead[1]:
                 continue
@@ -1049,6 +1056,22 @@ def _appeal_parties(
     return out
 
 
+def _subject_pointed_at(
+    text: str, span: tuple[int, int], mentions: list[EntityMention], outside: Callable[[int], bool]
+) -> EntityMention | None:
+    """The one a sentence's subject head noun ("The sheriff spoke …", "The department said
+    …") points back to: a mention of it, where the subject is."""
+    at = span[0] + len(text[span[0] : span[1]]) - len(text[span[0] : span[1]].lstrip())
+    subject = _HEAD_NOUN.match(text, at, span[1])
+    if subject is None or re.match(r"[’']s\b|\s+of\b", text[subject.end() : span[1]]):
+        return None
+    earlier = [m for m in mentions if m.end <= at and outside(m.start)]
+    for found in _pointed_at_all(subject, earlier, set(), text)[:1]:
+        kind = next((m.kind for m in earlier if m.iri == found), "organization")
+        return EntityMention(subject.start(), subject.end(), subject.group(0), found, kind)
+    return None
+
+
 _SAYS = re.compile(r"\s+(?:said|says|told|tells|wrote|writes|added|adds)\b")
 
 
@@ -1093,6 +1116,7 @@ def find_events(
     # events dated only because the story reports them (its own day), and those the text dates
     defaulted: set[tuple[str, str | None, str | None]] = set()
     dated: set[tuple[str, str | None, str | None]] = set()
+    sayings: set[tuple[str, str | None, str | None]] = set()  # "X said Monday" in prose
 
     def outside(pos: int) -> bool:
         return not any(b <= pos < e for b, e in quoted)
@@ -1197,6 +1221,9 @@ def find_events(
                 actors = [m for m in inside if m.kind in ("person", "organization")]
                 before = [m for m in actors if m.start < trigger_at]
                 agent = before[-1] if before else (actors[0] if actors else None)
+                if kind in _SPEECH and not before:
+                    # "The sheriff spoke at a news conference": the one the subject points to
+                    agent = _subject_pointed_at(text, span, mentions, outside) or agent
                 by_default = False
                 # "called on the agency to …", "asked the city to …": who asks, of whom
                 appeal = _APPEAL.match(masked, hit.start()) if kind == "Demand" else None
@@ -1294,6 +1321,14 @@ def find_events(
                     continue  # "under review", "said it was reviewing the letter": talk of one
                 if not participants and kind not in _MAY_BE_ANONYMOUS:
                     continue  # nobody named takes part: nothing to say about it
+                said_on_day = kind == "StatementEvent" and bool(
+                    re.fullmatch(r"(?:said|says)\s+", hit.group(0), re.I)
+                )
+                if said_on_day:
+                    # "X, a Democrat, said Friday": X's own saying, not "an X spokeswoman said"
+                    says = agent and _SAID_ON.match(text, agent.end, span[1])
+                    if not says or says.end() != trigger_at + 4:
+                        continue
                 key_agent = (
                     agent.iri
                     if agent is not None and kind not in ("Boycott", "Meeting", "CourtRuling")
@@ -1306,6 +1341,8 @@ def find_events(
                     ]  # no one named as agent: the event of that kind that day
                 (defaulted if by_default else dated).add((kind, date, key_agent))
                 event = events.setdefault((kind, date, key_agent), Event(kind, date))
+                if said_on_day:
+                    sayings.add((kind, date, key_agent))
                 event.evidence.append(span)
                 event.participants.update(participants)
                 # "at the city hall", "in the capital": the place named right after the trigger
@@ -1322,6 +1359,13 @@ def find_events(
                         r"according to\s+(?:the\s+)?$", text[max(0, m.start - 20) : m.start]
                     ):
                         event.sources[m.iri] = None
+    # "X said Monday that …" leading a story whose X spoke at a news conference that day: the
+    # news conference, told twice
+    for key in sayings:
+        conference = ("PressConference", key[1], key[2])
+        if conference in events and key in events:
+            absorbed = events.pop(key)
+            events[conference].evidence.extend(absorbed.evidence)
     _judge_next(events, text, sentences, [m for m in mentions if outside(m.start)])
     merged = _merge_defaulted(events, defaulted - dated, dated)
     _defendant_of_the_ruling(merged)
