@@ -912,6 +912,23 @@ CASES: dict[str, Case] = {
         (article("a", "Jail\n\nMayor Ana Quillby said yesterday that the jail would stay open.\n\nSheriff Orlen Vasquez-Tam runs it. It opened in 1990. It is old.\n\nThe sheriff spoke at a news conference outside the jail.\n"),),
         _only("PressConference", "2020-05-06", ("agent", "person/orlen-vasquez-tam")),
     ),
+    "a-suit-that-may-come-is-no-lawsuit": Case(
+        (article("a", "Solar\n\nGov. Orlen Vasquez-Tam warned that companies that ignore the letters could be sued.\n"),),
+        _count("Lawsuit", 0),
+    ),
+    "a-suit-that-may-come-is-no-lawsuit, near miss: a company sued": Case(
+        (article("a", "Solar\n\nThe Quillby Group sued Gov. Orlen Vasquez-Tam on Tuesday.\n"),),
+        _count("Lawsuit", 1),
+    ),
+    "what-attorneys-general-do-is-no-lawsuit": Case(
+        (article("a", "Analysis\n\nBefore attorneys general sue lenders, they write letters, Orlen Vasquez-Tam said.\n"),),
+        _count("Lawsuit", 0),
+    ),
+    "what-attorneys-general-do-is-no-lawsuit, near miss: named cities sue": Case(
+        (article("a", "Fresno, Bakersfield sue Gov. Orlen Vasquez-Tam\n\nThe cities filed the suit on Tuesday.\n"),),
+        _count("Lawsuit", 1),
+        GEO,
+    ),
 }  # fmt: skip
 
 

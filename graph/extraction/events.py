@@ -990,10 +990,22 @@ _A_REQUEST = re.compile(
 )
 
 
+# a suit that may come, not one filed: "could be sued", "they may sue", "whether he expected
+# lawsuits", "threatened to sue"; "attorneys general sue" (what such people do, not a suit)
+_IDLE_SUIT = re.compile(
+    r"(?:\b(?:could|would|may|might|will|can|should|must)\s+(?:not\s+)?(?:be\s+)?|"
+    r"\bexpect\w*\s+(?:\w+\s+)?|\bthreat\w*\s+to\s+)$",
+    re.I,
+)
+
+
 def _idle(kind: str, masked: str, hit: re.Match[str]) -> bool:
     """Whether a trigger's words tell of no one doing it here (see `_IDLE_THREAT`)."""
     before = masked[: hit.start()]
     word = hit.group(0).lower()
+    if kind == "Lawsuit":
+        plural_subject = word == "sue" and re.search(r"\b(?-i:[a-z]+)\s+$", before)
+        return bool(_IDLE_SUIT.search(before) or plural_subject)
     if kind == "Threat":
         return bool(_IDLE_THREAT.search(before))
     if kind == "Demand" and word.startswith("ask"):
