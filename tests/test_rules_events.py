@@ -929,6 +929,38 @@ CASES: dict[str, Case] = {
         _count("Lawsuit", 1),
         GEO,
     ),
+    "a-bodys-hearing-is-held-by-the-body": Case(
+        (article("a", "Fraud\n\nThe Quillby Committee’s hearing on fraud opened on Tuesday.\n"),),
+        _only("Meeting", "2020-05-05", ("agent", "organization/quillby-committee")),
+    ),
+    "a-bodys-hearing-is-held-by-the-body, near miss: no one holds the hearing": Case(
+        (article("a", "Fraud\n\nGov. Orlen Vasquez-Tam lost her hearing on Tuesday.\n"),),
+        _count("Meeting", 0),
+    ),
+    "who-schedules-a-session-holds-it": Case(
+        (article("a", "Plates\n\nThe Fresno City Council scheduled an emergency session for Tuesday.\n"),),
+        _only("Meeting", "2020-05-12", ("agent", "organization/fresno-city-council")),
+        GEO,
+    ),
+    "who-plans-a-summit-holds-it": Case(
+        (article("a", "Tolls\n\nGov. Orlen Vasquez-Tam plans a second summit in Fresno in January.\n"),),
+        _only("Meeting", "2021-01", ("agent", "person/orlen-vasquez-tam")),
+        GEO,
+    ),
+    "who-plans-a-summit-holds-it, near miss: a scheduled meeting is no verb": Case(
+        (article("a", "Tolls\n\nMayor Orlen Vasquez-Tam skipped a scheduled meeting in Fresno.\n"),),
+        _only("Meeting", "2020-05-06"),
+        GEO,
+    ),
+    "the-council-meets-is-a-meeting-it-holds": Case(
+        (article("a", "Cameras\n\nThe Fresno City Council rejected the plan. The council meets next on May 28.\n"),),
+        _only("Meeting", "2020-05-28", ("agent", "organization/fresno-city-council")),
+        GEO,
+    ),
+    "a-meeting-word-in-a-name-is-no-meeting": Case(
+        (article("a", "Insulin\n\nGov. Orlen Vasquez-Tam sent letters to Summit Quillby Partners on Tuesday.\n"),),
+        _count("Meeting", 0),
+    ),
 }  # fmt: skip
 
 
@@ -954,6 +986,9 @@ def test_rule(rule: str) -> None:
         # "in May" is the month; "may" alone the verb
         ("The mayor said in May that the rule would pass.", dt.date(2017, 6, 30), ["2017-05"]),
         ("The mayor may sign it, she said in June.", dt.date(2017, 6, 30), ["2017-06"]),
+        # a future verb further back in the clause: the coming weekday; one told, the last
+        ("The board will weigh a plan supporting the rule at its regular meeting on Tuesday.", dt.date(2015, 10, 23), ["2015-10-27"]),
+        ("The board will review what it was told at its regular meeting on Tuesday.", dt.date(2015, 10, 23), ["2015-10-20"]),
         # "this week": the month its Monday is in
         ("She told the council this week that it would pass.", dt.date(2024, 1, 19), ["2024-01"]),
         ("She told the council this week that it would pass.", dt.date(2024, 3, 1), ["2024-02"]),

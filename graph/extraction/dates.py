@@ -57,7 +57,10 @@ _WEEKDAY = re.compile(
 # What puts a bare weekday ahead of the story's day rather than behind it.
 _AHEAD = re.compile(
     r"(?:\bfor|\b(?:will|shall|is set to|are set to|plans? to|is to|are to|scheduled|"
-    r"planned)\b[^.;]{0,40}?\b(?:on)?)\s*$",
+    r"planned)\b[^.;]{0,40}?\b(?:on)?|"
+    # "will consider a resolution … at its regular meeting on Tuesday": a clause's future verb
+    # further back, with no comma, no past verb and no saying between
+    r"\b(?:will|shall)\s+(?:(?!\b(?:said|says|told|was|were|had|did)\b)[^.;,]){0,90}?\bon)\s*$",
     re.I,
 )
 
@@ -143,7 +146,7 @@ def dated_spans(text: str, published: dt.date | None) -> list[tuple[int, str]]:
                 add(m.start(), m.end(), value)
         for m in _WEEKDAY.finditer(text):
             qualifier = (m["last"] or "").strip().lower()
-            if not qualifier and _AHEAD.search(text[max(0, m.start() - 60) : m.start()]):
+            if not qualifier and _AHEAD.search(text[max(0, m.start() - 110) : m.start()]):
                 qualifier = "coming"  # "scheduled a session for Tuesday", "will vote Monday"
             weekday = _weekday(published, WEEKDAYS[m["day"].lower()], qualifier)
             add(m.start(), m.end(), weekday.isoformat())

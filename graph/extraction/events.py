@@ -24,7 +24,10 @@ EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                          r"declined to attend", r"\b(?:would|will) not attend", r"stayed home",
                          r"\bcancell?ed\s+(?:[\w-]+\s+){0,3}?(?:meetings?|summits?|sessions?|visits?|talks|"
                          r"appearances?|hearings?|ceremon(?:y|ies))\b")),
-    ("Meeting", _trigger(r"\bmeeting\b", r"\bmet with\b", r"\bsummit\b", r"\broundtable\b")),
+    ("Meeting", _trigger(r"\bmeeting\b", r"\bmet with\b", r"\bsummit\b", r"\broundtable\b",
+                         # held by someone the sentence names (see `_ORGANISER_ONLY`)
+                         r"\bround table\b", r"\b(?:listening\s+)?session\b", r"\bhearing\b", r"\bceremony\b",
+                         r"\bdinner\b", r"\b(?:meets|will meet)\b")),
     ("Demand", _trigger(r"\bdemand(?:s|ed|ing)\b", r"\bcall(?:ed|s)\s+on\b(?=(?:[^.;]|\.(?=\s+(?-i:[A-Z]))){0,80}?\bto\s+(?-i:[a-z]))",
                         r"\bask(?:ed|s)\s+(?=that\b|(?:the\s+|an?\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,6}?\s+to\s+"
                         r"(?!(?:the|a|an|his|her|its|their)\b)(?-i:[a-z]))", r"(?<!his )(?<!her )(?<!its )(?<!their )\brequest(?:ed|ing|s)?\b", r"\basking\b",
@@ -1084,6 +1087,65 @@ def _subject_pointed_at(
     return None
 
 
+# meeting words that are a meeting only when the sentence names who holds it
+_ORGANISER_ONLY = re.compile(
+    r"round table|(?:listening\s+)?session|hearing|ceremony|dinner|meets|will meet", re.I
+)
+# a verb of holding a meeting and the words between it and the meeting's word: "will hold a
+# public listening session", "opened his turnpike funding summit", "will preside over a
+# committee hearing", "scheduled an emergency session"
+_HOLDS = re.compile(
+    r"\b(?:hold|holds|holding|held|host|hosts|hosting|plan|plans|planned|planning|"
+    r"schedul(?:e|es|ed|ing)|conven(?:e|es|ed|ing)|open(?:s|ed)?|presid(?:e|es|ed|ing)\s+over|"
+    r"call(?:s|ed)?)\s+(?:[\w’'-]+\s+){0,4}$",
+    re.I,
+)
+
+
+def _organiser(
+    text: str,
+    span: tuple[int, int],
+    masked: str,
+    hit: re.Match[str],
+    actors: list[EntityMention],
+    mentions: list[EntityMention],
+    outside: Callable[[int], bool],
+) -> str | None:
+    """Who holds a meeting the sentence tells of: the subject of a verb of holding it ("Gov.
+    Lee opened his summit", "The council scheduled an emergency session"), of "meets" ("The
+    council meets next on July 28"), or of a sentence about "its regular meeting"."""
+    before = masked[: hit.start()]
+    holds = _HOLDS.search(before)
+    if hit.group(0).lower() in ("meets", "will meet"):
+        at = hit.start()
+    elif holds is not None and not re.search(
+        r"\b(?:a|an|the|its|his|her|their)\s+$", before[: holds.start()], re.I
+    ):
+        at = holds.start()  # a verb, not "a scheduled meeting"
+    elif re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", before):
+        at = hit.start()
+    else:
+        return None
+    if re.search(r"\b(?:who|which|that)\s+(?:will\s+)?$", masked[:at]):
+        return None
+    subject = [m for m in actors if m.start < span[0] + at and not _reported_by(text, m)]
+    subject = [m for m in subject if not re.match(r"[’']s\b", text[m.end : m.end + 2])]
+    if subject:
+        return subject[-1].iri
+    pointed = _subject_pointed_at(text, span, mentions, outside)
+    return pointed.iri if pointed is not None else None
+
+
+def _in_a_name(hit: re.Match[str], span: tuple[int, int], inside: list[EntityMention]) -> bool:
+    """Whether a trigger's word is inside a name that is not the event's ("Summit Partners
+    LLC", not "the Border Security Summit")."""
+    at = span[0] + hit.start()
+    return any(
+        m.start <= at < m.end and not m.text.lower().endswith(hit.group(0).lower().strip())
+        for m in inside
+    )
+
+
 _SAYS = re.compile(r"\s+(?:said|says|told|tells|wrote|writes|added|adds)\b")
 
 
@@ -1203,7 +1265,12 @@ def find_events(
                 if (kind in _SPEECH) != speech:
                     continue
                 hit = next(
-                    (h for h in pattern.finditer(masked) if not _idle(kind, masked, h)), None
+                    (
+                        h
+                        for h in pattern.finditer(masked)
+                        if not _idle(kind, masked, h) and not _in_a_name(h, span, inside)
+                    ),
+                    None,
                 )
                 if not hit or (
                     kind in _SPEECH
@@ -1278,7 +1345,10 @@ def find_events(
                     with_at = masked.find(" with ", hit.start())
                     for m in actors:
                         after_with = with_at != -1 and m.start > span[0] + with_at
-                        possessor = re.match(r"[’']s\s*$", text[m.end : trigger_at]) is not None
+                        possessor = (
+                            re.match(r"[’']s\s+(?:[\w-]+\s+){0,2}$", text[m.end : trigger_at])
+                            is not None
+                        )
                         # "the summit, hosted by Gov. Ann Lee,": who holds it, its agent
                         host = re.search(
                             r"\b(?:hosted|organi[sz]ed|convened|led)\s+by\s+(?:[\w.]+\s+){0,3}$",
@@ -1286,8 +1356,17 @@ def find_events(
                         )
                         if host and m.start > trigger_at and m.start - trigger_at < 120:
                             participants[("agent", m.iri)] = None
+                        elif possessor and m.kind == "organization" and m.start >= trigger_at - 60:
+                            participants[("agent", m.iri)] = None  # "the committee's hearing"
                         elif (after_with or possessor) and m.start >= trigger_at - 40:
                             participants[("attendee", m.iri)] = None
+                    organiser = _organiser(text, span, masked, hit, actors, mentions, outside)
+                    if organiser is not None:
+                        participants[("agent", organiser)] = None
+                    if _ORGANISER_ONLY.fullmatch(hit.group(0)) and not any(
+                        r == "agent" for r, _ in participants
+                    ):
+                        continue  # "a hearing", "the dinner": a meeting when someone holds it
                 elif kind == "CourtRuling":
                     participants.update(_ruling_parties(text, span, inside, mentions))
                 elif kind == "Lawsuit":
