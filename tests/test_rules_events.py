@@ -961,6 +961,10 @@ CASES: dict[str, Case] = {
         (article("a", "Insulin\n\nGov. Orlen Vasquez-Tam sent letters to Summit Quillby Partners on Tuesday.\n"),),
         _count("Meeting", 0),
     ),
+    "a-dated-said-yields-to-the-sentences-other-statement": Case(
+        (article("a", "Budget\n\nMayor Ana Quillby said Monday that the county would appeal, and Gov. Orlen Vasquez-Tam told reporters he would not.\n"),),
+        _only("StatementEvent", "2020-05-04", ("agent", "person/orlen-vasquez-tam")),
+    ),
 }  # fmt: skip
 
 

@@ -1264,14 +1264,14 @@ def find_events(
             for kind, pattern in EVENT_TRIGGERS:
                 if (kind in _SPEECH) != speech:
                     continue
-                hit = next(
-                    (
-                        h
-                        for h in pattern.finditer(masked)
-                        if not _idle(kind, masked, h) and not _in_a_name(h, span, inside)
-                    ),
-                    None,
-                )
+                hits = [
+                    h
+                    for h in pattern.finditer(masked)
+                    if not _idle(kind, masked, h) and not _in_a_name(h, span, inside)
+                ]
+                # a bare dated "said" only where the sentence tells of no other statement
+                hits.sort(key=lambda h: bool(re.fullmatch(r"(?:said|says)\s+", h.group(0), re.I)))
+                hit = hits[0] if hits else None
                 if not hit or (
                     kind in _SPEECH
                     and any(b < span[1] and span[0] < e for b, e in speech_sentences)
