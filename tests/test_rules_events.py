@@ -965,6 +965,16 @@ CASES: dict[str, Case] = {
         (article("a", "Budget\n\nMayor Ana Quillby said Monday that the county would appeal, and Gov. Orlen Vasquez-Tam told reporters he would not.\n"),),
         _only("StatementEvent", "2020-05-04", ("agent", "person/orlen-vasquez-tam")),
     ),
+    "a-threat-told-on-the-storys-day-is-the-senders-one-round": Case(
+        (article("a", "Governor threatens shelter money for Fresno and Bakersfield\n\nGov. Orlen Vasquez-Tam is threatening to pull state money from two cities unless they enforce camping bans.\n\nThe governor sent letters Friday to Fresno and Bakersfield.\n\nThe letters give the cities until Nov. 1 to act.\n\nIf they do not, the letters say, the state will hold back their grants.\n"),),
+        _only("Threat", "2020-05-01", ("agent", "person/orlen-vasquez-tam"), ("target", "jurisdiction/fresno"), ("target", "jurisdiction/bakersfield")),
+        GEO,
+    ),
+    "a-threat-told-on-the-storys-day-is-the-senders-one-round, near miss: another's threat": Case(
+        (article("a", "Governor threatens shelter money for Fresno and Bakersfield\n\nGov. Orlen Vasquez-Tam is threatening to pull state money from two cities unless they enforce camping bans.\n\nThe governor sent letters Friday to Fresno and Bakersfield.\n\nThe letters give the cities until Nov. 1 to act.\n\nIf they do not, the letters say, the state will hold back their grants.\n\nMayor Ana Quillby is threatening to cut the county's water.\n"),),
+        _count("Threat", 2),
+        GEO,
+    ),
 }  # fmt: skip
 
 

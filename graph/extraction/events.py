@@ -128,6 +128,7 @@ class Event:
     evidence: list[tuple[int, int]] = field(default_factory=list)
     places: dict[str, None] = field(default_factory=dict)  # where it happened: paths
     sources: dict[str, None] = field(default_factory=dict)  # "according to X": X's path
+    on_story_day: bool = False  # dated only because the story reports it
 
 
 def _in(m: EntityMention, span: tuple[int, int]) -> bool:
@@ -820,6 +821,7 @@ def with_rounds_as_events(events: list[Event], rounds: list[Letters]) -> list[Ev
     participants, and when the round names its recipients they are its only targets."""
     out = list(events)
     claimed: set[int] = set()  # events a round made its own: no other round's by its sentences
+    senders = [r.sender for r in rounds if r.sender is not None]
     for letters in rounds:
         if letters.sender is None:
             continue
@@ -832,7 +834,12 @@ def with_rounds_as_events(events: list[Event], rounds: list[Letters]) -> list[Ev
                 if e.type == kind
                 and (
                     (
-                        e.date == letters.date
+                        (
+                            e.date == letters.date
+                            # "X is threatening to cut …" on the story's day, beside X's one
+                            # round of letters: that round's
+                            or (e.on_story_day and senders.count(letters.sender) == 1)
+                        )
                         and {p for r, p in e.participants if r == "agent"} <= {letters.sender}
                     )
                     or (id(e) not in claimed and e.evidence and all(s in told for s in e.evidence))
@@ -1458,6 +1465,8 @@ def find_events(
             absorbed = events.pop(key)
             events[conference].evidence.extend(absorbed.evidence)
     _judge_next(events, text, sentences, [m for m in mentions if outside(m.start)])
+    for key in defaulted - dated:
+        events[key].on_story_day = True
     merged = _merge_defaulted(events, defaulted - dated, dated)
     _defendant_of_the_ruling(merged)
     return merged
@@ -1665,6 +1674,7 @@ def _merge_defaulted(
         if len(related) == 1 and key in events:
             event = events.pop(key)
             event.date = related.pop()
+            event.on_story_day = False
             moved = (kind, event.date, agent)
             if moved in events:
                 absorb(event, moved)
