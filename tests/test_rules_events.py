@@ -975,6 +975,21 @@ CASES: dict[str, Case] = {
         _count("Threat", 2),
         GEO,
     ),
+    "the-place-a-threat-is-made-in-is-no-target": Case(
+        (article("a", "Roads\n\nIn Fresno, Gov. Orlen Vasquez-Tam warned on Tuesday that he would withhold money from Bakersfield.\n"),),
+        _only("Threat", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("target", "jurisdiction/bakersfield")),
+        GEO,
+    ),
+    "the-place-a-threat-is-made-in-is-no-target, near miss: the place warned": Case(
+        (article("a", "Roads\n\nGov. Orlen Vasquez-Tam warned Fresno on Tuesday that he would withhold money from Bakersfield.\n"),),
+        _only("Threat", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("target", "jurisdiction/fresno"), ("target", "jurisdiction/bakersfield")),
+        GEO,
+    ),
+    "the-place-whose-officer-threatens-is-no-target": Case(
+        (article("a", "Roads\n\nCalifornia Attorney General Orlen Vasquez-Tam warned on Tuesday that she would withhold money from Bakersfield.\n"),),
+        _only("Threat", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("target", "jurisdiction/bakersfield-ca")),
+        GEO,
+    ),
 }  # fmt: skip
 
 

@@ -1153,6 +1153,13 @@ def _in_a_name(hit: re.Match[str], span: tuple[int, int], inside: list[EntityMen
     )
 
 
+# a place that holds an office ("Minnesota Attorney General", "Ohio Gov."), not its target
+_SETTING_OR_OFFICE = re.compile(
+    r"\s+(?:Attorney\s+General|Gov(?:ernor|\.)|Lt\.|Lieutenant|Mayor|Sen(?:ator|\.)|Rep\.|"
+    r"Secretary|Sheriff|Comptroller|Treasurer|Auditor)\b"
+)
+# "in Washington and Oregon": where the ones named are, not whom it is aimed at
+_IN_PLACES = re.compile(r"\b[Ii]n\s+(?:(?:[A-Z][\w.'-]*\s+){1,3}(?:and|or)\s+)?$")
 _SAYS = re.compile(r"\s+(?:said|says|told|tells|wrote|writes|added|adds)\b")
 
 
@@ -1414,6 +1421,10 @@ def find_events(
                         qualified = len(text[: m.start].rstrip(", "))
                         if qualified < m.start and any(p.end == qualified for p in places):
                             continue  # "Ashmont, Mo.": the state only says where the city is
+                        if _SETTING_OR_OFFICE.match(text, m.end) or _IN_PLACES.search(
+                            text[max(span[0], m.start - 40) : m.start]
+                        ):
+                            continue  # "In Missouri, Gov. X warned", "Minnesota Attorney General X"
                         participants[("target", m.iri)] = None
                 if kind == "Review" and not _a_review(masked, hit, usable, before):
                     continue  # "under review", "said it was reviewing the letter": talk of one
