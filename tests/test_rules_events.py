@@ -990,6 +990,16 @@ CASES: dict[str, Case] = {
         _only("Threat", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("target", "jurisdiction/bakersfield-ca")),
         GEO,
     ),
+    "would-not-go-and-also-declined-are-the-boycotts": Case(
+        (article("a", "Summit\n\nTwo mayors stayed away from the summit on Tuesday.\n\nFresno Mayor Orlen Vasquez-Tam announced on Monday that she would not go.\n\nBakersfield Mayor Ana Quillby also declined.\n"),),
+        _only("Boycott", "2020-05-05", ("boycotter", "person/orlen-vasquez-tam"), ("boycotter", "person/ana-quillby")),
+        GEO,
+    ),
+    "would-not-go-and-also-declined-are-the-boycotts, near miss: declined to comment": Case(
+        (article("a", "Summit\n\nTwo mayors stayed away from the summit on Tuesday.\n\nFresno Mayor Orlen Vasquez-Tam announced on Monday that she would not go.\n\nBakersfield Mayor Ana Quillby declined to comment.\n"),),
+        _only("Boycott", "2020-05-05", ("boycotter", "person/orlen-vasquez-tam")),
+        GEO,
+    ),
 }  # fmt: skip
 
 

@@ -21,6 +21,9 @@ def _trigger(*alternatives: str) -> re.Pattern[str]:
 EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("Boycott", _trigger(r"\bboycott\w*", r"\bskip(?:ped|s|ping)?\b", r"declined (?:an )?invitations?",
                          r"did ?n[o’']t attend", r"not be attending", r"stayed away", r"walk(?:ed)? out",
+                         r"\b(?:would|will)\s+not\s+(?:go|come|take\s+part|participate)\b",
+                         r"\bwon[’']t\s+(?:go|come|attend|take\s+part|participate)\b",
+                         r"\b(?:also\s+)?declined(?=\s*[.;])",
                          r"declined to attend", r"\b(?:would|will) not attend", r"stayed home",
                          r"\bcancell?ed\s+(?:[\w-]+\s+){0,3}?(?:meetings?|summits?|sessions?|visits?|talks|"
                          r"appearances?|hearings?|ceremon(?:y|ies))\b")),
