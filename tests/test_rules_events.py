@@ -1000,6 +1000,22 @@ CASES: dict[str, Case] = {
         _only("Boycott", "2020-05-05", ("boycotter", "person/orlen-vasquez-tam")),
         GEO,
     ),
+    "a-ceremony-she-hosted-is-held-by-her": Case(
+        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on Friday at a ceremony she hosted in her office.\n"),),
+        _only("Meeting", "2020-05-01", ("agent", "person/orlen-vasquez-tam")),
+    ),
+    "a-ceremony-she-hosted-is-held-by-her, near miss: a ceremony no one hosts": Case(
+        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on Friday at a ceremony in her office.\n"),),
+        _count("Meeting", 0),
+    ),
+    "an-undated-boycott-is-on-the-day-of-the-weeks-one-meeting": Case(
+        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on Friday at a ceremony she hosted in her office.\n\nMayor Ana Quillby stayed away.\n"),),
+        _only("Boycott", "2020-05-01", ("boycotter", "person/ana-quillby")),
+    ),
+    "an-undated-boycott-is-on-the-day-of-the-weeks-one-meeting, near miss: a meeting long before": Case(
+        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on April 2 at a ceremony she hosted in her office.\n\nMayor Ana Quillby stayed away.\n"),),
+        _only("Boycott", "2020-05-06", ("boycotter", "person/ana-quillby")),
+    ),
 }  # fmt: skip
 
 

@@ -1112,6 +1112,12 @@ _HOLDS = re.compile(
 )
 
 
+_HELD_BY_PRONOUN = re.compile(
+    r"\s+(?:that\s+|which\s+)?(?:he|she|they)\s+(?:had\s+)?(?:hosted|held|organi[sz]ed|convened|called)\b",
+    re.I,
+)
+
+
 def _organiser(
     text: str,
     span: tuple[int, int],
@@ -1128,6 +1134,8 @@ def _organiser(
     holds = _HOLDS.search(before)
     if hit.group(0).lower() in ("meets", "will meet"):
         at = hit.start()
+    elif re.match(_HELD_BY_PRONOUN, masked[hit.end() :]):
+        at = hit.start()  # "signed it at a ceremony he hosted": the sentence's subject
     elif holds is not None and not re.search(
         r"\b(?:a|an|the|its|his|her|their)\s+$", before[: holds.start()], re.I
     ):
@@ -1479,8 +1487,30 @@ def find_events(
             absorbed = events.pop(key)
             events[conference].evidence.extend(absorbed.evidence)
     _judge_next(events, text, sentences, [m for m in mentions if outside(m.start)])
+    # a boycott the text does not date, of the one meeting it dates in the week before the story
+    # ("stayed away" from the ceremony "on Friday"): that meeting's day
+    meetings = {k[1] for k in dated if k[0] == "Meeting" and k in events and k[1]}
+    told_boycotts = [k for k in dated if k[0] == "Boycott" and k in events]
+    if len(meetings) == 1 and not told_boycotts:
+        day = meetings.pop()
+        for key in [k for k in defaulted - dated if k[0] == "Boycott" and k in events]:
+            if (
+                published is not None
+                and len(day) == 10
+                and 0 <= (published - dt.date.fromisoformat(day)).days <= 7
+            ):
+                moved = (key[0], day, key[2])
+                event = events.pop(key)
+                event.date = day
+                if moved in events:
+                    events[moved].participants.update(event.participants)
+                    events[moved].evidence.extend(event.evidence)
+                else:
+                    events[moved] = event
+                    dated.add(moved)
     for key in defaulted - dated:
-        events[key].on_story_day = True
+        if key in events:
+            events[key].on_story_day = True
     merged = _merge_defaulted(events, defaulted - dated, dated)
     _defendant_of_the_ruling(merged)
     return merged
