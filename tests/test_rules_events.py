@@ -1016,6 +1016,29 @@ CASES: dict[str, Case] = {
         (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on April 2 at a ceremony she hosted in her office.\n\nMayor Ana Quillby stayed away.\n"),),
         _only("Boycott", "2020-05-06", ("boycotter", "person/ana-quillby")),
     ),
+    "an-hour-later-is-the-day-told-before": Case(
+        (article("a", "Shelters\n\nGov. Orlen Vasquez-Tam sent letters Friday to Fresno.\n\nMayor Ana Quillby answered on Twitter about an hour later.\n"),),
+        _only("Tweet", "2020-05-01", ("agent", "person/ana-quillby")),
+        GEO,
+    ),
+    "an-hour-later-is-the-day-told-before, near miss: no later": Case(
+        (article("a", "Shelters\n\nGov. Orlen Vasquez-Tam sent letters Friday to Fresno.\n\nMayor Ana Quillby answered on Twitter.\n"),),
+        _only("Tweet", "2020-05-06", ("agent", "person/ana-quillby")),
+        GEO,
+    ),
+    "that-evening-is-the-day-told-before-not-its-deadline": Case(
+        (article("a", "Grants\n\nGov. Orlen Vasquez-Tam sent a letter Monday to Fresno warning it to act by May 29.\n\nMayor Ana Quillby posted the letter on Twitter that evening.\n"),),
+        _only("Tweet", "2020-05-04", ("agent", "person/ana-quillby")),
+        GEO,
+    ),
+    "a-day-in-what-was-told-is-not-the-tellings": Case(
+        (article("a", "Vote\n\nMayor Ana Quillby told reporters that the council will vote Thursday.\n"),),
+        _only("StatementEvent", None, ("agent", "person/ana-quillby")),
+    ),
+    "a-day-in-what-was-told-is-not-the-tellings, near miss: told on a day": Case(
+        (article("a", "Vote\n\nMayor Ana Quillby told reporters Thursday that the council will vote.\n"),),
+        _only("StatementEvent", "2020-04-30", ("agent", "person/ana-quillby")),
+    ),
 }  # fmt: skip
 
 

@@ -959,6 +959,31 @@ def _lead_day(
     return None
 
 
+# a time told from the one before ("about an hour later", "that evening")
+_LATER = re.compile(
+    r"\b(?:later|that\s+(?:evening|night|morning|afternoon|day)|the\s+same\s+day)\b", re.I
+)
+
+
+def _day_before(
+    text: str, sentences: list[tuple[int, int]], span: tuple[int, int], published: dt.date | None
+) -> str | None:
+    """The day a speech event told from the one before ("answered on Twitter about an hour
+    later", "posted it that evening") takes from the last day the two sentences before give."""
+    if not _LATER.search(text[span[0] : span[1]]):
+        return None
+    at = next((i for i, s in enumerate(sentences) if s[1] > span[0]), 0)
+    for before in reversed(sentences[max(0, at - 2) : at]):
+        days = [
+            d
+            for _, d in dated_spans(text[before[0] : before[1]], published)
+            if len(d) == 10 and (published is None or d <= published.isoformat())
+        ]  # the day it tells of, not a deadline ahead
+        if days:
+            return days[-1]
+    return None
+
+
 def _context_day(
     sentence: str,
     kind: str,
@@ -1246,8 +1271,10 @@ def find_events(
         before gives the speaker's saying ("X said Monday that …"); the day of the one event
         it speaks of ("after the summit", "addressed the boycott"); in a live blog, the blog's
         day; a tweet or a press conference, the story's day; a statement, none."""
-        known = _lead_day(text, sentences, span, speaker, mentions, published) or _context_day(
-            text[span[0] : span[1]], kind, events, dated, published
+        known = (
+            _lead_day(text, sentences, span, speaker, mentions, published)
+            or _context_day(text[span[0] : span[1]], kind, events, dated, published)
+            or _day_before(text, sentences, span, published)
         )
         if known:
             return known, False
@@ -1319,6 +1346,11 @@ def find_events(
                     )
                     if saying:
                         usable = [d for d in usable if not saying.start() <= d[0] < where]
+                if kind in _SPEECH:
+                    # "told reporters that the committee will vote Thursday": the vote's day
+                    content = re.search(r"\b(?:told|said|says|wrote)\b[^.;]*?\bthat\b", masked)
+                    if content and content.end() > where:
+                        usable = [d for d in usable if d[0] < content.end()]
                 perfect = re.search(r"\b(?:has|have|had)\s+(?:\w+\s+)?$", masked[:where])
                 if kind in _SPEECH and _SPOKEN_BACK.search(masked[:where]):
                     continue  # "within an hour of the news conference": one told of already
