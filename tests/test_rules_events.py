@@ -1039,6 +1039,16 @@ CASES: dict[str, Case] = {
         (article("a", "Vote\n\nMayor Ana Quillby told reporters Thursday that the council will vote.\n"),),
         _only("StatementEvent", "2020-04-30", ("agent", "person/ana-quillby")),
     ),
+    "the-city-said-in-a-statement-is-the-citys": Case(
+        (article("a", "Records\n\nFresno will send the Quillby Group every record it asked for, the city said in a statement Tuesday.\n"),),
+        _only("StatementEvent", "2020-05-05", ("agent", "jurisdiction/fresno")),
+        GEO,
+    ),
+    "the-city-said-in-a-statement-is-the-citys, near miss: a person said it": Case(
+        (article("a", "Records\n\nFresno will send the Quillby Group every record it asked for, Mayor Ana Quillby said in a statement Tuesday.\n"),),
+        _only("StatementEvent", "2020-05-05", ("agent", "person/ana-quillby")),
+        GEO,
+    ),
 }  # fmt: skip
 
 

@@ -1360,6 +1360,18 @@ def find_events(
                 if kind in _SPEECH and not before:
                     # "The sheriff spoke at a news conference": the one the subject points to
                     agent = _subject_pointed_at(text, span, mentions, outside) or agent
+                said_by = _ASKER.search(masked[: hit.start()]) if kind in _SPEECH else None
+                if said_by is not None and hit.group(0)[:4].lower() in ("said", "told"):
+                    # "…, the city said in a statement": the city named last before
+                    earlier = [
+                        m
+                        for m in mentions
+                        if m.end <= span[0] + said_by.start() and outside(m.start)
+                    ]
+                    for found in _pointed_at_all(said_by, earlier, set(), text)[:1]:
+                        kind_of = next((m.kind for m in earlier if m.iri == found), "organization")
+                        at = span[0] + said_by.start()
+                        agent = EntityMention(at, at + len(said_by.group(0)), "", found, kind_of)
                 by_default = False
                 # "called on the agency to …", "asked the city to …": who asks, of whom
                 appeal = _APPEAL.match(masked, hit.start()) if kind == "Demand" else None
