@@ -1049,6 +1049,16 @@ CASES: dict[str, Case] = {
         _only("StatementEvent", "2020-05-05", ("agent", "person/ana-quillby")),
         GEO,
     ),
+    "the-cities-that-sued-are-the-cities-named": Case(
+        (article("a", "Grants\n\nA judge on Tuesday ordered the Quillby Agency to pay Fresno, Calif., and Bakersfield, Calif.\n\nThe dispute began last year. The cities sued in December.\n"),),
+        _lawsuit_is("2019-12", ("agent", "jurisdiction/fresno-ca"), ("agent", "jurisdiction/bakersfield-ca"), ("target", "organization/quillby-agency")),
+        GEO,
+    ),
+    "the-cities-that-sued-are-the-cities-named, near miss: more cities than it says": Case(
+        (article("a", "Grants\n\nA judge on Tuesday ordered the Quillby Agency to pay Fresno, Calif., Bakersfield, Calif., Modesto, Calif., Merced, Calif., and Visalia, Calif.\n\nThe dispute began last year. The cities sued in December.\n"),),
+        _lawsuit_is("2019-12"),
+        GEO,
+    ),
 }  # fmt: skip
 
 

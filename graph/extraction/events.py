@@ -1196,6 +1196,36 @@ _SETTING_OR_OFFICE = re.compile(
 )
 # "in Washington and Oregon": where the ones named are, not whom it is aimed at
 _IN_PLACES = re.compile(r"\b[Ii]n\s+(?:(?:[A-Z][\w.'-]*\s+){1,3}(?:and|or)\s+)?$")
+_THE_PLACES = re.compile(
+    r"\s*(?:The|Both)\s+(?:two\s+|three\s+|four\s+)?(?P<noun>cities|counties|towns)\b"
+)
+
+
+def _places_pointed_at(
+    text: str, span: tuple[int, int], mentions: list[EntityMention], outside: Callable[[int], bool]
+) -> list[str]:
+    """The places a plural subject points back to ("The cities sued in December."): the two to
+    four the story named before, of that kind (a city or county has its state's postal code in
+    its IRI, a state none), when it named no more."""
+    subject = _THE_PLACES.match(text, span[0], span[1])
+    if subject is None:
+        return []
+    county = subject.group("noun").lower() == "counties"
+    out: list[str] = []
+    for m in mentions:
+        local = m.iri.split("/")[-1]
+        if (
+            m.end <= span[0]
+            and outside(m.start)
+            and m.kind == "jurisdiction"
+            and re.search(r"-[a-z]{2}$", local)
+            and ("-county-" in local) == county
+            and m.iri not in out
+        ):
+            out.append(m.iri)
+    return out if 2 <= len(out) <= 4 else []
+
+
 _SAYS = re.compile(r"\s+(?:said|says|told|tells|wrote|writes|added|adds)\b")
 
 
@@ -1459,6 +1489,10 @@ def find_events(
                             text[max(span[0], m.start - 40) : m.start],
                         ):
                             participants[("target", m.iri)] = None
+                    if not any(r == "agent" for r, _ in participants):
+                        # "The cities sued in December.": the cities the story named
+                        for iri in _places_pointed_at(text, span, mentions, outside):
+                            participants[("agent", iri)] = None
                     # "sued the city": the place or body named last before that it points back to
                     sued = re.search(r"\b(?:sued|sues|against)\s+", masked[hit.start() :])
                     noun = sued and _HEAD_NOUN.match(text, trigger_at + sued.end(), span[1])
