@@ -1059,6 +1059,14 @@ CASES: dict[str, Case] = {
         _lawsuit_is("2019-12"),
         GEO,
     ),
+    "a-meeting-that-went-ahead-is-on-the-boycotts-day": Case(
+        (article("a", "Ceremony\n\nCouncilwoman Ana Quillby declined to attend Monday's ribbon-cutting.\n\nThe ceremony, hosted by the Quillby Agency, went ahead with about 60 guests.\n"),),
+        _only("Meeting", "2020-05-04", ("agent", "organization/quillby-agency")),
+    ),
+    "a-meeting-that-went-ahead-is-on-the-boycotts-day, near miss: a boycott long before": Case(
+        (article("a", "Ceremony\n\nCouncilwoman Ana Quillby declined to attend the ribbon-cutting on April 2.\n\nThe ceremony, hosted by the Quillby Agency, went ahead with about 60 guests.\n"),),
+        _only("Meeting", "2020-05-06", ("agent", "organization/quillby-agency")),
+    ),
 }  # fmt: skip
 
 

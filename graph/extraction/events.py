@@ -1566,26 +1566,29 @@ def find_events(
             events[conference].evidence.extend(absorbed.evidence)
     _judge_next(events, text, sentences, [m for m in mentions if outside(m.start)])
     # a boycott the text does not date, of the one meeting it dates in the week before the story
-    # ("stayed away" from the ceremony "on Friday"): that meeting's day
-    meetings = {k[1] for k in dated if k[0] == "Meeting" and k in events and k[1]}
-    told_boycotts = [k for k in dated if k[0] == "Boycott" and k in events]
-    if len(meetings) == 1 and not told_boycotts:
-        day = meetings.pop()
-        for key in [k for k in defaulted - dated if k[0] == "Boycott" and k in events]:
-            if (
-                published is not None
-                and len(day) == 10
-                and 0 <= (published - dt.date.fromisoformat(day)).days <= 7
-            ):
-                moved = (key[0], day, key[2])
-                event = events.pop(key)
-                event.date = day
-                if moved in events:
-                    events[moved].participants.update(event.participants)
-                    events[moved].evidence.extend(event.evidence)
-                else:
-                    events[moved] = event
-                    dated.add(moved)
+    # ("stayed away" from the ceremony "on Friday"): that meeting's day; and a meeting the text
+    # does not date ("The ceremony … went ahead"), of the one boycott it dates, that day
+    for kind, other in (("Boycott", "Meeting"), ("Meeting", "Boycott")):
+        days = {k[1] for k in dated if k[0] == other and k in events and k[1]}
+        if len(days) != 1 or any(k[0] == kind and k in events for k in dated):
+            continue
+        day = days.pop()
+        if not (
+            published is not None
+            and len(day) == 10
+            and 0 <= (published - dt.date.fromisoformat(day)).days <= 7
+        ):
+            continue
+        for key in [k for k in defaulted - dated if k[0] == kind and k in events]:
+            moved = (key[0], day, key[2])
+            event = events.pop(key)
+            event.date = day
+            if moved in events:
+                events[moved].participants.update(event.participants)
+                events[moved].evidence.extend(event.evidence)
+            else:
+                events[moved] = event
+                dated.add(moved)
     for key in defaulted - dated:
         if key in events:
             events[key].on_story_day = True
