@@ -1067,6 +1067,22 @@ CASES: dict[str, Case] = {
         (article("a", "Ceremony\n\nCouncilwoman Ana Quillby declined to attend the ribbon-cutting on April 2.\n\nThe ceremony, hosted by the Quillby Agency, went ahead with about 60 guests.\n"),),
         _only("Meeting", "2020-05-06", ("agent", "organization/quillby-agency")),
     ),
+    "a-meeting-with-is-the-run-of-names-after-with": Case(
+        (article("a", "Talks\n\nMayor Ana Quillby held a meeting with Gov. Orlen Vasquez-Tam on Tuesday over a recent Quillby Agency rule.\n"),),
+        _only("Meeting", "2020-05-05", ("agent", "person/ana-quillby"), ("attendee", "person/orlen-vasquez-tam")),
+    ),
+    "a-meeting-with-is-the-run-of-names-after-with, near miss: two names in the run": Case(
+        (article("a", "Talks\n\nMayor Ana Quillby held a meeting with Gov. Orlen Vasquez-Tam and the Quillby Agency on Tuesday.\n"),),
+        _only("Meeting", "2020-05-05", ("agent", "person/ana-quillby"), ("attendee", "person/orlen-vasquez-tam"), ("attendee", "organization/quillby-agency")),
+    ),
+    "guests-including-and-among-them-attend": Case(
+        (article("a", "Summit\n\nThe summit, hosted by the Quillby Agency, went ahead on Tuesday with about 60 guests, including Mayor Ana Quillby.\n"),),
+        _only("Meeting", "2020-05-05", ("agent", "organization/quillby-agency"), ("attendee", "person/ana-quillby")),
+    ),
+    "guests-including-and-among-them-attend, among them": Case(
+        (article("a", "Summit\n\nThe roundtable, organized by the Quillby Agency, went ahead on Tuesday with a dozen officials. Among them was Mayor Ana Quillby, who spoke.\n"),),
+        _only("Meeting", "2020-05-05", ("agent", "organization/quillby-agency"), ("attendee", "person/ana-quillby")),
+    ),
 }  # fmt: skip
 
 

@@ -1226,6 +1226,11 @@ def _places_pointed_at(
     return out if 2 <= len(out) <= 4 else []
 
 
+# the names right after "with", or after "with about 60 guests, including"
+_A_RUN_OF_NAMES = re.compile(
+    r"(?:(?:[\w-]+\s+){0,4}?[\w-]+,?\s+(?:including|among\s+them)\s+)?"
+    r"(?:(?:[A-Z][\w.’'-]*|and|the|of|&|,)\s*)*"
+)
 _SAYS = re.compile(r"\s+(?:said|says|told|tells|wrote|writes|added|adds)\b")
 
 
@@ -1443,7 +1448,13 @@ def find_events(
                 elif kind == "Meeting":
                     with_at = masked.find(" with ", hit.start())
                     for m in actors:
-                        after_with = with_at != -1 and m.start > span[0] + with_at
+                        # "with Gov. A and Mayor B": the run of names right after "with"
+                        after_with = (
+                            with_at != -1
+                            and m.start > span[0] + with_at
+                            and _A_RUN_OF_NAMES.fullmatch(text, span[0] + with_at + 6, m.start)
+                            is not None
+                        )
                         possessor = (
                             re.match(r"[’']s\s+(?:[\w-]+\s+){0,2}$", text[m.end : trigger_at])
                             is not None
@@ -1459,6 +1470,14 @@ def find_events(
                             participants[("agent", m.iri)] = None  # "the committee's hearing"
                         elif (after_with or possessor) and m.start >= trigger_at - 40:
                             participants[("attendee", m.iri)] = None
+                    # "… went ahead with a dozen officials. Among them was Mayor Ann Lee"
+                    at = sentences.index(span) if span in sentences else -1
+                    if with_at != -1 and 0 <= at < len(sentences) - 1:
+                        nxt = sentences[at + 1]
+                        if re.match(r"\s*Among\s+them\s+(?:was|were)\b", text[nxt[0] : nxt[1]]):
+                            for m in mentions:
+                                if _in(m, nxt) and m.kind == "person" and outside(m.start):
+                                    participants[("attendee", m.iri)] = None
                     organiser = _organiser(text, span, masked, hit, actors, mentions, outside)
                     if organiser is not None:
                         participants[("agent", organiser)] = None
