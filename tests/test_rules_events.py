@@ -1083,6 +1083,14 @@ CASES: dict[str, Case] = {
         (article("a", "Summit\n\nThe roundtable, organized by the Quillby Agency, went ahead on Tuesday with a dozen officials. Among them was Mayor Ana Quillby, who spoke.\n"),),
         _only("Meeting", "2020-05-05", ("agent", "organization/quillby-agency"), ("attendee", "person/ana-quillby")),
     ),
+    "the-summit-that-went-ahead-is-the-one-held-not-the-one-planned": Case(
+        (article("a", "Mayors skip summit\n\nGov. Orlen Vasquez-Tam opened his summit on Friday.\n\nThe summit went ahead without them.\n\nGov. Orlen Vasquez-Tam plans a second summit in January.\n"),),
+        _count("Meeting", 2),
+    ),
+    "the-summit-that-went-ahead-is-the-one-held-not-the-one-planned, near miss: none planned": Case(
+        (article("a", "Mayors skip summit\n\nGov. Orlen Vasquez-Tam opened his summit on Friday.\n\nThe summit went ahead without them.\n"),),
+        _only("Meeting", "2020-05-01", ("agent", "person/orlen-vasquez-tam")),
+    ),
 }  # fmt: skip
 
 

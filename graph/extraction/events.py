@@ -1806,6 +1806,10 @@ def _merge_defaulted(
             for k in dated
             if k in events and k[0] == kind and (agent is None or k[2] in (None, agent))
         ]
+        if len(same) > 1 and kind in ("Meeting", "Boycott"):
+            # "The summit went ahead without them." beside the summit held Friday and one
+            # planned for January: the one already held
+            same = [k for k in same if k[1] and key[1] and k[1] <= str(key[1])]
         if len(same) == 1 and key in events:
             merge(key, same[0])
             continue
