@@ -1091,6 +1091,17 @@ CASES: dict[str, Case] = {
         (article("a", "Mayors skip summit\n\nGov. Orlen Vasquez-Tam opened his summit on Friday.\n\nThe summit went ahead without them.\n"),),
         _only("Meeting", "2020-05-01", ("agent", "person/orlen-vasquez-tam")),
     ),
+    "declined-invitations-to-x-is-a-meeting-x-holds": Case(
+        (article("a", "Roads\n\nMayor Ana Quillby declined invitations to the Quillby Institute on Tuesday to discuss roads.\n"),),
+        _both(
+            _only("Meeting", "2020-05-05", ("agent", "organization/quillby-institute")),
+            _only("Boycott", "2020-05-05", ("boycotter", "person/ana-quillby")),
+        ),
+    ),
+    "declined-invitations-to-x-is-a-meeting-x-holds, near miss: invitations to no one named": Case(
+        (article("a", "Roads\n\nMayor Ana Quillby sent invitations to reporters on Tuesday.\n"),),
+        _count("Meeting", 0),
+    ),
 }  # fmt: skip
 
 

@@ -30,7 +30,9 @@ EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("Meeting", _trigger(r"\bmeeting\b", r"\bmet with\b", r"\bsummit\b", r"\broundtable\b",
                          # held by someone the sentence names (see `_ORGANISER_ONLY`)
                          r"\bround table\b", r"\b(?:listening\s+)?session\b", r"\bhearing\b", r"\bceremony\b",
-                         r"\bdinner\b", r"\b(?:meets|will meet)\b")),
+                         r"\bdinner\b", r"\b(?:meets|will meet)\b",
+                         # "declined invitations to the White House": a meeting the inviter holds
+                         r"\binvitations?\s+to\b")),
     ("Demand", _trigger(r"\bdemand(?:s|ed|ing)\b", r"\bcall(?:ed|s)\s+on\b(?=(?:[^.;]|\.(?=\s+(?-i:[A-Z]))){0,80}?\bto\s+(?-i:[a-z]))",
                         r"\bask(?:ed|s)\s+(?=that\b|(?:the\s+|an?\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,6}?\s+to\s+"
                         r"(?!(?:the|a|an|his|her|its|their)\b)(?-i:[a-z]))", r"(?<!his )(?<!her )(?<!its )(?<!their )\brequest(?:ed|ing|s)?\b", r"\basking\b",
@@ -1124,7 +1126,9 @@ def _subject_pointed_at(
 
 # meeting words that are a meeting only when the sentence names who holds it
 _ORGANISER_ONLY = re.compile(
-    r"round table|(?:listening\s+)?session|hearing|ceremony|dinner|meets|will meet", re.I
+    r"round table|(?:listening\s+)?session|hearing|ceremony|dinner|meets|will meet|"
+    r"invitations?\s+to",
+    re.I,
 )
 # a verb of holding a meeting and the words between it and the meeting's word: "will hold a
 # public listening session", "opened his turnpike funding summit", "will preside over a
@@ -1478,6 +1482,14 @@ def find_events(
                             for m in mentions:
                                 if _in(m, nxt) and m.kind == "person" and outside(m.start):
                                     participants[("attendee", m.iri)] = None
+                    if hit.group(0).lower().startswith("invitation"):
+                        # the inviter named right after "to": the meeting's only participant
+                        host = re.match(r"\s+(?:the\s+)?", text[trigger_at + len(hit.group(0)) :])
+                        at = trigger_at + len(hit.group(0)) + (host.end() if host else 0)
+                        named = [m for m in actors if m.start == at]
+                        participants = {("agent", named[0].iri): None} if named else {}
+                        if not named:
+                            continue
                     organiser = _organiser(text, span, masked, hit, actors, mentions, outside)
                     if organiser is not None:
                         participants[("agent", organiser)] = None
