@@ -1102,6 +1102,14 @@ CASES: dict[str, Case] = {
         (article("a", "Roads\n\nMayor Ana Quillby sent invitations to reporters on Tuesday.\n"),),
         _count("Meeting", 0),
     ),
+    "the-boycotters-before-a-later-did-not-attend": Case(
+        (article("a", "Summit\n\nIt was unclear how many mayors did not attend on Tuesday, but Mayor Ana Quillby and Mayor Orlen Vasquez-Tam did not attend.\n"),),
+        _only("Boycott", "2020-05-05", ("boycotter", "person/ana-quillby"), ("boycotter", "person/orlen-vasquez-tam")),
+    ),
+    "the-boycotters-before-a-later-did-not-attend, near miss: named after the last one": Case(
+        (article("a", "Summit\n\nIt was unclear how many mayors did not attend on Tuesday, Mayor Ana Quillby said.\n"),),
+        _only("Boycott", "2020-05-05"),
+    ),
 }  # fmt: skip
 
 

@@ -1438,6 +1438,12 @@ def find_events(
                     ):  # "the boycott": no one does it here
                         if m.kind == "person":
                             participants[("boycotter", m.iri)] = None
+                    if not participants and len(hits) > 1:
+                        # "how many did not attend was unclear, but A and B did not attend"
+                        last = span[0] + hits[-1].start()
+                        for m in actors:
+                            if m.kind == "person" and trigger_at < m.start < last:
+                                participants[("boycotter", m.iri)] = None
                     # "The mayors of A and B stayed away": the A Mayor and B Mayor the story names
                     if not mentioned_only:
                         for iri in _holders(text, masked[: hit.start()], span[0], inside, mentions):
