@@ -1110,6 +1110,14 @@ CASES: dict[str, Case] = {
         (article("a", "Summit\n\nIt was unclear how many mayors did not attend on Tuesday, Mayor Ana Quillby said.\n"),),
         _only("Boycott", "2020-05-05"),
     ),
+    "walking-out-is-another-boycott-than-staying-away": Case(
+        (article("a", "Hearing\n\nDirector Ana Quillby did not attend the hearing on Tuesday.\n\nSen. Orlen Vasquez-Tam walked out of the hearing on Tuesday.\n"),),
+        _count("Boycott", 2),
+    ),
+    "walking-out-is-another-boycott-than-staying-away, near miss: a walk-out by no one named": Case(
+        (article("a", "Leaders walk out over the rule\n\nDirector Ana Quillby did not attend the hearing on Tuesday.\n"),),
+        _only("Boycott", "2020-05-05", ("boycotter", "person/ana-quillby")),
+    ),
 }  # fmt: skip
 
 

@@ -1235,6 +1235,7 @@ _A_RUN_OF_NAMES = re.compile(
     r"(?:(?:[\w-]+\s+){0,4}?[\w-]+,?\s+(?:including|among\s+them)\s+)?"
     r"(?:(?:[A-Z][\w.’'-]*|and|the|of|&|,)\s*)*"
 )
+_WALKOUT = "walkout"  # the key a boycott by walking out has in place of an agent
 _SAYS = re.compile(r"\s+(?:said|says|told|tells|wrote|writes|added|adds)\b")
 
 
@@ -1569,7 +1570,10 @@ def find_events(
                     if agent is not None and kind not in ("Boycott", "Meeting", "CourtRuling")
                     else None
                 )
-                same_day = [k for k in events if k[:2] == (kind, date)]
+                if kind == "Boycott" and participants and re.match(r"walk", hit.group(0), re.I):
+                    # named people walking out of a meeting: another act than staying away
+                    key_agent = _WALKOUT
+                same_day = [k for k in events if k[:2] == (kind, date) and k[2] != _WALKOUT]
                 if key_agent is None and len(same_day) == 1:
                     key_agent = same_day[0][
                         2
