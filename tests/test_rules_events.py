@@ -806,7 +806,7 @@ CASES: dict[str, Case] = {
         GEO,
     ),
     "a-law-that-lets-a-state-withhold-is-no-threat": Case(
-        (article("a", "Grants\n\nThe Quillby Act lets the state withhold grants from Fresno, Gov. Orlen Vasquez-Tam said.\n"),),
+        (article("a", "Grants\n\nThe Quillby Act allows the state to withhold grants from Fresno, Gov. Orlen Vasquez-Tam said.\n"),),
         _count("Threat", 0),
         GEO,
     ),
@@ -821,7 +821,7 @@ CASES: dict[str, Case] = {
         GEO,
     ),
     "barred-from-asking-is-no-demand": Case(
-        (article("a", "Police\n\nChief Orlen Vasquez-Tam said an ordinance bars officers from asking people about their status.\n"),),
+        (article("a", "Police\n\nChief Orlen Vasquez-Tam said a city rule keeps officers from asking anyone about citizenship.\n"),),
         _count("Demand", 0),
     ),
     "barred-from-asking-is-no-demand, near miss: asking them to stop": Case(
@@ -849,7 +849,7 @@ CASES: dict[str, Case] = {
         _count("Demand", 0),
     ),
     "an-undated-call-on-lawmakers-is-undated-and-targets-no-place": Case(
-        (article("a", "Aid\n\nSen. Orlen Vasquez-Tam called on lawmakers to cut state aid to Fresno.\n"),),
+        (article("a", "Aid\n\nSen. Orlen Vasquez-Tam called on lawmakers to end road aid to Fresno.\n"),),
         _only("Demand", None, ("agent", "person/orlen-vasquez-tam")),
         GEO,
     ),
@@ -867,7 +867,7 @@ CASES: dict[str, Case] = {
         GEO,
     ),
     "a-complaint-asks-a-judge-is-no-demand": Case(
-        (article("a", "Rule\n\nThe complaint, filed by Mayor Orlen Vasquez-Tam, asks a judge to block the rule.\n"),),
+        (article("a", "Rule\n\nThe suit, filed by Mayor Orlen Vasquez-Tam, asks a judge to halt the rule.\n"),),
         _count("Demand", 0),
     ),
     "a-complaint-asks-a-judge-is-no-demand, near miss: asks the council": Case(
@@ -880,40 +880,40 @@ CASES: dict[str, Case] = {
         GEO,
     ),
     "a-statement-is-the-persons-who-says-it-not-her-countys": Case(
-        (article("a", "Data\n\nAlameda County Executive Orlen Vasquez-Tam also declined.\n\nIn a statement Tuesday, Vasquez-Tam said the county had asked the agency twice for data and had “heard nothing back.”\n"),),
+        (article("a", "Data\n\nAlameda County Executive Orlen Vasquez-Tam also declined.\n\nIn a statement Tuesday, Vasquez-Tam said the county had written to the agency for data and “got no reply.”\n"),),
         _only("StatementEvent", "2020-05-05", ("agent", "person/orlen-vasquez-tam")),
         "curated/us-places.ttl",
     ),
     "a-statement-is-the-persons-who-says-it-not-her-countys, near miss: the county says it": Case(
-        (article("a", "Data\n\nAlameda County Executive Orlen Vasquez-Tam also declined.\n\nIn a statement Tuesday, Alameda County said it had “heard nothing back.”\n"),),
+        (article("a", "Data\n\nAlameda County Executive Orlen Vasquez-Tam also declined.\n\nIn a statement Tuesday, Alameda County said it “got no reply.”\n"),),
         _only("StatementEvent", "2020-05-05", ("agent", "jurisdiction/alameda-county-ca")),
         "curated/us-places.ttl",
     ),
     "a-saying-the-story-dates-is-a-statement-event": Case(
-        (article("a", "Toll\n\nMayor Orlen Vasquez-Tam, a Democrat, said Sunday he had not changed his mind.\n"),),
+        (article("a", "Toll\n\nMayor Orlen Vasquez-Tam, a Democrat, said Sunday that he would not budge.\n"),),
         _only("StatementEvent", "2020-05-03", ("agent", "person/orlen-vasquez-tam")),
     ),
     "a-saying-the-story-dates-is-a-statement-event, near miss: undated": Case(
-        (article("a", "Toll\n\nMayor Orlen Vasquez-Tam, a Democrat, said he had not changed his mind.\n"),),
+        (article("a", "Toll\n\nMayor Orlen Vasquez-Tam, a Democrat, said that he would not budge.\n"),),
         _count("StatementEvent", 0),
     ),
     "a-saying-the-story-dates-is-a-statement-event, near miss: a body's unnamed spokeswoman": Case(
-        (article("a", "Toll\n\nA Quillby Group spokeswoman said Sunday that the group had not changed its mind.\n"),),
+        (article("a", "Toll\n\nA Quillby Group spokeswoman said Sunday that the group would not budge.\n"),),
         _count("StatementEvent", 0),
     ),
     "the-leads-saying-is-the-news-conference-told-later": Case(
-        (article("a", "Jail\n\nSheriff Orlen Vasquez-Tam said yesterday that the jail would stay open.\n\nThe jail has 300 beds. It opened in 1990. It is old.\n\nThe sheriff spoke at a news conference outside the jail.\n"),),
+        (article("a", "Jail\n\nSheriff Orlen Vasquez-Tam said yesterday that the jail would stay open.\n\nThe jail has 300 beds. It opened in 1990. It is old.\n\nThe sheriff took questions at a news conference at the jail.\n"),),
         _both(
             _only("PressConference", "2020-05-05", ("agent", "person/orlen-vasquez-tam")),
             _count("StatementEvent", 0),
         ),
     ),
     "the-leads-saying-is-the-news-conference-told-later, near miss: another speaker's lead": Case(
-        (article("a", "Jail\n\nMayor Ana Quillby said yesterday that the jail would stay open.\n\nSheriff Orlen Vasquez-Tam runs it. It opened in 1990. It is old.\n\nThe sheriff spoke at a news conference outside the jail.\n"),),
+        (article("a", "Jail\n\nMayor Ana Quillby said yesterday that the jail would stay open.\n\nSheriff Orlen Vasquez-Tam runs it. It opened in 1990. It is old.\n\nThe sheriff took questions at a news conference at the jail.\n"),),
         _only("PressConference", "2020-05-06", ("agent", "person/orlen-vasquez-tam")),
     ),
     "a-suit-that-may-come-is-no-lawsuit": Case(
-        (article("a", "Solar\n\nGov. Orlen Vasquez-Tam warned that companies that ignore the letters could be sued.\n"),),
+        (article("a", "Solar\n\nGov. Orlen Vasquez-Tam warned that firms that miss the deadline could be sued.\n"),),
         _count("Lawsuit", 0),
     ),
     "a-suit-that-may-come-is-no-lawsuit, near miss: a company sued": Case(
@@ -921,7 +921,7 @@ CASES: dict[str, Case] = {
         _count("Lawsuit", 1),
     ),
     "what-attorneys-general-do-is-no-lawsuit": Case(
-        (article("a", "Analysis\n\nBefore attorneys general sue lenders, they write letters, Orlen Vasquez-Tam said.\n"),),
+        (article("a", "Analysis\n\nBefore regulators sue lenders, they send warnings, Orlen Vasquez-Tam said.\n"),),
         _count("Lawsuit", 0),
     ),
     "what-attorneys-general-do-is-no-lawsuit, near miss: named cities sue": Case(
@@ -930,7 +930,7 @@ CASES: dict[str, Case] = {
         GEO,
     ),
     "a-bodys-hearing-is-held-by-the-body": Case(
-        (article("a", "Fraud\n\nThe Quillby Committee’s hearing on fraud opened on Tuesday.\n"),),
+        (article("a", "Fraud\n\nThe Quillby Committee’s hearing on tolls opened on Tuesday.\n"),),
         _only("Meeting", "2020-05-05", ("agent", "organization/quillby-committee")),
     ),
     "a-bodys-hearing-is-held-by-the-body, near miss: no one holds the hearing": Case(
@@ -938,12 +938,12 @@ CASES: dict[str, Case] = {
         _count("Meeting", 0),
     ),
     "who-schedules-a-session-holds-it": Case(
-        (article("a", "Plates\n\nThe Fresno City Council scheduled an emergency session for Tuesday.\n"),),
+        (article("a", "Plates\n\nThe Fresno City Council called a special session for Tuesday.\n"),),
         _only("Meeting", "2020-05-12", ("agent", "organization/fresno-city-council")),
         GEO,
     ),
     "who-plans-a-summit-holds-it": Case(
-        (article("a", "Tolls\n\nGov. Orlen Vasquez-Tam plans a second summit in Fresno in January.\n"),),
+        (article("a", "Tolls\n\nGov. Orlen Vasquez-Tam plans another summit in Fresno in January.\n"),),
         _only("Meeting", "2021-01", ("agent", "person/orlen-vasquez-tam")),
         GEO,
     ),
@@ -953,7 +953,7 @@ CASES: dict[str, Case] = {
         GEO,
     ),
     "the-council-meets-is-a-meeting-it-holds": Case(
-        (article("a", "Cameras\n\nThe Fresno City Council rejected the plan. The council meets next on May 28.\n"),),
+        (article("a", "Cameras\n\nThe Fresno City Council rejected the plan. The council meets again on May 28.\n"),),
         _only("Meeting", "2020-05-28", ("agent", "organization/fresno-city-council")),
         GEO,
     ),
@@ -966,12 +966,12 @@ CASES: dict[str, Case] = {
         _only("StatementEvent", "2020-05-04", ("agent", "person/orlen-vasquez-tam")),
     ),
     "a-threat-told-on-the-storys-day-is-the-senders-one-round": Case(
-        (article("a", "Governor threatens shelter money for Fresno and Bakersfield\n\nGov. Orlen Vasquez-Tam is threatening to pull state money from two cities unless they enforce camping bans.\n\nThe governor sent letters Friday to Fresno and Bakersfield.\n\nThe letters give the cities until Nov. 1 to act.\n\nIf they do not, the letters say, the state will hold back their grants.\n"),),
+        (article("a", "Governor threatens road money for Fresno and Bakersfield\n\nGov. Orlen Vasquez-Tam is threatening to pull state money from two cities unless they change their zoning rules.\n\nThe governor sent letters Friday to Fresno and Bakersfield.\n\nThe letters give the cities until Nov. 1 to act.\n\nOtherwise, the letters say, the state will keep their grants.\n"),),
         _only("Threat", "2020-05-01", ("agent", "person/orlen-vasquez-tam"), ("target", "jurisdiction/fresno"), ("target", "jurisdiction/bakersfield")),
         GEO,
     ),
     "a-threat-told-on-the-storys-day-is-the-senders-one-round, near miss: another's threat": Case(
-        (article("a", "Governor threatens shelter money for Fresno and Bakersfield\n\nGov. Orlen Vasquez-Tam is threatening to pull state money from two cities unless they enforce camping bans.\n\nThe governor sent letters Friday to Fresno and Bakersfield.\n\nThe letters give the cities until Nov. 1 to act.\n\nIf they do not, the letters say, the state will hold back their grants.\n\nMayor Ana Quillby is threatening to cut the county's water.\n"),),
+        (article("a", "Governor threatens road money for Fresno and Bakersfield\n\nGov. Orlen Vasquez-Tam is threatening to pull state money from two cities unless they change their zoning rules.\n\nThe governor sent letters Friday to Fresno and Bakersfield.\n\nThe letters give the cities until Nov. 1 to act.\n\nOtherwise, the letters say, the state will keep their grants.\n\nMayor Ana Quillby is threatening to cut the county's water.\n"),),
         _count("Threat", 2),
         GEO,
     ),
@@ -1001,42 +1001,42 @@ CASES: dict[str, Case] = {
         GEO,
     ),
     "a-ceremony-she-hosted-is-held-by-her": Case(
-        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on Friday at a ceremony she hosted in her office.\n"),),
+        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on Friday at a ceremony she held at the library.\n"),),
         _only("Meeting", "2020-05-01", ("agent", "person/orlen-vasquez-tam")),
     ),
     "a-ceremony-she-hosted-is-held-by-her, near miss: a ceremony no one hosts": Case(
-        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on Friday at a ceremony in her office.\n"),),
+        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on Friday at a ceremony at the library.\n"),),
         _count("Meeting", 0),
     ),
     "an-undated-boycott-is-on-the-day-of-the-weeks-one-meeting": Case(
-        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on Friday at a ceremony she hosted in her office.\n\nMayor Ana Quillby stayed away.\n"),),
+        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on Friday at a ceremony she held at the library.\n\nMayor Ana Quillby stayed away.\n"),),
         _only("Boycott", "2020-05-01", ("boycotter", "person/ana-quillby")),
     ),
     "an-undated-boycott-is-on-the-day-of-the-weeks-one-meeting, near miss: a meeting long before": Case(
-        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on April 2 at a ceremony she hosted in her office.\n\nMayor Ana Quillby stayed away.\n"),),
+        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on April 2 at a ceremony she held at the library.\n\nMayor Ana Quillby stayed away.\n"),),
         _only("Boycott", "2020-05-06", ("boycotter", "person/ana-quillby")),
     ),
     "an-hour-later-is-the-day-told-before": Case(
-        (article("a", "Shelters\n\nGov. Orlen Vasquez-Tam sent letters Friday to Fresno.\n\nMayor Ana Quillby answered on Twitter about an hour later.\n"),),
+        (article("a", "Shelters\n\nGov. Orlen Vasquez-Tam sent letters Friday to Fresno.\n\nMayor Ana Quillby replied on Twitter two hours later.\n"),),
         _only("Tweet", "2020-05-01", ("agent", "person/ana-quillby")),
         GEO,
     ),
     "an-hour-later-is-the-day-told-before, near miss: no later": Case(
-        (article("a", "Shelters\n\nGov. Orlen Vasquez-Tam sent letters Friday to Fresno.\n\nMayor Ana Quillby answered on Twitter.\n"),),
+        (article("a", "Shelters\n\nGov. Orlen Vasquez-Tam sent letters Friday to Fresno.\n\nMayor Ana Quillby replied on Twitter.\n"),),
         _only("Tweet", "2020-05-06", ("agent", "person/ana-quillby")),
         GEO,
     ),
     "that-evening-is-the-day-told-before-not-its-deadline": Case(
-        (article("a", "Grants\n\nGov. Orlen Vasquez-Tam sent a letter Monday to Fresno warning it to act by May 29.\n\nMayor Ana Quillby posted the letter on Twitter that evening.\n"),),
+        (article("a", "Grants\n\nGov. Orlen Vasquez-Tam sent a letter Monday to Fresno warning it to act by May 29.\n\nMayor Ana Quillby put the letter on Twitter that evening.\n"),),
         _only("Tweet", "2020-05-04", ("agent", "person/ana-quillby")),
         GEO,
     ),
     "a-day-in-what-was-told-is-not-the-tellings": Case(
-        (article("a", "Vote\n\nMayor Ana Quillby told reporters that the council will vote Thursday.\n"),),
+        (article("a", "Vote\n\nMayor Ana Quillby told reporters that the board will decide Thursday.\n"),),
         _only("StatementEvent", None, ("agent", "person/ana-quillby")),
     ),
     "a-day-in-what-was-told-is-not-the-tellings, near miss: told on a day": Case(
-        (article("a", "Vote\n\nMayor Ana Quillby told reporters Thursday that the council will vote.\n"),),
+        (article("a", "Vote\n\nMayor Ana Quillby told reporters Thursday that the board will decide.\n"),),
         _only("StatementEvent", "2020-04-30", ("agent", "person/ana-quillby")),
     ),
     "the-city-said-in-a-statement-is-the-citys": Case(
@@ -1050,21 +1050,21 @@ CASES: dict[str, Case] = {
         GEO,
     ),
     "the-cities-that-sued-are-the-cities-named": Case(
-        (article("a", "Grants\n\nA judge on Tuesday ordered the Quillby Agency to pay Fresno, Calif., and Bakersfield, Calif.\n\nThe dispute began last year. The cities sued in December.\n"),),
-        _lawsuit_is("2019-12", ("agent", "jurisdiction/fresno-ca"), ("agent", "jurisdiction/bakersfield-ca"), ("target", "organization/quillby-agency")),
+        (article("a", "Grants\n\nA judge on Tuesday ordered the Quillby Agency to pay Fresno, Calif., and Bakersfield, Calif.\n\nThe dispute began last year. The cities sued in November.\n"),),
+        _lawsuit_is("2019-11", ("agent", "jurisdiction/fresno-ca"), ("agent", "jurisdiction/bakersfield-ca"), ("target", "organization/quillby-agency")),
         GEO,
     ),
     "the-cities-that-sued-are-the-cities-named, near miss: more cities than it says": Case(
-        (article("a", "Grants\n\nA judge on Tuesday ordered the Quillby Agency to pay Fresno, Calif., Bakersfield, Calif., Modesto, Calif., Merced, Calif., and Visalia, Calif.\n\nThe dispute began last year. The cities sued in December.\n"),),
-        _lawsuit_is("2019-12"),
+        (article("a", "Grants\n\nA judge on Tuesday ordered the Quillby Agency to pay Fresno, Calif., Bakersfield, Calif., Modesto, Calif., Merced, Calif., and Visalia, Calif.\n\nThe dispute began last year. The cities sued in November.\n"),),
+        _lawsuit_is("2019-11"),
         GEO,
     ),
     "a-meeting-that-went-ahead-is-on-the-boycotts-day": Case(
-        (article("a", "Ceremony\n\nCouncilwoman Ana Quillby declined to attend Monday's ribbon-cutting.\n\nThe ceremony, hosted by the Quillby Agency, went ahead with about 60 guests.\n"),),
+        (article("a", "Ceremony\n\nCouncilwoman Ana Quillby declined to attend Monday's groundbreaking.\n\nThe ceremony, convened by the Quillby Agency, drew some 40 guests.\n"),),
         _only("Meeting", "2020-05-04", ("agent", "organization/quillby-agency")),
     ),
     "a-meeting-that-went-ahead-is-on-the-boycotts-day, near miss: a boycott long before": Case(
-        (article("a", "Ceremony\n\nCouncilwoman Ana Quillby declined to attend the ribbon-cutting on April 2.\n\nThe ceremony, hosted by the Quillby Agency, went ahead with about 60 guests.\n"),),
+        (article("a", "Ceremony\n\nCouncilwoman Ana Quillby declined to attend the groundbreaking on April 2.\n\nThe ceremony, convened by the Quillby Agency, drew some 40 guests.\n"),),
         _only("Meeting", "2020-05-06", ("agent", "organization/quillby-agency")),
     ),
     "a-meeting-with-is-the-run-of-names-after-with": Case(
@@ -1076,23 +1076,23 @@ CASES: dict[str, Case] = {
         _only("Meeting", "2020-05-05", ("agent", "person/ana-quillby"), ("attendee", "person/orlen-vasquez-tam"), ("attendee", "organization/quillby-agency")),
     ),
     "guests-including-and-among-them-attend": Case(
-        (article("a", "Summit\n\nThe summit, hosted by the Quillby Agency, went ahead on Tuesday with about 60 guests, including Mayor Ana Quillby.\n"),),
+        (article("a", "Summit\n\nThe summit, convened by the Quillby Agency, opened on Tuesday with some 40 visitors, including Mayor Ana Quillby.\n"),),
         _only("Meeting", "2020-05-05", ("agent", "organization/quillby-agency"), ("attendee", "person/ana-quillby")),
     ),
     "guests-including-and-among-them-attend, among them": Case(
-        (article("a", "Summit\n\nThe roundtable, organized by the Quillby Agency, went ahead on Tuesday with a dozen officials. Among them was Mayor Ana Quillby, who spoke.\n"),),
+        (article("a", "Summit\n\nThe summit, convened by the Quillby Agency, opened on Tuesday with a few officials. Among them was Mayor Ana Quillby, who spoke.\n"),),
         _only("Meeting", "2020-05-05", ("agent", "organization/quillby-agency"), ("attendee", "person/ana-quillby")),
     ),
     "the-summit-that-went-ahead-is-the-one-held-not-the-one-planned": Case(
-        (article("a", "Mayors skip summit\n\nGov. Orlen Vasquez-Tam opened his summit on Friday.\n\nThe summit went ahead without them.\n\nGov. Orlen Vasquez-Tam plans a second summit in January.\n"),),
+        (article("a", "Mayors skip summit\n\nGov. Orlen Vasquez-Tam opened his summit on Friday.\n\nThe summit was held anyway.\n\nGov. Orlen Vasquez-Tam plans another summit in January.\n"),),
         _count("Meeting", 2),
     ),
     "the-summit-that-went-ahead-is-the-one-held-not-the-one-planned, near miss: none planned": Case(
-        (article("a", "Mayors skip summit\n\nGov. Orlen Vasquez-Tam opened his summit on Friday.\n\nThe summit went ahead without them.\n"),),
+        (article("a", "Mayors skip summit\n\nGov. Orlen Vasquez-Tam opened his summit on Friday.\n\nThe summit was held anyway.\n"),),
         _only("Meeting", "2020-05-01", ("agent", "person/orlen-vasquez-tam")),
     ),
     "declined-invitations-to-x-is-a-meeting-x-holds": Case(
-        (article("a", "Roads\n\nMayor Ana Quillby declined invitations to the Quillby Institute on Tuesday to discuss roads.\n"),),
+        (article("a", "Roads\n\nMayor Ana Quillby declined invitations to the Quillby Institute on Tuesday to talk about roads.\n"),),
         _both(
             _only("Meeting", "2020-05-05", ("agent", "organization/quillby-institute")),
             _only("Boycott", "2020-05-05", ("boycotter", "person/ana-quillby")),
@@ -1103,11 +1103,11 @@ CASES: dict[str, Case] = {
         _count("Meeting", 0),
     ),
     "the-boycotters-before-a-later-did-not-attend": Case(
-        (article("a", "Summit\n\nIt was unclear how many mayors did not attend on Tuesday, but Mayor Ana Quillby and Mayor Orlen Vasquez-Tam did not attend.\n"),),
+        (article("a", "Summit\n\nNobody knew how many mayors did not attend on Tuesday, but Mayor Ana Quillby and Mayor Orlen Vasquez-Tam did not attend.\n"),),
         _only("Boycott", "2020-05-05", ("boycotter", "person/ana-quillby"), ("boycotter", "person/orlen-vasquez-tam")),
     ),
     "the-boycotters-before-a-later-did-not-attend, near miss: named after the last one": Case(
-        (article("a", "Summit\n\nIt was unclear how many mayors did not attend on Tuesday, Mayor Ana Quillby said.\n"),),
+        (article("a", "Summit\n\nNobody knew how many mayors did not attend on Tuesday, Mayor Ana Quillby said.\n"),),
         _only("Boycott", "2020-05-05"),
     ),
     "walking-out-is-another-boycott-than-staying-away": Case(
@@ -1134,7 +1134,7 @@ def test_rule(rule: str) -> None:
     ("words", "published", "expected"),
     [
         # a weekday ahead of a schedule is the coming one; one told as past, the one before
-        ("The council scheduled an emergency session for Tuesday.", dt.date(2016, 9, 11), ["2016-09-13"]),
+        ("The council called a special session for Tuesday.", dt.date(2016, 9, 11), ["2016-09-13"]),
         ("The vote will be held Tuesday.", dt.date(2016, 9, 11), ["2016-09-13"]),
         ("The council met on Tuesday.", dt.date(2016, 9, 11), ["2016-09-06"]),
         # a month and day with no year, half a year ahead: the one before the story
@@ -1144,14 +1144,14 @@ def test_rule(rule: str) -> None:
         ("The mayor said in May that the rule would pass.", dt.date(2017, 6, 30), ["2017-05"]),
         ("The mayor may sign it, she said in June.", dt.date(2017, 6, 30), ["2017-06"]),
         # a future verb further back in the clause: the coming weekday; one told, the last
-        ("The board will weigh a plan supporting the rule at its regular meeting on Tuesday.", dt.date(2015, 10, 23), ["2015-10-27"]),
-        ("The board will review what it was told at its regular meeting on Tuesday.", dt.date(2015, 10, 23), ["2015-10-20"]),
+        ("The board will take up a plan backing the rule at its next meeting on Tuesday.", dt.date(2015, 10, 23), ["2015-10-27"]),
+        ("The board will review what it was told at its last meeting on Tuesday.", dt.date(2015, 10, 23), ["2015-10-20"]),
         # "this week": the month its Monday is in
-        ("She told the council this week that it would pass.", dt.date(2024, 1, 19), ["2024-01"]),
-        ("She told the council this week that it would pass.", dt.date(2024, 3, 1), ["2024-02"]),
+        ("She told the board this week that it would pass.", dt.date(2024, 1, 19), ["2024-01"]),
+        ("She told the board this week that it would pass.", dt.date(2024, 3, 1), ["2024-02"]),
         # a bare month ahead of a plan is the coming one; one told as past, the one before
-        ("The governor plans a second summit in January.", dt.date(2017, 11, 13), ["2018-01"]),
-        ("The governor held a first summit in January.", dt.date(2017, 11, 13), ["2017-01"]),
+        ("The governor plans another summit in January.", dt.date(2017, 11, 13), ["2018-01"]),
+        ("The governor held an earlier summit in January.", dt.date(2017, 11, 13), ["2017-01"]),
     ],
 )  # fmt: skip
 def test_dates_ahead_and_behind(words: str, published: dt.date, expected: list[str]) -> None:

@@ -58,7 +58,7 @@ _WEEKDAY = re.compile(
 _AHEAD = re.compile(
     r"(?:\bfor|\b(?:will|shall|is set to|are set to|plans? to|is to|are to|scheduled|"
     r"planned)\b[^.;]{0,40}?\b(?:on)?|"
-    # "will consider a resolution … at its regular meeting on Tuesday": a clause's future verb
+    # "will take up the plan … at its next meeting on Tuesday": a clause's future verb
     # further back, with no comma, no past verb and no saying between
     r"\b(?:will|shall)\s+(?:(?!\b(?:said|says|told|was|were|had|did)\b)[^.;,]){0,90}?\bon)\s*$",
     re.I,

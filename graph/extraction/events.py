@@ -31,7 +31,7 @@ EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                          # held by someone the sentence names (see `_ORGANISER_ONLY`)
                          r"\bround table\b", r"\b(?:listening\s+)?session\b", r"\bhearing\b", r"\bceremony\b",
                          r"\bdinner\b", r"\b(?:meets|will meet)\b",
-                         # "declined invitations to the White House": a meeting the inviter holds
+                         # "turned down invitations to the Quillby Institute": a meeting the inviter holds
                          r"\binvitations?\s+to\b")),
     ("Demand", _trigger(r"\bdemand(?:s|ed|ing)\b", r"\bcall(?:ed|s)\s+on\b(?=(?:[^.;]|\.(?=\s+(?-i:[A-Z]))){0,80}?\bto\s+(?-i:[a-z]))",
                         r"\bask(?:ed|s)\s+(?=that\b|(?:the\s+|an?\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,6}?\s+to\s+"
@@ -970,8 +970,8 @@ _LATER = re.compile(
 def _day_before(
     text: str, sentences: list[tuple[int, int]], span: tuple[int, int], published: dt.date | None
 ) -> str | None:
-    """The day a speech event told from the one before ("answered on Twitter about an hour
-    later", "posted it that evening") takes from the last day the two sentences before give."""
+    """The day a speech event told from the one before ("replied on Twitter two hours
+    later", "shared it that evening") takes from the last day the two sentences before give."""
     if not _LATER.search(text[span[0] : span[1]]):
         return None
     at = next((i for i, s in enumerate(sentences) if s[1] > span[0]), 0)
@@ -1014,7 +1014,7 @@ def _context_day(
 # words that name a threat's act or a demand's verb where no one threatens or demands: the act
 # barred or denied ("barred X from withholding", "cannot cut off", "no authority to withhold"),
 # allowed by a law ("lets the state withhold"), a threat spoken of ("his threat to withhold"),
-# "without warning"; asking kept from or kept up ("bars them from asking", "keep asking"), a
+# "without warning"; asking kept from or kept up ("keeps officers from asking", "keep asking"), a
 # suit's prayer ("a lawsuit asking a judge to …"), a request as a thing ("detainer requests",
 # "a request for comment", "backed the request")
 _IDLE_THREAT = re.compile(
@@ -1031,7 +1031,7 @@ _A_REQUEST = re.compile(
 
 
 # a suit that may come, not one filed: "could be sued", "they may sue", "whether he expected
-# lawsuits", "threatened to sue"; "attorneys general sue" (what such people do, not a suit)
+# lawsuits", "threatened to sue"; "regulators sue" (what such people do, not a suit)
 _IDLE_SUIT = re.compile(
     r"(?:\b(?:could|would|may|might|will|can|should|must)\s+(?:not\s+)?(?:be\s+)?|"
     r"\bexpect\w*\s+(?:\w+\s+)?|\bthreat\w*\s+to\s+)$",
@@ -1130,9 +1130,9 @@ _ORGANISER_ONLY = re.compile(
     r"invitations?\s+to",
     re.I,
 )
-# a verb of holding a meeting and the words between it and the meeting's word: "will hold a
-# public listening session", "opened his turnpike funding summit", "will preside over a
-# committee hearing", "scheduled an emergency session"
+# a verb of holding a meeting and the words between it and the meeting's word: "will hold an
+# open forum session", "opened her water policy summit", "will chair a budget hearing",
+# "called a special session"
 _HOLDS = re.compile(
     r"\b(?:hold|holds|holding|held|host|hosts|hosting|plan|plans|planned|planning|"
     r"schedul(?:e|es|ed|ing)|conven(?:e|es|ed|ing)|open(?:s|ed)?|presid(?:e|es|ed|ing)\s+over|"
@@ -1157,14 +1157,14 @@ def _organiser(
     outside: Callable[[int], bool],
 ) -> str | None:
     """Who holds a meeting the sentence tells of: the subject of a verb of holding it ("Gov.
-    Lee opened his summit", "The council scheduled an emergency session"), of "meets" ("The
-    council meets next on July 28"), or of a sentence about "its regular meeting"."""
+    Lee opened her summit", "The board called a special session"), of "meets" ("The board
+    meets again on May 2"), or of a sentence about "its next meeting"."""
     before = masked[: hit.start()]
     holds = _HOLDS.search(before)
     if hit.group(0).lower() in ("meets", "will meet"):
         at = hit.start()
     elif re.match(_HELD_BY_PRONOUN, masked[hit.end() :]):
-        at = hit.start()  # "signed it at a ceremony he hosted": the sentence's subject
+        at = hit.start()  # "signed it at a ceremony she held": the sentence's subject
     elif holds is not None and not re.search(
         r"\b(?:a|an|the|its|his|her|their)\s+$", before[: holds.start()], re.I
     ):
@@ -1184,8 +1184,8 @@ def _organiser(
 
 
 def _in_a_name(hit: re.Match[str], span: tuple[int, int], inside: list[EntityMention]) -> bool:
-    """Whether a trigger's word is inside a name that is not the event's ("Summit Partners
-    LLC", not "the Border Security Summit")."""
+    """Whether a trigger's word is inside a name that is not the event's ("Summit Quillby
+    LLC", not "the Ashmont Water Summit")."""
     at = span[0] + hit.start()
     return any(
         m.start <= at < m.end and not m.text.lower().endswith(hit.group(0).lower().strip())
@@ -1193,12 +1193,12 @@ def _in_a_name(hit: re.Match[str], span: tuple[int, int], inside: list[EntityMen
     )
 
 
-# a place that holds an office ("Minnesota Attorney General", "Ohio Gov."), not its target
+# a place that holds an office ("Ashmont Attorney General", "Ashmont Gov."), not its target
 _SETTING_OR_OFFICE = re.compile(
     r"\s+(?:Attorney\s+General|Gov(?:ernor|\.)|Lt\.|Lieutenant|Mayor|Sen(?:ator|\.)|Rep\.|"
     r"Secretary|Sheriff|Comptroller|Treasurer|Auditor)\b"
 )
-# "in Washington and Oregon": where the ones named are, not whom it is aimed at
+# "towns in Ashmont and Quillby County": where the ones named are, not whom it is aimed at
 _IN_PLACES = re.compile(r"\b[Ii]n\s+(?:(?:[A-Z][\w.'-]*\s+){1,3}(?:and|or)\s+)?$")
 _THE_PLACES = re.compile(
     r"\s*(?:The|Both)\s+(?:two\s+|three\s+|four\s+)?(?P<noun>cities|counties|towns)\b"
@@ -1208,7 +1208,7 @@ _THE_PLACES = re.compile(
 def _places_pointed_at(
     text: str, span: tuple[int, int], mentions: list[EntityMention], outside: Callable[[int], bool]
 ) -> list[str]:
-    """The places a plural subject points back to ("The cities sued in December."): the two to
+    """The places a plural subject points back to ("The cities filed suit in May."): the two to
     four the story named before, of that kind (a city or county has its state's postal code in
     its IRI, a state none), when it named no more."""
     subject = _THE_PLACES.match(text, span[0], span[1])
@@ -1230,7 +1230,7 @@ def _places_pointed_at(
     return out if 2 <= len(out) <= 4 else []
 
 
-# the names right after "with", or after "with about 60 guests, including"
+# the names right after "with", or after "with some 40 visitors, including"
 _A_RUN_OF_NAMES = re.compile(
     r"(?:(?:[\w-]+\s+){0,4}?[\w-]+,?\s+(?:including|among\s+them)\s+)?"
     r"(?:(?:[A-Z][\w.’'-]*|and|the|of|&|,)\s*)*"
@@ -1387,7 +1387,7 @@ def find_events(
                     if saying:
                         usable = [d for d in usable if not saying.start() <= d[0] < where]
                 if kind in _SPEECH:
-                    # "told reporters that the committee will vote Thursday": the vote's day
+                    # "told reporters that the board will decide Friday": the decision's day
                     content = re.search(r"\b(?:told|said|says|wrote)\b[^.;]*?\bthat\b", masked)
                     if content and content.end() > where:
                         usable = [d for d in usable if d[0] < content.end()]
@@ -1398,7 +1398,7 @@ def find_events(
                 before = [m for m in actors if m.start < trigger_at]
                 agent = before[-1] if before else (actors[0] if actors else None)
                 if kind in _SPEECH and not before:
-                    # "The sheriff spoke at a news conference": the one the subject points to
+                    # "The sheriff took questions at a news conference": the one it points to
                     agent = _subject_pointed_at(text, span, mentions, outside) or agent
                 said_by = _ASKER.search(masked[: hit.start()]) if kind in _SPEECH else None
                 if said_by is not None and hit.group(0)[:4].lower() in ("said", "told"):
@@ -1440,7 +1440,7 @@ def find_events(
                         if m.kind == "person":
                             participants[("boycotter", m.iri)] = None
                     if not participants and len(hits) > 1:
-                        # "how many did not attend was unclear, but A and B did not attend"
+                        # "no one knew how many stayed home, but A and B did not attend"
                         last = span[0] + hits[-1].start()
                         for m in actors:
                             if m.kind == "person" and trigger_at < m.start < last:
@@ -1481,7 +1481,7 @@ def find_events(
                             participants[("agent", m.iri)] = None  # "the committee's hearing"
                         elif (after_with or possessor) and m.start >= trigger_at - 40:
                             participants[("attendee", m.iri)] = None
-                    # "… went ahead with a dozen officials. Among them was Mayor Ann Lee"
+                    # "… opened with a few officials. Among them was Mayor Ann Lee"
                     at = sentences.index(span) if span in sentences else -1
                     if with_at != -1 and 0 <= at < len(sentences) - 1:
                         nxt = sentences[at + 1]
@@ -1528,7 +1528,7 @@ def find_events(
                         ):
                             participants[("target", m.iri)] = None
                     if not any(r == "agent" for r, _ in participants):
-                        # "The cities sued in December.": the cities the story named
+                        # "The cities filed suit in May.": the cities the story named
                         for iri in _places_pointed_at(text, span, mentions, outside):
                             participants[("agent", iri)] = None
                     # "sued the city": the place or body named last before that it points back to
@@ -1551,7 +1551,7 @@ def find_events(
                         if _SETTING_OR_OFFICE.match(text, m.end) or _IN_PLACES.search(
                             text[max(span[0], m.start - 40) : m.start]
                         ):
-                            continue  # "In Missouri, Gov. X warned", "Minnesota Attorney General X"
+                            continue  # "In Ashmont, Gov. X warned", "Ashmont Attorney General X"
                         participants[("target", m.iri)] = None
                 if kind == "Review" and not _a_review(masked, hit, usable, before):
                     continue  # "under review", "said it was reviewing the letter": talk of one
@@ -1608,7 +1608,7 @@ def find_events(
     _judge_next(events, text, sentences, [m for m in mentions if outside(m.start)])
     # a boycott the text does not date, of the one meeting it dates in the week before the story
     # ("stayed away" from the ceremony "on Friday"): that meeting's day; and a meeting the text
-    # does not date ("The ceremony … went ahead"), of the one boycott it dates, that day
+    # does not date ("The forum … was held anyway"), of the one boycott it dates, that day
     for kind, other in (("Boycott", "Meeting"), ("Meeting", "Boycott")):
         days = {k[1] for k in dated if k[0] == other and k in events and k[1]}
         if len(days) != 1 or any(k[0] == kind and k in events for k in dated):
@@ -1829,7 +1829,7 @@ def _merge_defaulted(
             if k in events and k[0] == kind and (agent is None or k[2] in (None, agent))
         ]
         if len(same) > 1 and kind in ("Meeting", "Boycott"):
-            # "The summit went ahead without them." beside the summit held Friday and one
+            # "The summit was held anyway." beside the summit held Friday and one
             # planned for January: the one already held
             same = [k for k in same if k[1] and key[1] and k[1] <= str(key[1])]
         if len(same) == 1 and key in events:
