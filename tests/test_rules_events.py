@@ -1118,6 +1118,16 @@ CASES: dict[str, Case] = {
         (article("a", "Leaders walk out over the rule\n\nDirector Ana Quillby did not attend the hearing on Tuesday.\n"),),
         _only("Boycott", "2020-05-05", ("boycotter", "person/ana-quillby")),
     ),
+    "the-governor-who-wrote-is-the-governor-named-before": Case(
+        (article("a", "Mayor Quillby rejects governor’s demand\n\nMayor Ana Quillby today rejected the demand of Gov. Orlen Vasquez-Tam.\n\n“We will not budge,” said Mayor Quillby.\n\n“We will not be bullied,” she added.\n\nOn Tuesday, a spokeswoman for Vasquez-Tam, Rina Ostrowe, told reporters that the letter “is plain.” The Republican governor wrote on Twitter Tuesday evening: “The law is the law. Fresno can follow it.”\n\n“We are not going back,” said Mayor Quillby.\n"),),
+        _only("Tweet", "2020-05-05", ("agent", "person/orlen-vasquez-tam")),
+        GEO,
+    ),
+    "the-governor-who-wrote-is-the-governor-named-before, near miss: the mayor wrote": Case(
+        (article("a", "Mayor Quillby rejects governor’s demand\n\nMayor Ana Quillby today rejected the demand of Gov. Orlen Vasquez-Tam.\n\n“We will not budge,” said Mayor Quillby.\n\nThe mayor wrote on Twitter Tuesday evening: “The law is wrong.”\n"),),
+        _only("Tweet", "2020-05-05", ("agent", "person/ana-quillby")),
+        GEO,
+    ),
 }  # fmt: skip
 
 

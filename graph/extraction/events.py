@@ -1240,13 +1240,22 @@ _SAYS = re.compile(r"\s+(?:said|says|told|tells|wrote|writes|added|adds)\b")
 
 
 def _sayer(text: str, q: Quotation, frame: str, mentions: list[EntityMention]) -> str:
-    """Who makes a speech event: the quotation's speaker, unless that is a place and its frame
-    names a person as the one saying ("In a statement, Lee said the county …": Lee, not the
-    county she runs)."""
+    """Who makes a speech event: the official a subject head noun points back to ("The
+    governor wrote on Twitter: …"); else the quotation's speaker, unless that is a place and
+    its frame names a person as the one saying ("In a statement, Lee said the county …": Lee,
+    not the county she runs)."""
     speaker = str(q.speaker)
+    start = q.sentence[0]
+    # "The Republican governor wrote on Twitter: …": the governor the story named before
+    at = start + len(frame) - len(frame.lstrip())
+    subject = _HEAD_NOUN.match(frame, at - start)
+    if subject is not None and _SAYS.match(frame, subject.end()):
+        earlier = [m for m in mentions if m.end <= start]
+        for found in _pointed_at_all(subject, earlier, set(), text)[:1]:
+            if found.startswith("person/"):
+                return found
     if not speaker.startswith("jurisdiction/"):
         return speaker
-    start = q.sentence[0]
     for m in mentions:
         if (
             m.kind == "person"
