@@ -787,6 +787,347 @@ CASES: dict[str, Case] = {
         _only("Meeting", "2020-05-05", ("attendee", "person/orlen-vasquez-tam")),
         GEO,
     ),
+    "a-judge-who-wrote-made-no-statement": Case(
+        (article("a", "Ruling\n\nJudge Orlen Vasquez-Tam wrote that the rule \"cannot stand.\"\n"),),
+        _count("StatementEvent", 0),
+    ),
+    "a-judge-who-wrote-made-no-statement, near miss: wrote in a statement": Case(
+        (article("a", "Ruling\n\nMayor Orlen Vasquez-Tam wrote in a statement that the rule \"cannot stand.\"\n"),),
+        _count("StatementEvent", 1),
+    ),
+    "a-withholding-barred-is-no-threat": Case(
+        (article("a", "Grants\n\nA judge on Tuesday barred Gov. Orlen Vasquez-Tam from withholding grants from Fresno.\n"),),
+        _count("Threat", 0),
+        GEO,
+    ),
+    "a-withholding-barred-is-no-threat, near miss: she would withhold them": Case(
+        (article("a", "Grants\n\nGov. Orlen Vasquez-Tam said on Tuesday that she would withhold grants from Fresno.\n"),),
+        _count("Threat", 1),
+        GEO,
+    ),
+    "a-law-that-lets-a-state-withhold-is-no-threat": Case(
+        (article("a", "Grants\n\nThe Quillby Act allows the state to withhold grants from Fresno, Gov. Orlen Vasquez-Tam said.\n"),),
+        _count("Threat", 0),
+        GEO,
+    ),
+    "without-warning-is-no-threat": Case(
+        (article("a", "Grants\n\nGov. Orlen Vasquez-Tam cut the grant to Fresno on Tuesday without warning.\n"),),
+        _count("Threat", 0),
+        GEO,
+    ),
+    "without-warning-is-no-threat, near miss: after warning": Case(
+        (article("a", "Grants\n\nGov. Orlen Vasquez-Tam cut the grant to Fresno on Tuesday after warning the city.\n"),),
+        _count("Threat", 1),
+        GEO,
+    ),
+    "barred-from-asking-is-no-demand": Case(
+        (article("a", "Police\n\nChief Orlen Vasquez-Tam said a city rule keeps officers from asking anyone about citizenship.\n"),),
+        _count("Demand", 0),
+    ),
+    "barred-from-asking-is-no-demand, near miss: asking them to stop": Case(
+        (article("a", "Police\n\nChief Orlen Vasquez-Tam sent a memo on Tuesday asking officers to stop.\n"),),
+        _count("Demand", 1),
+    ),
+    "a-suit-asking-a-judge-is-no-demand": Case(
+        (article("a", "Suit\n\nMayor Orlen Vasquez-Tam filed a lawsuit on Tuesday asking a federal judge to block the rule.\n"),),
+        _count("Demand", 0),
+    ),
+    "a-request-for-comment-is-no-demand": Case(
+        (article("a", "Suit\n\nThe Quillby Group did not respond to a request for comment on Tuesday.\n"),),
+        _count("Demand", 0),
+    ),
+    "a-request-for-comment-is-no-demand, near miss: the group requests records": Case(
+        (article("a", "Suit\n\nThe Quillby Group requests records from Mayor Orlen Vasquez-Tam.\n"),),
+        _count("Demand", 1),
+    ),
+    "called-on-to-is-a-demand-of-the-one-named-next": Case(
+        (article("a", "Rule\n\nMayor Orlen Vasquez-Tam on Tuesday called on Gov. Ana Quillby to repeal the rule.\n"),),
+        _only("Demand", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("target", "person/ana-quillby")),
+    ),
+    "called-on-to-is-a-demand-of-the-one-named-next, near miss: called on a day": Case(
+        (article("a", "Rule\n\nMayor Orlen Vasquez-Tam called on Tuesday and spoke to Gov. Ana Quillby.\n"),),
+        _count("Demand", 0),
+    ),
+    "an-undated-call-on-lawmakers-is-undated-and-targets-no-place": Case(
+        (article("a", "Aid\n\nSen. Orlen Vasquez-Tam called on lawmakers to end road aid to Fresno.\n"),),
+        _only("Demand", None, ("agent", "person/orlen-vasquez-tam")),
+        GEO,
+    ),
+    "and-called-on-asks-as-the-clauses-subject": Case(
+        (article("a", "Rule\n\nMayor Orlen Vasquez-Tam on Tuesday rejected Gov. Ana Quillby's plan and called on the governor to drop it.\n"),),
+        _only("Demand", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("target", "person/ana-quillby")),
+    ),
+    "and-called-on-asks-as-the-clauses-subject, near miss: no coordination": Case(
+        (article("a", "Rule\n\nMayor Orlen Vasquez-Tam said on Tuesday that Gov. Ana Quillby called on the council to drop it.\n"),),
+        _only("Demand", "2020-05-05", ("agent", "person/ana-quillby")),
+    ),
+    "the-city-asked-the-one-it-points-back-to": Case(
+        (article("a", "Rule\n\nFresno sued Gov. Ana Quillby on Monday. Lawyer Orlen Vasquez-Tam said the city asked the governor in April to explain the rule.\n"),),
+        _has("Demand", "2020-04", "jurisdiction/fresno"),
+        GEO,
+    ),
+    "a-complaint-asks-a-judge-is-no-demand": Case(
+        (article("a", "Rule\n\nThe suit, filed by Mayor Orlen Vasquez-Tam, asks a judge to halt the rule.\n"),),
+        _count("Demand", 0),
+    ),
+    "a-complaint-asks-a-judge-is-no-demand, near miss: asks the council": Case(
+        (article("a", "Rule\n\nMayor Orlen Vasquez-Tam asks the council to block the rule.\n"),),
+        _count("Demand", 1),
+    ),
+    "called-on-the-sheriffs-office-is-the-office": Case(
+        (article("a", "Rule\n\nThe Fresno County Sheriff's Office adopted a rule on Monday. Sheriff Ana Quillby defended it. On Tuesday, Rep. Orlen Vasquez-Tam called on the sheriff's office to withdraw it.\n"),),
+        _only("Demand", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("target", "organization/fresno-county-sheriffs-office")),
+        GEO,
+    ),
+    "a-statement-is-the-persons-who-says-it-not-her-countys": Case(
+        (article("a", "Data\n\nAlameda County Executive Orlen Vasquez-Tam also declined.\n\nIn a statement Tuesday, Vasquez-Tam said the county had written to the agency for data and “got no reply.”\n"),),
+        _only("StatementEvent", "2020-05-05", ("agent", "person/orlen-vasquez-tam")),
+        "curated/us-places.ttl",
+    ),
+    "a-statement-is-the-persons-who-says-it-not-her-countys, near miss: the county says it": Case(
+        (article("a", "Data\n\nAlameda County Executive Orlen Vasquez-Tam also declined.\n\nIn a statement Tuesday, Alameda County said it “got no reply.”\n"),),
+        _only("StatementEvent", "2020-05-05", ("agent", "jurisdiction/alameda-county-ca")),
+        "curated/us-places.ttl",
+    ),
+    "a-saying-the-story-dates-is-a-statement-event": Case(
+        (article("a", "Toll\n\nMayor Orlen Vasquez-Tam, a Democrat, said Sunday that he would not budge.\n"),),
+        _only("StatementEvent", "2020-05-03", ("agent", "person/orlen-vasquez-tam")),
+    ),
+    "a-saying-the-story-dates-is-a-statement-event, near miss: undated": Case(
+        (article("a", "Toll\n\nMayor Orlen Vasquez-Tam, a Democrat, said that he would not budge.\n"),),
+        _count("StatementEvent", 0),
+    ),
+    "a-saying-the-story-dates-is-a-statement-event, near miss: a body's unnamed spokeswoman": Case(
+        (article("a", "Toll\n\nA Quillby Group spokeswoman said Sunday that the group would not budge.\n"),),
+        _count("StatementEvent", 0),
+    ),
+    "the-leads-saying-is-the-news-conference-told-later": Case(
+        (article("a", "Jail\n\nSheriff Orlen Vasquez-Tam said yesterday that the jail would stay open.\n\nThe jail has 300 beds. It opened in 1990. It is old.\n\nThe sheriff took questions at a news conference at the jail.\n"),),
+        _both(
+            _only("PressConference", "2020-05-05", ("agent", "person/orlen-vasquez-tam")),
+            _count("StatementEvent", 0),
+        ),
+    ),
+    "the-leads-saying-is-the-news-conference-told-later, near miss: another speaker's lead": Case(
+        (article("a", "Jail\n\nMayor Ana Quillby said yesterday that the jail would stay open.\n\nSheriff Orlen Vasquez-Tam runs it. It opened in 1990. It is old.\n\nThe sheriff took questions at a news conference at the jail.\n"),),
+        _only("PressConference", "2020-05-06", ("agent", "person/orlen-vasquez-tam")),
+    ),
+    "a-suit-that-may-come-is-no-lawsuit": Case(
+        (article("a", "Solar\n\nGov. Orlen Vasquez-Tam warned that firms that miss the deadline could be sued.\n"),),
+        _count("Lawsuit", 0),
+    ),
+    "a-suit-that-may-come-is-no-lawsuit, near miss: a company sued": Case(
+        (article("a", "Solar\n\nThe Quillby Group sued Gov. Orlen Vasquez-Tam on Tuesday.\n"),),
+        _count("Lawsuit", 1),
+    ),
+    "what-attorneys-general-do-is-no-lawsuit": Case(
+        (article("a", "Analysis\n\nBefore regulators sue lenders, they send warnings, Orlen Vasquez-Tam said.\n"),),
+        _count("Lawsuit", 0),
+    ),
+    "what-attorneys-general-do-is-no-lawsuit, near miss: named cities sue": Case(
+        (article("a", "Fresno, Bakersfield sue Gov. Orlen Vasquez-Tam\n\nThe cities filed the suit on Tuesday.\n"),),
+        _count("Lawsuit", 1),
+        GEO,
+    ),
+    "a-bodys-hearing-is-held-by-the-body": Case(
+        (article("a", "Fraud\n\nThe Quillby Committee’s hearing on tolls opened on Tuesday.\n"),),
+        _only("Meeting", "2020-05-05", ("agent", "organization/quillby-committee")),
+    ),
+    "a-bodys-hearing-is-held-by-the-body, near miss: no one holds the hearing": Case(
+        (article("a", "Fraud\n\nGov. Orlen Vasquez-Tam lost her hearing on Tuesday.\n"),),
+        _count("Meeting", 0),
+    ),
+    "who-schedules-a-session-holds-it": Case(
+        (article("a", "Plates\n\nThe Fresno City Council called a special session for Tuesday.\n"),),
+        _only("Meeting", "2020-05-12", ("agent", "organization/fresno-city-council")),
+        GEO,
+    ),
+    "who-plans-a-summit-holds-it": Case(
+        (article("a", "Tolls\n\nGov. Orlen Vasquez-Tam plans another summit in Fresno in January.\n"),),
+        _only("Meeting", "2021-01", ("agent", "person/orlen-vasquez-tam")),
+        GEO,
+    ),
+    "who-plans-a-summit-holds-it, near miss: a scheduled meeting is no verb": Case(
+        (article("a", "Tolls\n\nMayor Orlen Vasquez-Tam skipped a scheduled meeting in Fresno.\n"),),
+        _only("Meeting", "2020-05-06"),
+        GEO,
+    ),
+    "the-council-meets-is-a-meeting-it-holds": Case(
+        (article("a", "Cameras\n\nThe Fresno City Council rejected the plan. The council meets again on May 28.\n"),),
+        _only("Meeting", "2020-05-28", ("agent", "organization/fresno-city-council")),
+        GEO,
+    ),
+    "a-meeting-word-in-a-name-is-no-meeting": Case(
+        (article("a", "Insulin\n\nGov. Orlen Vasquez-Tam sent letters to Summit Quillby Partners on Tuesday.\n"),),
+        _count("Meeting", 0),
+    ),
+    "a-dated-said-yields-to-the-sentences-other-statement": Case(
+        (article("a", "Budget\n\nMayor Ana Quillby said Monday that the county would appeal, and Gov. Orlen Vasquez-Tam told reporters he would not.\n"),),
+        _only("StatementEvent", "2020-05-04", ("agent", "person/orlen-vasquez-tam")),
+    ),
+    "a-threat-told-on-the-storys-day-is-the-senders-one-round": Case(
+        (article("a", "Governor threatens road money for Fresno and Bakersfield\n\nGov. Orlen Vasquez-Tam is threatening to pull state money from two cities unless they change their zoning rules.\n\nThe governor sent letters Friday to Fresno and Bakersfield.\n\nThe letters give the cities until Nov. 1 to act.\n\nOtherwise, the letters say, the state will keep their grants.\n"),),
+        _only("Threat", "2020-05-01", ("agent", "person/orlen-vasquez-tam"), ("target", "jurisdiction/fresno"), ("target", "jurisdiction/bakersfield")),
+        GEO,
+    ),
+    "a-threat-told-on-the-storys-day-is-the-senders-one-round, near miss: another's threat": Case(
+        (article("a", "Governor threatens road money for Fresno and Bakersfield\n\nGov. Orlen Vasquez-Tam is threatening to pull state money from two cities unless they change their zoning rules.\n\nThe governor sent letters Friday to Fresno and Bakersfield.\n\nThe letters give the cities until Nov. 1 to act.\n\nOtherwise, the letters say, the state will keep their grants.\n\nMayor Ana Quillby is threatening to cut the county's water.\n"),),
+        _count("Threat", 2),
+        GEO,
+    ),
+    "the-place-a-threat-is-made-in-is-no-target": Case(
+        (article("a", "Roads\n\nIn Fresno, Gov. Orlen Vasquez-Tam warned on Tuesday that he would withhold money from Bakersfield.\n"),),
+        _only("Threat", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("target", "jurisdiction/bakersfield")),
+        GEO,
+    ),
+    "the-place-a-threat-is-made-in-is-no-target, near miss: the place warned": Case(
+        (article("a", "Roads\n\nGov. Orlen Vasquez-Tam warned Fresno on Tuesday that he would withhold money from Bakersfield.\n"),),
+        _only("Threat", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("target", "jurisdiction/fresno"), ("target", "jurisdiction/bakersfield")),
+        GEO,
+    ),
+    "the-place-whose-officer-threatens-is-no-target": Case(
+        (article("a", "Roads\n\nCalifornia Attorney General Orlen Vasquez-Tam warned on Tuesday that she would withhold money from Bakersfield.\n"),),
+        _only("Threat", "2020-05-05", ("agent", "person/orlen-vasquez-tam"), ("target", "jurisdiction/bakersfield-ca")),
+        GEO,
+    ),
+    "would-not-go-and-also-declined-are-the-boycotts": Case(
+        (article("a", "Summit\n\nTwo mayors stayed away from the summit on Tuesday.\n\nFresno Mayor Orlen Vasquez-Tam announced on Monday that she would not go.\n\nBakersfield Mayor Ana Quillby also declined.\n"),),
+        _only("Boycott", "2020-05-05", ("boycotter", "person/orlen-vasquez-tam"), ("boycotter", "person/ana-quillby")),
+        GEO,
+    ),
+    "would-not-go-and-also-declined-are-the-boycotts, near miss: declined to comment": Case(
+        (article("a", "Summit\n\nTwo mayors stayed away from the summit on Tuesday.\n\nFresno Mayor Orlen Vasquez-Tam announced on Monday that she would not go.\n\nBakersfield Mayor Ana Quillby declined to comment.\n"),),
+        _only("Boycott", "2020-05-05", ("boycotter", "person/orlen-vasquez-tam")),
+        GEO,
+    ),
+    "a-ceremony-she-hosted-is-held-by-her": Case(
+        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on Friday at a ceremony she held at the library.\n"),),
+        _only("Meeting", "2020-05-01", ("agent", "person/orlen-vasquez-tam")),
+    ),
+    "a-ceremony-she-hosted-is-held-by-her, near miss: a ceremony no one hosts": Case(
+        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on Friday at a ceremony at the library.\n"),),
+        _count("Meeting", 0),
+    ),
+    "an-undated-boycott-is-on-the-day-of-the-weeks-one-meeting": Case(
+        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on Friday at a ceremony she held at the library.\n\nMayor Ana Quillby stayed away.\n"),),
+        _only("Boycott", "2020-05-01", ("boycotter", "person/ana-quillby")),
+    ),
+    "an-undated-boycott-is-on-the-day-of-the-weeks-one-meeting, near miss: a meeting long before": Case(
+        (article("a", "Signing\n\nGov. Orlen Vasquez-Tam signed the bill on April 2 at a ceremony she held at the library.\n\nMayor Ana Quillby stayed away.\n"),),
+        _only("Boycott", "2020-05-06", ("boycotter", "person/ana-quillby")),
+    ),
+    "an-hour-later-is-the-day-told-before": Case(
+        (article("a", "Shelters\n\nGov. Orlen Vasquez-Tam sent letters Friday to Fresno.\n\nMayor Ana Quillby replied on Twitter two hours later.\n"),),
+        _only("Tweet", "2020-05-01", ("agent", "person/ana-quillby")),
+        GEO,
+    ),
+    "an-hour-later-is-the-day-told-before, near miss: no later": Case(
+        (article("a", "Shelters\n\nGov. Orlen Vasquez-Tam sent letters Friday to Fresno.\n\nMayor Ana Quillby replied on Twitter.\n"),),
+        _only("Tweet", "2020-05-06", ("agent", "person/ana-quillby")),
+        GEO,
+    ),
+    "that-evening-is-the-day-told-before-not-its-deadline": Case(
+        (article("a", "Grants\n\nGov. Orlen Vasquez-Tam sent a letter Monday to Fresno warning it to act by May 29.\n\nMayor Ana Quillby put the letter on Twitter that evening.\n"),),
+        _only("Tweet", "2020-05-04", ("agent", "person/ana-quillby")),
+        GEO,
+    ),
+    "a-day-in-what-was-told-is-not-the-tellings": Case(
+        (article("a", "Vote\n\nMayor Ana Quillby told reporters that the board will decide Thursday.\n"),),
+        _only("StatementEvent", None, ("agent", "person/ana-quillby")),
+    ),
+    "a-day-in-what-was-told-is-not-the-tellings, near miss: told on a day": Case(
+        (article("a", "Vote\n\nMayor Ana Quillby told reporters Thursday that the board will decide.\n"),),
+        _only("StatementEvent", "2020-04-30", ("agent", "person/ana-quillby")),
+    ),
+    "the-city-said-in-a-statement-is-the-citys": Case(
+        (article("a", "Records\n\nFresno will send the Quillby Group every record it asked for, the city said in a statement Tuesday.\n"),),
+        _only("StatementEvent", "2020-05-05", ("agent", "jurisdiction/fresno")),
+        GEO,
+    ),
+    "the-city-said-in-a-statement-is-the-citys, near miss: a person said it": Case(
+        (article("a", "Records\n\nFresno will send the Quillby Group every record it asked for, Mayor Ana Quillby said in a statement Tuesday.\n"),),
+        _only("StatementEvent", "2020-05-05", ("agent", "person/ana-quillby")),
+        GEO,
+    ),
+    "the-cities-that-sued-are-the-cities-named": Case(
+        (article("a", "Grants\n\nA judge on Tuesday ordered the Quillby Agency to pay Fresno, Calif., and Bakersfield, Calif.\n\nThe dispute began last year. The cities sued in November.\n"),),
+        _lawsuit_is("2019-11", ("agent", "jurisdiction/fresno-ca"), ("agent", "jurisdiction/bakersfield-ca"), ("target", "organization/quillby-agency")),
+        GEO,
+    ),
+    "the-cities-that-sued-are-the-cities-named, near miss: more cities than it says": Case(
+        (article("a", "Grants\n\nA judge on Tuesday ordered the Quillby Agency to pay Fresno, Calif., Bakersfield, Calif., Modesto, Calif., Merced, Calif., and Visalia, Calif.\n\nThe dispute began last year. The cities sued in November.\n"),),
+        _lawsuit_is("2019-11"),
+        GEO,
+    ),
+    "a-meeting-that-went-ahead-is-on-the-boycotts-day": Case(
+        (article("a", "Ceremony\n\nCouncilwoman Ana Quillby declined to attend Monday's groundbreaking.\n\nThe ceremony, convened by the Quillby Agency, drew some 40 guests.\n"),),
+        _only("Meeting", "2020-05-04", ("agent", "organization/quillby-agency")),
+    ),
+    "a-meeting-that-went-ahead-is-on-the-boycotts-day, near miss: a boycott long before": Case(
+        (article("a", "Ceremony\n\nCouncilwoman Ana Quillby declined to attend the groundbreaking on April 2.\n\nThe ceremony, convened by the Quillby Agency, drew some 40 guests.\n"),),
+        _only("Meeting", "2020-05-06", ("agent", "organization/quillby-agency")),
+    ),
+    "a-meeting-with-is-the-run-of-names-after-with": Case(
+        (article("a", "Talks\n\nMayor Ana Quillby held a meeting with Gov. Orlen Vasquez-Tam on Tuesday over a recent Quillby Agency rule.\n"),),
+        _only("Meeting", "2020-05-05", ("agent", "person/ana-quillby"), ("attendee", "person/orlen-vasquez-tam")),
+    ),
+    "a-meeting-with-is-the-run-of-names-after-with, near miss: two names in the run": Case(
+        (article("a", "Talks\n\nMayor Ana Quillby held a meeting with Gov. Orlen Vasquez-Tam and the Quillby Agency on Tuesday.\n"),),
+        _only("Meeting", "2020-05-05", ("agent", "person/ana-quillby"), ("attendee", "person/orlen-vasquez-tam"), ("attendee", "organization/quillby-agency")),
+    ),
+    "guests-including-and-among-them-attend": Case(
+        (article("a", "Summit\n\nThe summit, convened by the Quillby Agency, opened on Tuesday with some 40 visitors, including Mayor Ana Quillby.\n"),),
+        _only("Meeting", "2020-05-05", ("agent", "organization/quillby-agency"), ("attendee", "person/ana-quillby")),
+    ),
+    "guests-including-and-among-them-attend, among them": Case(
+        (article("a", "Summit\n\nThe summit, convened by the Quillby Agency, opened on Tuesday with a few officials. Among them was Mayor Ana Quillby, who spoke.\n"),),
+        _only("Meeting", "2020-05-05", ("agent", "organization/quillby-agency"), ("attendee", "person/ana-quillby")),
+    ),
+    "the-summit-that-went-ahead-is-the-one-held-not-the-one-planned": Case(
+        (article("a", "Mayors skip summit\n\nGov. Orlen Vasquez-Tam opened his summit on Friday.\n\nThe summit was held anyway.\n\nGov. Orlen Vasquez-Tam plans another summit in January.\n"),),
+        _count("Meeting", 2),
+    ),
+    "the-summit-that-went-ahead-is-the-one-held-not-the-one-planned, near miss: none planned": Case(
+        (article("a", "Mayors skip summit\n\nGov. Orlen Vasquez-Tam opened his summit on Friday.\n\nThe summit was held anyway.\n"),),
+        _only("Meeting", "2020-05-01", ("agent", "person/orlen-vasquez-tam")),
+    ),
+    "declined-invitations-to-x-is-a-meeting-x-holds": Case(
+        (article("a", "Roads\n\nMayor Ana Quillby declined invitations to the Quillby Institute on Tuesday to talk about roads.\n"),),
+        _both(
+            _only("Meeting", "2020-05-05", ("agent", "organization/quillby-institute")),
+            _only("Boycott", "2020-05-05", ("boycotter", "person/ana-quillby")),
+        ),
+    ),
+    "declined-invitations-to-x-is-a-meeting-x-holds, near miss: invitations to no one named": Case(
+        (article("a", "Roads\n\nMayor Ana Quillby sent invitations to reporters on Tuesday.\n"),),
+        _count("Meeting", 0),
+    ),
+    "the-boycotters-before-a-later-did-not-attend": Case(
+        (article("a", "Summit\n\nNobody knew how many mayors did not attend on Tuesday, but Mayor Ana Quillby and Mayor Orlen Vasquez-Tam did not attend.\n"),),
+        _only("Boycott", "2020-05-05", ("boycotter", "person/ana-quillby"), ("boycotter", "person/orlen-vasquez-tam")),
+    ),
+    "the-boycotters-before-a-later-did-not-attend, near miss: named after the last one": Case(
+        (article("a", "Summit\n\nNobody knew how many mayors did not attend on Tuesday, Mayor Ana Quillby said.\n"),),
+        _only("Boycott", "2020-05-05"),
+    ),
+    "walking-out-is-another-boycott-than-staying-away": Case(
+        (article("a", "Hearing\n\nDirector Ana Quillby did not attend the hearing on Tuesday.\n\nSen. Orlen Vasquez-Tam walked out of the hearing on Tuesday.\n"),),
+        _count("Boycott", 2),
+    ),
+    "walking-out-is-another-boycott-than-staying-away, near miss: a walk-out by no one named": Case(
+        (article("a", "Leaders walk out over the rule\n\nDirector Ana Quillby did not attend the hearing on Tuesday.\n"),),
+        _only("Boycott", "2020-05-05", ("boycotter", "person/ana-quillby")),
+    ),
+    "the-governor-who-wrote-is-the-governor-named-before": Case(
+        (article("a", "Mayor Quillby rejects governor’s demand\n\nMayor Ana Quillby today rejected the demand of Gov. Orlen Vasquez-Tam.\n\n“We will not budge,” said Mayor Quillby.\n\n“We will not be bullied,” she added.\n\nOn Tuesday, a spokeswoman for Vasquez-Tam, Rina Ostrowe, told reporters that the letter “is plain.” The Republican governor wrote on Twitter Tuesday evening: “The law is the law. Fresno can follow it.”\n\n“We are not going back,” said Mayor Quillby.\n"),),
+        _only("Tweet", "2020-05-05", ("agent", "person/orlen-vasquez-tam")),
+        GEO,
+    ),
+    "the-governor-who-wrote-is-the-governor-named-before, near miss: the mayor wrote": Case(
+        (article("a", "Mayor Quillby rejects governor’s demand\n\nMayor Ana Quillby today rejected the demand of Gov. Orlen Vasquez-Tam.\n\n“We will not budge,” said Mayor Quillby.\n\nThe mayor wrote on Twitter Tuesday evening: “The law is wrong.”\n"),),
+        _only("Tweet", "2020-05-05", ("agent", "person/ana-quillby")),
+        GEO,
+    ),
 }  # fmt: skip
 
 
@@ -803,12 +1144,24 @@ def test_rule(rule: str) -> None:
     ("words", "published", "expected"),
     [
         # a weekday ahead of a schedule is the coming one; one told as past, the one before
-        ("The council scheduled an emergency session for Tuesday.", dt.date(2016, 9, 11), ["2016-09-13"]),
+        ("The council called a special session for Tuesday.", dt.date(2016, 9, 11), ["2016-09-13"]),
         ("The vote will be held Tuesday.", dt.date(2016, 9, 11), ["2016-09-13"]),
         ("The council met on Tuesday.", dt.date(2016, 9, 11), ["2016-09-06"]),
         # a month and day with no year, half a year ahead: the one before the story
         ("He warned on Dec. 12 that the money would stop.", dt.date(2024, 1, 19), ["2023-12-12"]),
         ("The cities have until Feb. 2 to answer.", dt.date(2024, 1, 19), ["2024-02-02"]),
+        # "in May" is the month; "may" alone the verb
+        ("The mayor said in May that the rule would pass.", dt.date(2017, 6, 30), ["2017-05"]),
+        ("The mayor may sign it, she said in June.", dt.date(2017, 6, 30), ["2017-06"]),
+        # a future verb further back in the clause: the coming weekday; one told, the last
+        ("The board will take up a plan backing the rule at its next meeting on Tuesday.", dt.date(2015, 10, 23), ["2015-10-27"]),
+        ("The board will review what it was told at its last meeting on Tuesday.", dt.date(2015, 10, 23), ["2015-10-20"]),
+        # "this week": the month its Monday is in
+        ("She told the board this week that it would pass.", dt.date(2024, 1, 19), ["2024-01"]),
+        ("She told the board this week that it would pass.", dt.date(2024, 3, 1), ["2024-02"]),
+        # a bare month ahead of a plan is the coming one; one told as past, the one before
+        ("The governor plans another summit in January.", dt.date(2017, 11, 13), ["2018-01"]),
+        ("The governor held an earlier summit in January.", dt.date(2017, 11, 13), ["2017-01"]),
     ],
 )  # fmt: skip
 def test_dates_ahead_and_behind(words: str, published: dt.date, expected: list[str]) -> None:

@@ -36,6 +36,17 @@ _BARE_MONTH = re.compile(
     r"\b(?P<month>January|February|March|April|June|July|August|September|October|November|"
     r"December)\b(?!\s+\d)"
 )
+# "in May", "since May": the month, where a preposition shows it is no modal verb
+_MAY = re.compile(
+    r"\b(?:in|since|during|until|by|early|late|from|through)\s+(?P<month>May)\b(?!\s+\d)"
+)
+# what puts a bare month ahead of the story's day ("will meet in January", "plans a summit in
+# January"): the coming one, not the one before
+_AHEAD_MONTH = re.compile(
+    r"\b(?:will|shall|plans?|planned|planning|scheduled|set\s+to|is\s+to|are\s+to|expects?\s+to|"
+    r"intends?\s+to)\b[^.;]{0,50}?\b(?:in|by|until|for)\s+$",
+    re.I,
+)
 _LAST_MONTHS = re.compile(r"\blast\s+" + _MONTH + r"(?:\s*(?:,|and|&)\s*(?P<month2>[a-z]+))?", re.I)
 _YEAR = re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d{2})\b", re.I)
 _WEEKDAY = re.compile(
@@ -46,7 +57,10 @@ _WEEKDAY = re.compile(
 # What puts a bare weekday ahead of the story's day rather than behind it.
 _AHEAD = re.compile(
     r"(?:\bfor|\b(?:will|shall|is set to|are set to|plans? to|is to|are to|scheduled|"
-    r"planned)\b[^.;]{0,40}?\b(?:on)?)\s*$",
+    r"planned)\b[^.;]{0,40}?\b(?:on)?|"
+    # "will take up the plan … at its next meeting on Tuesday": a clause's future verb
+    # further back, with no comma, no past verb and no saying between
+    r"\b(?:will|shall)\s+(?:(?!\b(?:said|says|told|was|were|had|did)\b)[^.;,]){0,90}?\bon)\s*$",
     re.I,
 )
 
@@ -125,24 +139,26 @@ def dated_spans(text: str, published: dt.date | None) -> list[tuple[int, str]]:
             ("this year", str(published.year)),
             ("last month", _month_before(published, (published.month - 2) % 12 + 1)),
             ("last week", (published - dt.timedelta(days=7)).isoformat()[:7]),
+            ("this week", (published - dt.timedelta(days=published.weekday())).isoformat()[:7]),
             ("this month", f"{published.year:04d}-{published.month:02d}"),
         ):
             for m in re.finditer(r"\b" + word + r"\b", lower):
                 add(m.start(), m.end(), value)
         for m in _WEEKDAY.finditer(text):
             qualifier = (m["last"] or "").strip().lower()
-            if not qualifier and _AHEAD.search(text[max(0, m.start() - 60) : m.start()]):
+            if not qualifier and _AHEAD.search(text[max(0, m.start() - 110) : m.start()]):
                 qualifier = "coming"  # "scheduled a session for Tuesday", "will vote Monday"
             weekday = _weekday(published, WEEKDAYS[m["day"].lower()], qualifier)
             add(m.start(), m.end(), weekday.isoformat())
     if published is not None:
         # a month named alone ("the February letter", "in November") is the last one so named
-        for m in _BARE_MONTH.finditer(text):
-            add(
-                m.start(),
-                m.end(),
-                _month_before(published, MONTHS[m["month"].lower()], inclusive=True),
-            )
+        for m in [*_BARE_MONTH.finditer(text), *_MAY.finditer(text)]:
+            month = MONTHS[m["month"].lower()]
+            if _AHEAD_MONTH.search(text[: m.start("month")]):
+                year = published.year + (month < published.month)
+                add(m.start("month"), m.end("month"), f"{year:04d}-{month:02d}")
+                continue
+            add(m.start("month"), m.end("month"), _month_before(published, month, inclusive=True))
     for m in _YEAR.finditer(text):
         add(m.start("year"), m.end("year"), m["year"])
     return sorted(found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from graph.extraction.dates import dated_spans, resolve_dates
@@ -21,11 +21,21 @@ def _trigger(*alternatives: str) -> re.Pattern[str]:
 EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("Boycott", _trigger(r"\bboycott\w*", r"\bskip(?:ped|s|ping)?\b", r"declined (?:an )?invitations?",
                          r"did ?n[o’']t attend", r"not be attending", r"stayed away", r"walk(?:ed)? out",
+                         r"\b(?:would|will)\s+not\s+(?:go|come|take\s+part|participate)\b",
+                         r"\bwon[’']t\s+(?:go|come|attend|take\s+part|participate)\b",
+                         r"\b(?:also\s+)?declined(?=\s*[.;])",
                          r"declined to attend", r"\b(?:would|will) not attend", r"stayed home",
                          r"\bcancell?ed\s+(?:[\w-]+\s+){0,3}?(?:meetings?|summits?|sessions?|visits?|talks|"
                          r"appearances?|hearings?|ceremon(?:y|ies))\b")),
-    ("Meeting", _trigger(r"\bmeeting\b", r"\bmet with\b", r"\bsummit\b", r"\broundtable\b")),
-    ("Demand", _trigger(r"\bdemand(?:s|ed|ing)\b", r"(?<!his )(?<!her )(?<!its )(?<!their )\brequest(?:ed|ing|s)?\b", r"\basking\b",
+    ("Meeting", _trigger(r"\bmeeting\b", r"\bmet with\b", r"\bsummit\b", r"\broundtable\b",
+                         # held by someone the sentence names (see `_ORGANISER_ONLY`)
+                         r"\bround table\b", r"\b(?:listening\s+)?session\b", r"\bhearing\b", r"\bceremony\b",
+                         r"\bdinner\b", r"\b(?:meets|will meet)\b",
+                         # "turned down invitations to the Quillby Institute": a meeting the inviter holds
+                         r"\binvitations?\s+to\b")),
+    ("Demand", _trigger(r"\bdemand(?:s|ed|ing)\b", r"\bcall(?:ed|s)\s+on\b(?=(?:[^.;]|\.(?=\s+(?-i:[A-Z]))){0,80}?\bto\s+(?-i:[a-z]))",
+                        r"\bask(?:ed|s)\s+(?=that\b|(?:the\s+|an?\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,6}?\s+to\s+"
+                        r"(?!(?:the|a|an|his|her|its|their)\b)(?-i:[a-z]))", r"(?<!his )(?<!her )(?<!its )(?<!their )\brequest(?:ed|ing|s)?\b", r"\basking\b",
                         r"\basked\b.*\bto (?:provide|certify|prove|show|hand)")),
     ("Threat", _trigger(r"\bthreaten(?:s|ed|ing)?\b", r"\bwarn(?:ed|ing|s)?\b", r"could face",
                         r"would face", r"will exercise", r"\bvow\w*", r"\bwithhold\w*", r"\bcut off\b",
@@ -34,7 +44,11 @@ EVENT_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                                 r"said in a statement", r"press release",
                                 r"\btold (?:the )?(?:media|reporters|press|(?-i:[A-Z]{2,})\b)",
                                 r"\bin an? (?:\w+ )?(?:interview|e-?mail)\b", r"\bspeaking to reporters\b",
-                                r"\btold (?:the )?(?:(?-i:[A-Z])[\w.]*\s+){0,3}(?:council|committee|board|commission)\b")),
+                                r"\btold (?:the )?(?:(?-i:[A-Z])[\w.]*\s+){0,3}(?:council|committee|board|commission)\b",
+                                # "X said Sunday he would …": a saying the story dates
+                                r"\b(?:said|says)\s+(?=(?:on\s+|late\s+|early\s+)?(?:(?:last|this)\s+)?(?:monday|tuesday|"
+                                r"wednesday|thursday|friday|saturday|sunday|yesterday|today|week|month)\b|in\s+(?-i:[A-Z])[a-z]+\b"
+                                r"(?!\s+(?-i:[A-Z])))")),
     ("PressConference", _trigger(r"press conference", r"news conference")),
     ("Tweet", _trigger(r"\btweet(?:ed|s)?\b", r"on twitter")),
     ("Lawsuit", _trigger(r"\blawsuits?\b", r"\bsued\b", r"\bsues?\b", r"filed suit", r"legal challenge")),
@@ -119,6 +133,7 @@ class Event:
     evidence: list[tuple[int, int]] = field(default_factory=list)
     places: dict[str, None] = field(default_factory=dict)  # where it happened: paths
     sources: dict[str, None] = field(default_factory=dict)  # "according to X": X's path
+    on_story_day: bool = False  # dated only because the story reports it
 
 
 def _in(m: EntityMention, span: tuple[int, int]) -> bool:
@@ -811,6 +826,7 @@ def with_rounds_as_events(events: list[Event], rounds: list[Letters]) -> list[Ev
     participants, and when the round names its recipients they are its only targets."""
     out = list(events)
     claimed: set[int] = set()  # events a round made its own: no other round's by its sentences
+    senders = [r.sender for r in rounds if r.sender is not None]
     for letters in rounds:
         if letters.sender is None:
             continue
@@ -823,7 +839,12 @@ def with_rounds_as_events(events: list[Event], rounds: list[Letters]) -> list[Ev
                 if e.type == kind
                 and (
                     (
-                        e.date == letters.date
+                        (
+                            e.date == letters.date
+                            # "X is threatening to cut …" on the story's day, beside X's one
+                            # round of letters: that round's
+                            or (e.on_story_day and senders.count(letters.sender) == 1)
+                        )
                         and {p for r, p in e.participants if r == "agent"} <= {letters.sender}
                     )
                     or (id(e) not in claimed and e.evidence and all(s in told for s in e.evidence))
@@ -881,6 +902,9 @@ _CHANNEL_EVENTS = {
     "tweet": "Tweet", "statement": "StatementEvent", "press release": "StatementEvent",
     "press conference": "PressConference", "told media": "StatementEvent",
 }  # fmt: skip
+# what a quotation's frame names when its channel is a written statement the speaker made
+# ("said in a statement", "a press release"), not a judge's "wrote that" or "called the letters"
+_WRITTEN_STATEMENT = re.compile(r"\bstatements?\b|\bpress release\b", re.I)
 # a live blog's entries open with their time ("1:20 p.m."): all of them the blog's day
 _TIMESTAMP = re.compile(r"^\s*\d{1,2}:\d{2}\s*[ap]\.?m\.?\s*$", re.M | re.I)
 # what a speech event may speak of, that dates it: "after the summit", "addressed the boycott",
@@ -915,12 +939,15 @@ def _lead_day(
     mentions: list[EntityMention],
     published: dt.date | None,
 ) -> str | None:
-    """The day one of the three sentences before gives the speaker's saying ("Ann Lee said
-    Monday that …" before "…," Lee said at a news conference.)."""
+    """The day one of the three sentences before, or the story's lead, gives the speaker's
+    saying ("Ann Lee said Monday that …" before "…," Lee said at a news conference.)."""
     at = next((i for i, s in enumerate(sentences) if s[1] > span[0]), 0)
     if speaker is None or not at:
         return None
-    for lead in reversed(sentences[max(0, at - 3) : at]):
+    before = sentences[max(0, at - 3) : at]
+    # and the story's lead ("X said Monday that …" opening a story that later tells where)
+    leads = [s for s in sentences[:3] if s not in before and s[1] <= span[0]]
+    for lead in [*reversed(before), *leads]:
         for m in mentions:
             if m.iri != speaker or not lead[0] <= m.start < lead[1]:
                 continue
@@ -931,6 +958,31 @@ def _lead_day(
             days = [d for p, d in dated_spans(near, published) if p <= verb.end() - m.end + 4]
             if days:
                 return days[0]
+    return None
+
+
+# a time told from the one before ("about an hour later", "that evening")
+_LATER = re.compile(
+    r"\b(?:later|that\s+(?:evening|night|morning|afternoon|day)|the\s+same\s+day)\b", re.I
+)
+
+
+def _day_before(
+    text: str, sentences: list[tuple[int, int]], span: tuple[int, int], published: dt.date | None
+) -> str | None:
+    """The day a speech event told from the one before ("replied on Twitter two hours
+    later", "shared it that evening") takes from the last day the two sentences before give."""
+    if not _LATER.search(text[span[0] : span[1]]):
+        return None
+    at = next((i for i, s in enumerate(sentences) if s[1] > span[0]), 0)
+    for before in reversed(sentences[max(0, at - 2) : at]):
+        days = [
+            d
+            for _, d in dated_spans(text[before[0] : before[1]], published)
+            if len(d) == 10 and (published is None or d <= published.isoformat())
+        ]  # the day it tells of, not a deadline ahead
+        if days:
+            return days[-1]
     return None
 
 
@@ -959,6 +1011,262 @@ def _context_day(
     return None
 
 
+# words that name a threat's act or a demand's verb where no one threatens or demands: the act
+# barred or denied ("barred X from withholding", "cannot cut off", "no authority to withhold"),
+# allowed by a law ("lets the state withhold"), a threat spoken of ("his threat to withhold"),
+# "without warning"; asking kept from or kept up ("keeps officers from asking", "keep asking"), a
+# suit's prayer ("a lawsuit asking a judge to …"), a request as a thing ("detainer requests",
+# "a request for comment", "backed the request")
+_IDLE_THREAT = re.compile(
+    r"(?:\b(?:from|cannot|not|without|threat\s+to)|can[’']t|\bno\s+(?:\w+\s+)?"
+    r"(?:authority|right|power|basis)\s+to|\b(?:lets?|allows?|permits?|authori[sz]es?)\s+"
+    r"(?:the\s+)?[\w-]+\s+(?:to\s+)?)\s*$",
+    re.I,
+)
+_IDLE_ASKING = re.compile(r"\b(?:from|keeps?|kept|out|stop(?:ped)?)\s+$", re.I)
+_A_SUITS_PRAYER = re.compile(r"\s*(?:a|the)\s+(?:[\w.-]+\s+){0,2}(?:judge|court)s?\b", re.I)
+_A_REQUEST = re.compile(
+    r"\b(?:a|an|the|our|any|no|this|that|every|such|its|his|her|their|[a-z]+(?:er|ion|al|s))\s+$"
+)
+
+
+# a suit that may come, not one filed: "could be sued", "they may sue", "whether he expected
+# lawsuits", "threatened to sue"; "regulators sue" (what such people do, not a suit)
+_IDLE_SUIT = re.compile(
+    r"(?:\b(?:could|would|may|might|will|can|should|must)\s+(?:not\s+)?(?:be\s+)?|"
+    r"\bexpect\w*\s+(?:\w+\s+)?|\bthreat\w*\s+to\s+)$",
+    re.I,
+)
+
+
+def _idle(kind: str, masked: str, hit: re.Match[str]) -> bool:
+    """Whether a trigger's words tell of no one doing it here (see `_IDLE_THREAT`)."""
+    before = masked[: hit.start()]
+    word = hit.group(0).lower()
+    if kind == "Lawsuit":
+        plural_subject = word == "sue" and re.search(r"\b(?-i:[a-z]+)\s+$", before)
+        return bool(_IDLE_SUIT.search(before) or plural_subject)
+    if kind == "Threat":
+        return bool(_IDLE_THREAT.search(before))
+    if kind == "Demand" and word.startswith("ask"):
+        return bool(_IDLE_ASKING.search(before) or _A_SUITS_PRAYER.match(masked, hit.end()))
+    if kind == "Demand" and word in ("request", "requests"):
+        return bool(_A_REQUEST.search(before))
+    return False
+
+
+_APPEAL = re.compile(r"(?:call(?:ed|s)\s+on|ask(?:ed|s))\s+", re.I)
+_OWN_BODY = re.compile(
+    r"(?:the\s+)?[\w-]+[’']s\s+(?P<noun>office|department|board|council|committee|agency)\b", re.I
+)
+_ASKER = re.compile(_HEAD_NOUN.pattern + r"\s+(?:had\s+|has\s+|have\s+)?$", re.I)
+
+
+def _appeal_parties(
+    text: str,
+    span: tuple[int, int],
+    appeal: re.Match[str],
+    inside: list[EntityMention],
+    mentions: list[EntityMention],
+    agent: EntityMention | None,
+) -> dict[tuple[str, str], None]:
+    """Who asks and of whom, in "X called on the agency to …" or "… said the county asked
+    the department to …": the one asked is named (or pointed back to: "the agency") right
+    after the verb, the one who asks is the body a head noun just before it points back to
+    ("the county asked"), or else the one named last before it. Places the sentence names
+    elsewhere take no part."""
+    out: dict[tuple[str, str], None] = {}
+    kinds = ("person", "organization", "jurisdiction")
+    verb_at, object_at = span[0] + appeal.start(), span[0] + appeal.end()
+    asker = _ASKER.search(text, span[0], verb_at)
+    if asker is not None:
+        earlier = [m for m in mentions if m.end <= asker.start() and m.kind in kinds]
+        for found in _pointed_at_all(asker, earlier, set(), text)[:1]:
+            out[("agent", found)] = None
+    if not out and re.search(r"\band\s+$", text[span[0] : verb_at]):
+        # "X rejected Y's demand and called on Y to …": the clause's subject, X
+        first = [m for m in inside if m.kind in ("person", "organization") and m.start < verb_at]
+        agent = first[0] if first else agent
+    if not out and agent is not None and agent.start < verb_at:
+        out[("agent", agent.iri)] = None
+    after = [m for m in inside if m.kind in kinds and m.start >= object_at]
+    gap = text[object_at : after[0].start] if after else ""
+    if after and len(gap.split()) <= 3 and not re.search(r"[,;:]|\bto\b", gap):
+        out.setdefault(("target", after[0].iri), None)
+        return out
+    earlier = [m for m in mentions if m.end <= verb_at and m.kind in kinds]
+    own = _OWN_BODY.match(text, object_at, span[1])  # "the sheriff's office": an office
+    if own is not None:
+        body = _pointed_at(own.group("noun").lower(), earlier, set())
+        if body:
+            out.setdefault(("target", body), None)
+        return out
+    noun = _HEAD_NOUN.match(text, object_at, span[1])
+    if noun is not None:
+        for found in _pointed_at_all(noun, earlier, set(), text)[:1]:
+            out.setdefault(("target", found), None)
+    return out
+
+
+def _subject_pointed_at(
+    text: str, span: tuple[int, int], mentions: list[EntityMention], outside: Callable[[int], bool]
+) -> EntityMention | None:
+    """The one a sentence's subject head noun ("The sheriff spoke …", "The department said
+    …") points back to: a mention of it, where the subject is."""
+    at = span[0] + len(text[span[0] : span[1]]) - len(text[span[0] : span[1]].lstrip())
+    subject = _HEAD_NOUN.match(text, at, span[1])
+    if subject is None or re.match(r"[’']s\b|\s+of\b", text[subject.end() : span[1]]):
+        return None
+    earlier = [m for m in mentions if m.end <= at and outside(m.start)]
+    for found in _pointed_at_all(subject, earlier, set(), text)[:1]:
+        kind = next((m.kind for m in earlier if m.iri == found), "organization")
+        return EntityMention(subject.start(), subject.end(), subject.group(0), found, kind)
+    return None
+
+
+# meeting words that are a meeting only when the sentence names who holds it
+_ORGANISER_ONLY = re.compile(
+    r"round table|(?:listening\s+)?session|hearing|ceremony|dinner|meets|will meet|"
+    r"invitations?\s+to",
+    re.I,
+)
+# a verb of holding a meeting and the words between it and the meeting's word: "will hold an
+# open forum session", "opened her water policy summit", "will chair a budget hearing",
+# "called a special session"
+_HOLDS = re.compile(
+    r"\b(?:hold|holds|holding|held|host|hosts|hosting|plan|plans|planned|planning|"
+    r"schedul(?:e|es|ed|ing)|conven(?:e|es|ed|ing)|open(?:s|ed)?|presid(?:e|es|ed|ing)\s+over|"
+    r"call(?:s|ed)?)\s+(?:[\w’'-]+\s+){0,4}$",
+    re.I,
+)
+
+
+_HELD_BY_PRONOUN = re.compile(
+    r"\s+(?:that\s+|which\s+)?(?:he|she|they)\s+(?:had\s+)?(?:hosted|held|organi[sz]ed|convened|called)\b",
+    re.I,
+)
+
+
+def _organiser(
+    text: str,
+    span: tuple[int, int],
+    masked: str,
+    hit: re.Match[str],
+    actors: list[EntityMention],
+    mentions: list[EntityMention],
+    outside: Callable[[int], bool],
+) -> str | None:
+    """Who holds a meeting the sentence tells of: the subject of a verb of holding it ("Gov.
+    Lee opened her summit", "The board called a special session"), of "meets" ("The board
+    meets again on May 2"), or of a sentence about "its next meeting"."""
+    before = masked[: hit.start()]
+    holds = _HOLDS.search(before)
+    if hit.group(0).lower() in ("meets", "will meet"):
+        at = hit.start()
+    elif re.match(_HELD_BY_PRONOUN, masked[hit.end() :]):
+        at = hit.start()  # "signed it at a ceremony she held": the sentence's subject
+    elif holds is not None and not re.search(
+        r"\b(?:a|an|the|its|his|her|their)\s+$", before[: holds.start()], re.I
+    ):
+        at = holds.start()  # a verb, not "a scheduled meeting"
+    elif re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", before):
+        at = hit.start()
+    else:
+        return None
+    if re.search(r"\b(?:who|which|that)\s+(?:will\s+)?$", masked[:at]):
+        return None
+    subject = [m for m in actors if m.start < span[0] + at and not _reported_by(text, m)]
+    subject = [m for m in subject if not re.match(r"[’']s\b", text[m.end : m.end + 2])]
+    if subject:
+        return subject[-1].iri
+    pointed = _subject_pointed_at(text, span, mentions, outside)
+    return pointed.iri if pointed is not None else None
+
+
+def _in_a_name(hit: re.Match[str], span: tuple[int, int], inside: list[EntityMention]) -> bool:
+    """Whether a trigger's word is inside a name that is not the event's ("Summit Quillby
+    LLC", not "the Ashmont Water Summit")."""
+    at = span[0] + hit.start()
+    return any(
+        m.start <= at < m.end and not m.text.lower().endswith(hit.group(0).lower().strip())
+        for m in inside
+    )
+
+
+# a place that holds an office ("Ashmont Attorney General", "Ashmont Gov."), not its target
+_SETTING_OR_OFFICE = re.compile(
+    r"\s+(?:Attorney\s+General|Gov(?:ernor|\.)|Lt\.|Lieutenant|Mayor|Sen(?:ator|\.)|Rep\.|"
+    r"Secretary|Sheriff|Comptroller|Treasurer|Auditor)\b"
+)
+# "towns in Ashmont and Quillby County": where the ones named are, not whom it is aimed at
+_IN_PLACES = re.compile(r"\b[Ii]n\s+(?:(?:[A-Z][\w.'-]*\s+){1,3}(?:and|or)\s+)?$")
+_THE_PLACES = re.compile(
+    r"\s*(?:The|Both)\s+(?:two\s+|three\s+|four\s+)?(?P<noun>cities|counties|towns)\b"
+)
+
+
+def _places_pointed_at(
+    text: str, span: tuple[int, int], mentions: list[EntityMention], outside: Callable[[int], bool]
+) -> list[str]:
+    """The places a plural subject points back to ("The cities filed suit in May."): the two to
+    four the story named before, of that kind (a city or county has its state's postal code in
+    its IRI, a state none), when it named no more."""
+    subject = _THE_PLACES.match(text, span[0], span[1])
+    if subject is None:
+        return []
+    county = subject.group("noun").lower() == "counties"
+    out: list[str] = []
+    for m in mentions:
+        local = m.iri.split("/")[-1]
+        if (
+            m.end <= span[0]
+            and outside(m.start)
+            and m.kind == "jurisdiction"
+            and re.search(r"-[a-z]{2}$", local)
+            and ("-county-" in local) == county
+            and m.iri not in out
+        ):
+            out.append(m.iri)
+    return out if 2 <= len(out) <= 4 else []
+
+
+# the names right after "with", or after "with some 40 visitors, including"
+_A_RUN_OF_NAMES = re.compile(
+    r"(?:(?:[\w-]+\s+){0,4}?[\w-]+,?\s+(?:including|among\s+them)\s+)?"
+    r"(?:(?:[A-Z][\w.’'-]*|and|the|of|&|,)\s*)*"
+)
+_WALKOUT = "walkout"  # the key a boycott by walking out has in place of an agent
+_SAYS = re.compile(r"\s+(?:said|says|told|tells|wrote|writes|added|adds)\b")
+
+
+def _sayer(text: str, q: Quotation, frame: str, mentions: list[EntityMention]) -> str:
+    """Who makes a speech event: the official a subject head noun points back to ("The
+    governor wrote on Twitter: …"); else the quotation's speaker, unless that is a place and
+    its frame names a person as the one saying ("In a statement, Lee said the county …": Lee,
+    not the county she runs)."""
+    speaker = str(q.speaker)
+    start = q.sentence[0]
+    # "The Republican governor wrote on Twitter: …": the governor the story named before
+    at = start + len(frame) - len(frame.lstrip())
+    subject = _HEAD_NOUN.match(frame, at - start)
+    if subject is not None and _SAYS.match(frame, subject.end()):
+        earlier = [m for m in mentions if m.end <= start]
+        for found in _pointed_at_all(subject, earlier, set(), text)[:1]:
+            if found.startswith("person/"):
+                return found
+    if not speaker.startswith("jurisdiction/"):
+        return speaker
+    for m in mentions:
+        if (
+            m.kind == "person"
+            and start <= m.start < q.sentence[1]
+            and frame[m.start - start : m.end - start].strip()
+            and _SAYS.match(frame, m.end - start)
+        ):
+            return m.iri
+    return speaker
+
+
 # Kinds of event a story dates to its own day when the sentence gives no other date.
 _REPORTED_DAY = {"Demand", "Threat", "Meeting", "Boycott", *_SPEECH}
 
@@ -981,12 +1289,13 @@ def find_events(
     # events dated only because the story reports them (its own day), and those the text dates
     defaulted: set[tuple[str, str | None, str | None]] = set()
     dated: set[tuple[str, str | None, str | None]] = set()
+    sayings: set[tuple[str, str | None, str | None]] = set()  # "X said Monday" in prose
 
     def outside(pos: int) -> bool:
         return not any(b <= pos < e for b, e in quoted)
 
     # the quotations that make speech events, and their sentences: no trigger makes another
-    said: list[tuple[Quotation, str, list[str]]] = []
+    said: list[tuple[Quotation, str, list[str], str]] = []
     for q in quotations:
         span = q.sentence
         frame = "".join(
@@ -994,11 +1303,14 @@ def find_events(
         )
         frame_dates = resolve_dates(frame, published)
         # a plain "said" is a statement event only when the story dates it ("it said Wednesday")
-        kind = _CHANNEL_EVENTS.get(q.channel) or ("StatementEvent" if frame_dates else None)
+        channel = q.channel
+        if channel == "statement" and not _WRITTEN_STATEMENT.search(frame):
+            channel = "said"  # "wrote that …", "called the letters …": words, not the act
+        kind = _CHANNEL_EVENTS.get(channel) or ("StatementEvent" if frame_dates else None)
         if kind is None or q.speaker is None:
             continue
-        said.append((q, kind, frame_dates))
-    speech_sentences = {q.sentence for q, _, _ in said}
+        said.append((q, kind, frame_dates, _sayer(text, q, frame, mentions)))
+    speech_sentences = {q.sentence for q, _, _, _ in said}
     live = len(_TIMESTAMP.findall(text)) >= 2
 
     def speech_day(
@@ -1008,8 +1320,10 @@ def find_events(
         before gives the speaker's saying ("X said Monday that …"); the day of the one event
         it speaks of ("after the summit", "addressed the boycott"); in a live blog, the blog's
         day; a tweet or a press conference, the story's day; a statement, none."""
-        known = _lead_day(text, sentences, span, speaker, mentions, published) or _context_day(
-            text[span[0] : span[1]], kind, events, dated, published
+        known = (
+            _lead_day(text, sentences, span, speaker, mentions, published)
+            or _context_day(text[span[0] : span[1]], kind, events, dated, published)
+            or _day_before(text, sentences, span, published)
         )
         if known:
             return known, False
@@ -1020,16 +1334,16 @@ def find_events(
     prepared: dict[tuple[int, int], tuple[str, list[EntityMention], list[tuple[int, str]]]] = {}
     for speech in (False, True):
         if speech:  # the quotations' speech events, once the other events are known
-            for q, kind, frame_dates in said:
+            for q, kind, frame_dates, speaker in said:
                 if frame_dates:
                     said_on: str | None = frame_dates[0]
                     by_default = False
                 else:
-                    said_on, by_default = speech_day(kind, q.sentence, q.speaker)
+                    said_on, by_default = speech_day(kind, q.sentence, speaker)
                     by_default = by_default or said_on is None
-                (defaulted if by_default else dated).add((kind, said_on, q.speaker))
-                event = events.setdefault((kind, said_on, q.speaker), Event(kind, said_on))
-                event.participants[("agent", str(q.speaker))] = None
+                (defaulted if by_default else dated).add((kind, said_on, speaker))
+                event = events.setdefault((kind, said_on, speaker), Event(kind, said_on))
+                event.participants[("agent", speaker)] = None
                 event.evidence.append(q.sentence)
         for span in sentences:
             if span not in prepared:  # the same for both passes
@@ -1051,7 +1365,14 @@ def find_events(
             for kind, pattern in EVENT_TRIGGERS:
                 if (kind in _SPEECH) != speech:
                     continue
-                hit = pattern.search(masked)
+                hits = [
+                    h
+                    for h in pattern.finditer(masked)
+                    if not _idle(kind, masked, h) and not _in_a_name(h, span, inside)
+                ]
+                # a bare dated "said" only where the sentence tells of no other statement
+                hits.sort(key=lambda h: bool(re.fullmatch(r"(?:said|says)\s+", h.group(0), re.I)))
+                hit = hits[0] if hits else None
                 if not hit or (
                     kind in _SPEECH
                     and any(b < span[1] and span[0] < e for b, e in speech_sentences)
@@ -1074,19 +1395,41 @@ def find_events(
                     )
                     if saying:
                         usable = [d for d in usable if not saying.start() <= d[0] < where]
+                if kind in _SPEECH:
+                    # "told reporters that the board will decide Friday": the decision's day
+                    content = re.search(r"\b(?:told|said|says|wrote)\b[^.;]*?\bthat\b", masked)
+                    if content and content.end() > where:
+                        usable = [d for d in usable if d[0] < content.end()]
                 perfect = re.search(r"\b(?:has|have|had)\s+(?:\w+\s+)?$", masked[:where])
                 if kind in _SPEECH and _SPOKEN_BACK.search(masked[:where]):
                     continue  # "within an hour of the news conference": one told of already
                 actors = [m for m in inside if m.kind in ("person", "organization")]
                 before = [m for m in actors if m.start < trigger_at]
                 agent = before[-1] if before else (actors[0] if actors else None)
+                if kind in _SPEECH and not before:
+                    # "The sheriff took questions at a news conference": the one it points to
+                    agent = _subject_pointed_at(text, span, mentions, outside) or agent
+                said_by = _ASKER.search(masked[: hit.start()]) if kind in _SPEECH else None
+                if said_by is not None and hit.group(0)[:4].lower() in ("said", "told"):
+                    # "…, the city said in a statement": the city named last before
+                    earlier = [
+                        m
+                        for m in mentions
+                        if m.end <= span[0] + said_by.start() and outside(m.start)
+                    ]
+                    for found in _pointed_at_all(said_by, earlier, set(), text)[:1]:
+                        kind_of = next((m.kind for m in earlier if m.iri == found), "organization")
+                        at = span[0] + said_by.start()
+                        agent = EntityMention(at, at + len(said_by.group(0)), "", found, kind_of)
                 by_default = False
+                # "called on the agency to …", "asked the city to …": who asks, of whom
+                appeal = _APPEAL.match(masked, hit.start()) if kind == "Demand" else None
                 if usable:
                     date: str | None = min(usable, key=lambda d: abs(d[0] - where))[1]
                 elif kind in _SPEECH:
                     date, by_default = speech_day(kind, span, agent.iri if agent else None)
                     by_default = by_default or date is None
-                elif published is not None and kind in _REPORTED_DAY and not perfect:
+                elif published is not None and kind in _REPORTED_DAY and not perfect and not appeal:
                     date, by_default = published.isoformat(), True
                 else:
                     date = None
@@ -1105,6 +1448,12 @@ def find_events(
                     ):  # "the boycott": no one does it here
                         if m.kind == "person":
                             participants[("boycotter", m.iri)] = None
+                    if not participants and len(hits) > 1:
+                        # "no one knew how many stayed home, but A and B did not attend"
+                        last = span[0] + hits[-1].start()
+                        for m in actors:
+                            if m.kind == "person" and trigger_at < m.start < last:
+                                participants[("boycotter", m.iri)] = None
                     # "The mayors of A and B stayed away": the A Mayor and B Mayor the story names
                     if not mentioned_only:
                         for iri in _holders(text, masked[: hit.start()], span[0], inside, mentions):
@@ -1119,8 +1468,17 @@ def find_events(
                 elif kind == "Meeting":
                     with_at = masked.find(" with ", hit.start())
                     for m in actors:
-                        after_with = with_at != -1 and m.start > span[0] + with_at
-                        possessor = re.match(r"[’']s\s*$", text[m.end : trigger_at]) is not None
+                        # "with Gov. A and Mayor B": the run of names right after "with"
+                        after_with = (
+                            with_at != -1
+                            and m.start > span[0] + with_at
+                            and _A_RUN_OF_NAMES.fullmatch(text, span[0] + with_at + 6, m.start)
+                            is not None
+                        )
+                        possessor = (
+                            re.match(r"[’']s\s+(?:[\w-]+\s+){0,2}$", text[m.end : trigger_at])
+                            is not None
+                        )
                         # "the summit, hosted by Gov. Ann Lee,": who holds it, its agent
                         host = re.search(
                             r"\b(?:hosted|organi[sz]ed|convened|led)\s+by\s+(?:[\w.]+\s+){0,3}$",
@@ -1128,8 +1486,33 @@ def find_events(
                         )
                         if host and m.start > trigger_at and m.start - trigger_at < 120:
                             participants[("agent", m.iri)] = None
+                        elif possessor and m.kind == "organization" and m.start >= trigger_at - 60:
+                            participants[("agent", m.iri)] = None  # "the committee's hearing"
                         elif (after_with or possessor) and m.start >= trigger_at - 40:
                             participants[("attendee", m.iri)] = None
+                    # "… opened with a few officials. Among them was Mayor Ann Lee"
+                    at = sentences.index(span) if span in sentences else -1
+                    if with_at != -1 and 0 <= at < len(sentences) - 1:
+                        nxt = sentences[at + 1]
+                        if re.match(r"\s*Among\s+them\s+(?:was|were)\b", text[nxt[0] : nxt[1]]):
+                            for m in mentions:
+                                if _in(m, nxt) and m.kind == "person" and outside(m.start):
+                                    participants[("attendee", m.iri)] = None
+                    if hit.group(0).lower().startswith("invitation"):
+                        # the inviter named right after "to": the meeting's only participant
+                        host = re.match(r"\s+(?:the\s+)?", text[trigger_at + len(hit.group(0)) :])
+                        at = trigger_at + len(hit.group(0)) + (host.end() if host else 0)
+                        named = [m for m in actors if m.start == at]
+                        participants = {("agent", named[0].iri): None} if named else {}
+                        if not named:
+                            continue
+                    organiser = _organiser(text, span, masked, hit, actors, mentions, outside)
+                    if organiser is not None:
+                        participants[("agent", organiser)] = None
+                    if _ORGANISER_ONLY.fullmatch(hit.group(0)) and not any(
+                        r == "agent" for r, _ in participants
+                    ):
+                        continue  # "a hearing", "the dinner": a meeting when someone holds it
                 elif kind == "CourtRuling":
                     participants.update(_ruling_parties(text, span, inside, mentions))
                 elif kind == "Lawsuit":
@@ -1153,6 +1536,10 @@ def find_events(
                             text[max(span[0], m.start - 40) : m.start],
                         ):
                             participants[("target", m.iri)] = None
+                    if not any(r == "agent" for r, _ in participants):
+                        # "The cities filed suit in May.": the cities the story named
+                        for iri in _places_pointed_at(text, span, mentions, outside):
+                            participants[("agent", iri)] = None
                     # "sued the city": the place or body named last before that it points back to
                     sued = re.search(r"\b(?:sued|sues|against)\s+", masked[hit.start() :])
                     noun = sued and _HEAD_NOUN.match(text, trigger_at + sued.end(), span[1])
@@ -1163,28 +1550,47 @@ def find_events(
                             participants[("target", found)] = None
                 elif agent is not None:
                     participants[("agent", agent.iri)] = None
-                if kind in ("Demand", "Threat"):
+                if appeal is not None:
+                    participants = _appeal_parties(text, span, appeal, inside, mentions, agent)
+                elif kind in ("Demand", "Threat"):
                     for m in places:
                         qualified = len(text[: m.start].rstrip(", "))
                         if qualified < m.start and any(p.end == qualified for p in places):
                             continue  # "Ashmont, Mo.": the state only says where the city is
+                        if _SETTING_OR_OFFICE.match(text, m.end) or _IN_PLACES.search(
+                            text[max(span[0], m.start - 40) : m.start]
+                        ):
+                            continue  # "In Ashmont, Gov. X warned", "Ashmont Attorney General X"
                         participants[("target", m.iri)] = None
                 if kind == "Review" and not _a_review(masked, hit, usable, before):
                     continue  # "under review", "said it was reviewing the letter": talk of one
                 if not participants and kind not in _MAY_BE_ANONYMOUS:
                     continue  # nobody named takes part: nothing to say about it
+                said_on_day = kind == "StatementEvent" and bool(
+                    re.fullmatch(r"(?:said|says)\s+", hit.group(0), re.I)
+                )
+                if said_on_day:
+                    # "X, a Democrat, said Friday": X's own saying, not "an X spokeswoman said"
+                    says = agent and _SAID_ON.match(text, agent.end, span[1])
+                    if not says or says.end() != trigger_at + 4:
+                        continue
                 key_agent = (
                     agent.iri
                     if agent is not None and kind not in ("Boycott", "Meeting", "CourtRuling")
                     else None
                 )
-                same_day = [k for k in events if k[:2] == (kind, date)]
+                if kind == "Boycott" and participants and re.match(r"walk", hit.group(0), re.I):
+                    # named people walking out of a meeting: another act than staying away
+                    key_agent = _WALKOUT
+                same_day = [k for k in events if k[:2] == (kind, date) and k[2] != _WALKOUT]
                 if key_agent is None and len(same_day) == 1:
                     key_agent = same_day[0][
                         2
                     ]  # no one named as agent: the event of that kind that day
                 (defaulted if by_default else dated).add((kind, date, key_agent))
                 event = events.setdefault((kind, date, key_agent), Event(kind, date))
+                if said_on_day:
+                    sayings.add((kind, date, key_agent))
                 event.evidence.append(span)
                 event.participants.update(participants)
                 # "at the city hall", "in the capital": the place named right after the trigger
@@ -1201,7 +1607,41 @@ def find_events(
                         r"according to\s+(?:the\s+)?$", text[max(0, m.start - 20) : m.start]
                     ):
                         event.sources[m.iri] = None
+    # "X said Monday that …" leading a story whose X spoke at a news conference that day: the
+    # news conference, told twice
+    for key in sayings:
+        conference = ("PressConference", key[1], key[2])
+        if conference in events and key in events:
+            absorbed = events.pop(key)
+            events[conference].evidence.extend(absorbed.evidence)
     _judge_next(events, text, sentences, [m for m in mentions if outside(m.start)])
+    # a boycott the text does not date, of the one meeting it dates in the week before the story
+    # ("stayed away" from the ceremony "on Friday"): that meeting's day; and a meeting the text
+    # does not date ("The forum … was held anyway"), of the one boycott it dates, that day
+    for kind, other in (("Boycott", "Meeting"), ("Meeting", "Boycott")):
+        days = {k[1] for k in dated if k[0] == other and k in events and k[1]}
+        if len(days) != 1 or any(k[0] == kind and k in events for k in dated):
+            continue
+        day = days.pop()
+        if not (
+            published is not None
+            and len(day) == 10
+            and 0 <= (published - dt.date.fromisoformat(day)).days <= 7
+        ):
+            continue
+        for key in [k for k in defaulted - dated if k[0] == kind and k in events]:
+            moved = (key[0], day, key[2])
+            event = events.pop(key)
+            event.date = day
+            if moved in events:
+                events[moved].participants.update(event.participants)
+                events[moved].evidence.extend(event.evidence)
+            else:
+                events[moved] = event
+                dated.add(moved)
+    for key in defaulted - dated:
+        if key in events:
+            events[key].on_story_day = True
     merged = _merge_defaulted(events, defaulted - dated, dated)
     _defendant_of_the_ruling(merged)
     return merged
@@ -1397,6 +1837,10 @@ def _merge_defaulted(
             for k in dated
             if k in events and k[0] == kind and (agent is None or k[2] in (None, agent))
         ]
+        if len(same) > 1 and kind in ("Meeting", "Boycott"):
+            # "The summit was held anyway." beside the summit held Friday and one
+            # planned for January: the one already held
+            same = [k for k in same if k[1] and key[1] and k[1] <= str(key[1])]
         if len(same) == 1 and key in events:
             merge(key, same[0])
             continue
@@ -1409,6 +1853,7 @@ def _merge_defaulted(
         if len(related) == 1 and key in events:
             event = events.pop(key)
             event.date = related.pop()
+            event.on_story_day = False
             moved = (kind, event.date, agent)
             if moved in events:
                 absorb(event, moved)
