@@ -535,6 +535,51 @@ CASES: dict[str, Case] = {
         _round_is(recipients={"organization/us-department-of-justice"}),
         GEO,
     ),
+    # -- letters round: who sent it, to whom, when ----------------------------------------------
+    "a-letter-the-department-sent-is-its": Case(
+        (article("a", "Grant\n\nThe U.S. Department of Justice and the Quillby Water Board run the grant. The conditions were set out in a letter the department sent in March to Fresno.\n"),),
+        _round_is(sender="organization/us-department-of-justice"),
+        GEO,
+    ),
+    "a-letter-the-department-sent-is-its, near miss: the board sent it": Case(
+        (article("a", "Grant\n\nThe U.S. Department of Justice and the Quillby Water Board run the grant. The conditions were set out in a letter the board sent in March to Fresno.\n"),),
+        _round_is(sender="organization/quillby-water-board"),
+        GEO,
+    ),
+    "a-court-named-before-sends-no-letter": Case(
+        (article("a", "Grant\n\nFresno sued the Quillby Water Board in the U.S. District Court for the Eastern District of California on Monday. The conditions were set out in a letter sent in March to Fresno.\n"),),
+        _round_is(sender="organization/quillby-water-board"),
+        GEO,
+    ),
+    "a-court-named-before-sends-no-letter, near miss: the court sends": Case(
+        (article("a", "Grant\n\nThe U.S. District Court for the Eastern District of California sent a letter in March to Fresno.\n"),),
+        _round_is(sender="organization/us-district-court-for-the-eastern-district-of-california"),
+        GEO,
+    ),
+    "the-official-in-apposition-sends": Case(
+        (article("a", "Senator writes\n\nSen. Orlen Vasquez-Tam, a former Ashmont Water Board member now on the Quillby Committee, wrote to the U.S. Department of Justice in February.\n"),),
+        _round_is(sender="person/orlen-vasquez-tam"),
+    ),
+    "the-official-in-apposition-sends, near miss: the body she speaks of": Case(
+        (article("a", "Senator writes\n\nSen. Orlen Vasquez-Tam said the Quillby Committee, which she leads, wrote to the U.S. Department of Justice in February.\n"),),
+        _round_is(sender="organization/quillby-committee"),
+    ),
+    "signed-by-names-the-sender": Case(
+        (article("a", "Senator writes\n\nThe letter, dated May 4 and addressed to the Quillby Water Board, is signed by Sen. Orlen Vasquez-Tam.\n"),),
+        _round_is(sender="person/orlen-vasquez-tam", recipients={"organization/quillby-water-board"}, date="2020-05-04"),
+    ),
+    "signed-by-names-the-sender, near miss: the signer is the body": Case(
+        (article("a", "Senator writes\n\nThe letter, dated May 4 and signed by the Quillby Water Board, is addressed to Sen. Orlen Vasquez-Tam.\n"),),
+        _round_is(sender="organization/quillby-water-board", recipients={"person/orlen-vasquez-tam"}),
+    ),
+    "the-letter-dated-later-dates-an-undated-round": Case(
+        (article("a", "Senator writes\n\nThe Quillby Committee is demanding records from the Ashmont Water Board, according to a letter first reported by the Brennock Ledger.\n\nThe letter, dated May 1 and addressed to the Ashmont Water Board, is signed by Sen. Orlen Vasquez-Tam.\n"),),
+        _round_is(sender="person/orlen-vasquez-tam", date="2020-05-01", rounds=1),
+    ),
+    "the-letter-dated-later-dates-an-undated-round, near miss: a round of its own day": Case(
+        (article("a", "Senator writes\n\nThe Quillby Committee on Monday sent a letter demanding records from the Ashmont Water Board.\n\nThe letter, dated May 1 and addressed to the Ashmont Water Board, is signed by Sen. Orlen Vasquez-Tam.\n"),),
+        _round_is(rounds=2),
+    ),
     # -- events round: speech events and their days, suits -------------------------------------
     "an-undated-statement-has-no-day": Case(
         (article("a", "Mayor answers\n\nMayor Orlen Vasquez-Tam said in a statement that the city “welcomes any review” of its books.\n"),),

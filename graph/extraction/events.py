@@ -167,7 +167,8 @@ _LIST_ENDS = re.compile(
     r"saying|which|who|whose|that|about|over|regarding|concerning|after|because|since|"
     r"threatening|would|will|could|should|must|until|and\s+(?:asked|demanded|warned|gave|told|said|"
     r"threatened))\b|\s+on\s+(?=[A-Z\d])|\s+to\s+(?!the\b)(?=[a-z])|\s+in\s+writing\b|"
-    r"—|(?<!\bInc)(?<!\bCo)(?<!\bCorp)(?<!\bLtd)\.\s|\.$",
+    r"—|(?<!\bInc)(?<!\bCo)(?<!\bCorp)(?<!\bLtd)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bDr)(?<!\bMr)"
+    r"(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bLt)\.\s|\.$",
 )
 _OUTLET = re.compile(
     r"\b(?:times|post|news|journal|tribune|herald|press|radio|magazine|gazette|chronicle|"
@@ -377,6 +378,10 @@ def _recipients(
     return _list_item(named, text, states)
 
 
+# a title before a name: "Sen.", "Attorney General", "chief executive" (up to three words)
+_TITLE_WORDS = r"(?:(?:[A-Z][\w.]*|chief|executive|general|director)\s+){0,3}"
+
+
 def _sender(
     text: str,
     span: tuple[int, int],
@@ -391,8 +396,12 @@ def _sender(
     senders = [m for m in bodies if not _is_outlet(m, text)]
     inside = [m for m in senders if _in(m, span)]
     for m in inside:
-        if re.search(r"\b(?:from|by)\s+(?:the\s+)?$", text[max(0, m.start - 10) : m.start]) and (
-            _LETTER.search(text[max(span[0], m.start - 40) : m.start])
+        before_m = text[max(span[0], m.start - 40) : m.start]
+        # "signed by Sen. Ann Lee": the signer, however far from the word "letter"
+        if re.search(r"\bsigned\s+by\s+(?:the\s+)?" + _TITLE_WORDS + r"$", before_m):
+            return m.iri
+        if re.search(r"\b(?:from|by)\s+(?:the\s+)?" + _TITLE_WORDS + r"$", before_m) and (
+            _LETTER.search(text[max(span[0], m.start - 60) : m.start])
         ):
             return m.iri
     # "In letters sent Friday to A and B, the governor said …", "In a letter to A, Ruiz wrote":
@@ -412,6 +421,14 @@ def _sender(
                 return people[-1].iri
     until = max(letter_at, verb_at or 0)
     before = [m for m in inside if m.start < until]
+    people = [m for m in before if m.kind == "person"]
+    # "Sen. Ann Lee, a senior member of the Quillby Committee, wrote to…": the official the
+    # apposition describes, not the body it names
+    if people and re.fullmatch(
+        r"\.?(?:\s*\([^)]*\))?,[^,;]*,\s*(?:(?:on\s+)?[A-Z]?[a-z]*day\s+|today\s+)?",
+        text[people[-1].end : until],
+    ):
+        return people[-1].iri
     if before:
         persons_with_titles = [m for m in before if m.kind == "person"]
         bodies_before = [m for m in before if m.kind == "organization"]
@@ -429,9 +446,10 @@ def _sender(
         return (
             last.iri if last in persons_with_titles or not bodies_before else bodies_before[-1].iri
         )
+    # "the department's letters", "a letter the department sent": the body named before
     head = re.search(
         r"\b(department|agency|office|administration|committee|governor|attorney general)\b",
-        text[span[0] : letter_at],
+        text[span[0] : until],
         re.I,
     )
     earlier = [m for m in senders if m.end <= span[0]]
@@ -439,7 +457,12 @@ def _sender(
         for m in reversed(earlier):
             if head.group(1).lower() in m.text.lower() or head.group(1).lower() in m.iri:
                 return m.iri
+    # a court the story names (one that ruled on the letters, one a suit was filed in) sends none
+    earlier = [m for m in earlier if not _A_COURT_NAME.search(m.text)]
     return earlier[-1].iri if earlier else None
+
+
+_A_COURT_NAME = re.compile(r"\bCourt\b")
 
 
 # What a round threatens, in the sentences that go on about it: "They warn that the office will
@@ -625,6 +648,7 @@ def find_letters(
     bodies = [m for m in mentions if m.kind in ("organization", "person")]
     places_too = mentions  # read after the runs have added the names they found
     rounds: dict[str | None, Letters] = {}
+    defaulted: set[str | None] = set()  # rounds dated by the story's day for want of their own
     for span in sentences:
         sentence = text[span[0] : span[1]]
         if not _LETTER.search(sentence) or sentence.rstrip(" ”\"'’").endswith("?"):
@@ -665,10 +689,15 @@ def find_letters(
             and latest
             and len(dates) == 1
             and dates[0] != latest
-            and dates[0].startswith(latest)
+            and (dates[0].startswith(latest) or latest in defaulted)
             and dates[0] not in rounds
         ):
-            # "…sent letters last week…. The letters, dated July 12, …": the round's own day
+            # "…sent letters last week…. The letters, dated July 12, …": the round's own day;
+            # "…according to a letter…. The letter, dated Sept. 11 and signed by Sen. Ann Lee":
+            # the day and the signer of a round the sentence before gave neither
+            if latest in defaulted and any(m.iri == sender and _in(m, span) for m in bodies):
+                rounds[latest].sender = sender
+            defaulted.discard(latest)
             rounds[dates[0]] = rounds.pop(latest)
             rounds[dates[0]].date = dates[0]
         if rounds and back and not _near_sending(spans, sending.start()):
@@ -677,6 +706,9 @@ def find_letters(
         else:
             dates = dates or _lead_date(text, sentences, span, sender, mentions, published)
             when = [*dates] or [published.isoformat() if published else None]
+            if not dates and when[0] not in rounds:
+                defaulted.add(when[0])
+            defaulted.difference_update(dates)  # a round the text dates is its own day's
         for date in when:
             entry = rounds.setdefault(date, Letters(sender, date))
             entry.sender = entry.sender or sender
