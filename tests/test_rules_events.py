@@ -321,6 +321,19 @@ def _round_is(
     return holds
 
 
+def _rounds_are(expected: dict[str, set[str]]) -> Callable[[dict[str, Graph]], None]:
+    """A check that each round (its date) has exactly these recipients."""
+
+    def holds(graphs: dict[str, Graph]) -> None:
+        graph = graphs["a"]
+        found: dict[str, set[str]] = {}
+        for key, (_, named) in letters_of(graph).items():
+            found.setdefault(str(graph.value(URIRef(key), CIV.onDate)), set()).update(named)
+        assert found == expected, found
+
+    return holds
+
+
 def _three_named(graphs: dict[str, Graph]) -> None:
     _round_is(rounds=1)(graphs)
     found = {r.split("/", 1)[1] for r in recipients(graphs)}
@@ -579,6 +592,104 @@ CASES: dict[str, Case] = {
     "the-letter-dated-later-dates-an-undated-round, near miss: a round of its own day": Case(
         (article("a", "Senator writes\n\nThe Quillby Committee on Monday sent a letter demanding records from the Ashmont Water Board.\n\nThe letter, dated May 1 and addressed to the Ashmont Water Board, is signed by Sen. Orlen Vasquez-Tam.\n"),),
         _round_is(rounds=2),
+    ),
+    "a-place-after-in-is-where-not-whom": Case(
+        (article("a", "Firms get letters\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods and Ashmont Care in Oregon.\n"),),
+        _round_is(recipients={"organization/quillby-foods", "organization/ashmont-care"}),
+        GEO,
+    ),
+    "a-place-after-in-is-where-not-whom, near miss: the state is one of them": Case(
+        (article("a", "Firms get letters\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods, Ashmont Care and Oregon.\n"),),
+        _round_is(recipients={"organization/quillby-foods", "organization/ashmont-care", "jurisdiction/oregon"}),
+        GEO,
+    ),
+    "to-both-points-back-to-the-two-named": Case(
+        (article("a", "Letters\n\nThe mayors of Fresno and Kern County refused to answer. The U.S. Department of Justice sent letters on Monday to both, asking for jail records.\n"),),
+        _round_is(recipients={"jurisdiction/fresno", "jurisdiction/kern-county"}),
+        GEO,
+    ),
+    "to-both-points-back-to-the-two-named, near miss: only one named": Case(
+        (article("a", "Letters\n\nThe mayor of Fresno refused to answer. The U.S. Department of Justice sent letters on Monday to both, asking for jail records.\n"),),
+        _round_is(recipients=set()),
+        GEO,
+    ),
+    "told-the-cities-of-names-them": Case(
+        (article("a", "Governor writes\n\nIn a letter dated Monday, Gov. Orlen Vasquez-Tam told the cities of Fresno and Modesto to repeal their bans.\n"),),
+        _round_is(recipients={"jurisdiction/fresno", "jurisdiction/modesto"}),
+        GEO,
+    ),
+    "told-the-cities-of-names-them, near miss: told reporters": Case(
+        (article("a", "Governor writes\n\nIn a letter dated Monday, Gov. Orlen Vasquez-Tam told reporters that Fresno would lose its grant.\n"),),
+        _round_is(recipients=set()),
+        GEO,
+    ),
+    "the-city-beside-a-name-points-back": Case(
+        (article("a", "Letters\n\nFresno sued the Quillby Water Board on Monday. The February letter told the city and Kern County to hand over jail records.\n"),),
+        _round_is(recipients={"jurisdiction/fresno", "jurisdiction/kern-county"}),
+        GEO,
+    ),
+    "the-city-beside-a-name-points-back, near miss: no city before": Case(
+        (article("a", "Letters\n\nThe U.S. Department of Justice runs the grant. The February letter told the city and Kern County to hand over jail records.\n"),),
+        _round_is(recipients={"jurisdiction/kern-county"}),
+        GEO,
+    ),
+    "who-received-the-letters-is-a-recipient": Case(
+        (article("a", "Letters\n\nFresno was among the cities that received letters from the U.S. Department of Justice in March.\n"),),
+        _round_is(sender="organization/us-department-of-justice", recipients={"jurisdiction/fresno"}),
+        GEO,
+    ),
+    "who-received-the-letters-is-a-recipient, near miss: who criticized them": Case(
+        (article("a", "Letters\n\nFresno was among the cities that criticized the letters the U.S. Department of Justice sent in March.\n"),),
+        _round_is(sender="organization/us-department-of-justice", recipients=set()),
+        GEO,
+    ),
+    "the-county-learned-of-it-in-a-letter": Case(
+        (article("a", "Grant cut\n\nKern County sued the U.S. Department of Justice on Monday. The county learned of the cut in a May 4 letter from the Quillby Health Administration.\n"),),
+        _round_is(sender="organization/quillby-health-administration", recipients={"jurisdiction/kern-county"}),
+        GEO,
+    ),
+    "the-county-learned-of-it-in-a-letter, near miss: nobody learned": Case(
+        (article("a", "Grant cut\n\nKern County sued the U.S. Department of Justice on Monday. The cut came in a May 4 letter from the Quillby Health Administration.\n"),),
+        _round_is(sender="organization/quillby-health-administration", recipients=set()),
+        GEO,
+    ),
+    "also-received-a-letter-joins-the-storys-round": Case(
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on May 4 to Fresno. Earlier rounds of letters went out in March. Kern County, which also received a letter, objected.\n"),),
+        _rounds_are({"2020-05-04": {"jurisdiction/fresno", "jurisdiction/kern-county"}, "2020-03": set()}),
+        GEO,
+    ),
+    "also-received-a-letter-joins-the-storys-round, near miss: received one in March": Case(
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on May 4 to Fresno. Earlier rounds of letters went out in March. Kern County, which received a letter in March, objected.\n"),),
+        _rounds_are({"2020-05-04": {"jurisdiction/fresno"}, "2020-03": {"jurisdiction/kern-county"}}),
+        GEO,
+    ),
+    "the-other-recipients-among-them": Case(
+        (article("a", "Firms get letters\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to six firms, including Quillby Foods. The other recipients, among them Ashmont Care, were not named.\n"),),
+        _round_is(recipients={"organization/quillby-foods", "organization/ashmont-care"}),
+    ),
+    "the-other-recipients-among-them, near miss: other firms": Case(
+        (article("a", "Firms get letters\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to six firms, including Quillby Foods. Other firms, among them Ashmont Care, were not named.\n"),),
+        _round_is(recipients={"organization/quillby-foods"}),
+    ),
+    "among-those-receiving-them-were": Case(
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to 29 cities. Among those receiving them were Fresno, Calif.; and Kern County.\n"),),
+        _round_is(recipients={"jurisdiction/fresno-ca", "jurisdiction/kern-county-ca"}),
+        GEO,
+    ),
+    "among-those-receiving-them-were, near miss: among those criticizing them": Case(
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to 29 cities. Among those criticizing them were Fresno, Calif.; and Kern County.\n"),),
+        _round_is(recipients=set()),
+        GEO,
+    ),
+    "a-county-whose-name-starts-with-k-is-no-station": Case(
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to Kern County and King County.\n"),),
+        _round_is(recipients={"jurisdiction/kern-county", "jurisdiction/king-county"}),
+        GEO,
+    ),
+    "a-county-whose-name-starts-with-k-is-no-station, near miss: a station": Case(
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to Kern County, KQBY reported.\n"),),
+        _round_is(recipients={"jurisdiction/kern-county"}),
+        GEO,
     ),
     # -- events round: speech events and their days, suits -------------------------------------
     "an-undated-statement-has-no-day": Case(

@@ -128,12 +128,15 @@ def _in(m: EntityMention, span: tuple[int, int]) -> bool:
 # Where a sentence starts to name who letters went to, and where the names stop.
 _TO = re.compile(
     r"\b(?:(?:went|were sent|was sent|addressed|sent)\s+(?:\w+\s+)?to|to|including|among them|"
-    r"such as|recipients?(?:\s+(?:were|included|include))?)\b\s*:?\s*",
+    r"such as|recipients?(?:\s+(?:were|included|include))?|among\s+(?:those|the\s+\w+)\s+"
+    r"(?:receiving|that\s+received|who\s+received)(?:\s+(?:them|the\s+letters?|letters?))?"
+    r"\s+(?:were|are))\b\s*:?\s*",
     re.I,
 )
 # "The letter asks Ann Lee to…", "which gave the agency until Tuesday": whom the letters address
 _ADDRESSES = re.compile(
-    r"\b(?:asks?|asked|urge[sd]?|gave|gives?|giving|orders?|ordered|directs?|directed)\s+"
+    r"\b(?:asks?|asked|urge[sd]?|gave|gives?|giving|orders?|ordered|directs?|directed|told|tells|"
+    r"notified|informed|warned|warns)\s+"
     r"(?=(?:the\s+|each\s+|both\s+)?[A-Z]|the\s+(?:\w+\s+)?(?:city|county|cities|counties|agency|"
     r"department|office|board|council|committee|company|companies|governor|mayor|sheriff)\b)",
 )
@@ -173,7 +176,7 @@ _LIST_ENDS = re.compile(
 _OUTLET = re.compile(
     r"\b(?:times|post|news|journal|tribune|herald|press|radio|magazine|gazette|chronicle|"
     r"observer|reuters|independent|guardian|cnn|nbc|abc|cbs|npr|msnbc|fox|bloomberg|politico|"
-    r"axios|associated press)\b|^[KW][A-Z]{2,3}\b",
+    r"axios|associated press)\b|(?-i:^[KW][A-Z]{2,3}\b)",  # a call sign is in capitals
     re.I,
 )
 _REPORTED = re.compile(
@@ -293,10 +296,11 @@ def _pointed_at(noun: str, earlier: list[EntityMention], states: set[str]) -> st
     """The body or place named last before that a head noun ("the city", "the department")
     points back to."""
     for m in reversed(earlier):
+        county = re.search(r"-county(?:-|$)", m.iri)  # "kern-county-ca", "kern-county"
         if noun in ("city", "village", "town"):
-            fits = m.kind == "jurisdiction" and m.iri not in states and "-county-" not in m.iri
+            fits = m.kind == "jurisdiction" and m.iri not in states and not county
         elif noun == "county":
-            fits = m.kind == "jurisdiction" and "-county-" in m.iri
+            fits = m.kind == "jurisdiction" and bool(county)
         else:
             fits = m.kind == "organization" and (noun in m.iri or noun in m.text.lower())
         if fits and m.iri != "jurisdiction/united-states":
@@ -351,16 +355,19 @@ def _recipients(
     if not windows:
         return []
     kinds = ("jurisdiction", "organization", "person")
+    earlier = [m for m in mentions if m.end <= span[0] and m.kind in kinds]
     pointed: list[str] = []
     for b, e in windows:
         if any(m.kind in kinds and b <= m.start < e for m in mentions):
             continue
         noun = _HEAD_NOUN.match(text, b, e)
         if noun:
-            earlier = [m for m in mentions if m.end <= span[0] and m.kind in kinds]
             for found in _pointed_at_all(noun, earlier, states, text):
                 if found != sender and found not in pointed:
                     pointed.append(found)
+        for found in _counted_back(text[b:e], earlier, states, sender):
+            if found not in pointed:
+                pointed.append(found)
     if pointed and not any(
         any(m.kind in kinds and b <= m.start < e for m in mentions) for b, e in windows
     ):
@@ -374,8 +381,58 @@ def _recipients(
         and any(b <= m.start < e for b, e in windows)
         and m.iri != sender
         and not _is_outlet(m, text)
+        # "to pharmacies in Ashmont", "Quillby County in Oregon": where they are, not whom
+        and not _WHERE.search(text, max(0, m.start - 20), m.start)
     ]
-    return _list_item(named, text, states)
+    # "told the city and Quillby County": an item that points back beside the names
+    for b, e in windows:
+        for item in _ITEM_SPLIT.split(text[b:e]):
+            noun = _HEAD_NOUN.fullmatch(item.strip().rstrip(".,;:"))
+            if noun and named:
+                for found in _pointed_at_all(noun, earlier, states, text):
+                    if found != sender and found not in pointed:
+                        pointed.append(found)
+    return [
+        *_list_item(named, text, states),
+        *(p for p in pointed if p not in {m.iri for m in named}),
+    ]
+
+
+_WHERE = re.compile(r"\bin\s+(?:the\s+(?:state|city|county)\s+of\s+)?$")
+# "sent letters Wednesday to both", "to all three": the places or bodies named last before
+_BARE_COUNT = re.compile(
+    r"(?:both|(?:all|the|those|these)\s+(?P<count>two|three|four|five|six))(?:\s+of\s+them)?"
+    r"\s*(?:[,.;:]|$)",
+    re.I,
+)
+
+
+def _counted_back(
+    run: str, earlier: list[EntityMention], states: set[str], sender: str | None
+) -> list[str]:
+    """What a bare count ("both", "all three") in a run of recipients points back to: the last
+    so many places and bodies named before the sentence (not the sender, a state that only
+    qualifies a place, the country, or an outlet)."""
+    count = _BARE_COUNT.match(run.strip())
+    if count is None:
+        return []
+    wanted = _COUNT[(count.group("count") or "both").lower()]
+    out: list[str] = []
+    for m in reversed(earlier):
+        if (
+            m.kind == "person"
+            or m.iri in (sender, "jurisdiction/united-states")
+            or (
+                m.iri in states
+                and any(o.kind == "jurisdiction" and o.end < m.start <= o.end + 3 for o in earlier)
+            )
+        ):
+            continue
+        if m.iri not in out:
+            out.append(m.iri)
+        if len(out) == wanted:
+            return out[::-1]
+    return []
 
 
 # a title before a name: "Sen.", "Attorney General", "chief executive" (up to three words)
@@ -576,7 +633,7 @@ def bodies_and_places(mentions: list[EntityMention]) -> list[EntityMention]:
 
 # a date in a relative clause about something else ("the Act, which lawmakers passed in April")
 _OTHER_CLAUSE = re.compile(
-    r",\s+which\s+(?![^,]*\b(?:sent|dated|mailed|went|arrived)\b)[^,]*$", re.I
+    r",\s+which\s+(?![^,]*\b(?:sent|dated|mailed|went|arrived|received)\b)[^,]*$", re.I
 )
 # what may stand before a word for letters that tells of letters sent, not of letters at large
 _ROUND_BEFORE = re.compile(
@@ -633,6 +690,56 @@ def _lead_date(
     return days[:1]
 
 
+# "X received letters", "X was among those that received a letter", "X learned of the cut in
+# a May 4 letter": X is a recipient
+_RECEIVED = re.compile(
+    r"\b(?:received|receives|got|gets|learned\s+(?:of|about)\b[^.;]{0,80}?\bin)\s+"
+    r"(?:[\w’'.-]+\s+){0,3}?letters?\b",
+    re.I,
+)
+
+
+def _receivers(
+    text: str,
+    span: tuple[int, int],
+    masked: str,
+    mentions: list[EntityMention],
+    states: set[str],
+    sender: str | None,
+) -> list[str]:
+    """The subject of "received a letter" (or "learned of … in a letter"): the places, bodies
+    and people named before the verb (not in a relative clause about them, nor before "said"),
+    or what a head noun there points back to ("The county learned of …")."""
+    verb = _RECEIVED.search(masked)
+    if verb is None:
+        return []
+    begin = _body_start(text, span)
+    end = span[0] + verb.start()
+    said = list(re.finditer(r"\b(?:said|says|told|according to)\b", text[begin:end]))
+    begin += said[-1].end() if said else 0
+    relative = re.search(r",\s*(?:which|who|whose)\b", text[begin:end])
+    end = begin + relative.start() if relative else end
+    named = [
+        m
+        for m in bodies_and_places(mentions)
+        if begin <= m.start < end and m.iri != sender and not _is_outlet(m, text)
+    ]
+    if named:
+        return _list_item(named, text, states)
+    noun = _HEAD_NOUN.match(text[begin:end].strip())
+    if noun is None:
+        return []
+    earlier = [m for m in bodies_and_places(mentions) if m.end <= span[0]]
+    return [p for p in _pointed_at_all(noun, earlier, states, text) if p != sender]
+
+
+# a sentence that goes on to name recipients of the round before
+_MORE_RECIPIENTS = re.compile(
+    r"\s*(?:Among\s+(?:those|the\s+\w+)\s+(?:receiving|that\s+received|who\s+received)\b|"
+    r"(?:The\s+)?(?:other\s+)?recipients\b(?:\s+(?:were|included|include)\b|\s*,\s*among\s+them\b))",
+)
+
+
 def find_letters(
     text: str,
     sentences: list[tuple[int, int]],
@@ -651,6 +758,17 @@ def find_letters(
     defaulted: set[str | None] = set()  # rounds dated by the story's day for want of their own
     for span in sentences:
         sentence = text[span[0] : span[1]]
+        if rounds and not _LETTER.search(sentence) and _MORE_RECIPIENTS.match(sentence):
+            # "Among those receiving them were A and B.", "The other recipients, among them
+            # A, …": more recipients of the round told last
+            entry = rounds[list(rounds)[-1]]
+            for r in _recipients(mentions, text, span, states, entry.sender):
+                if r not in entry.recipients:
+                    entry.recipients.append(r)
+                entry.where.setdefault(r, span)
+            if span not in entry.evidence:
+                entry.evidence.append(span)
+            continue
         if not _LETTER.search(sentence) or sentence.rstrip(" ”\"'’").endswith("?"):
             continue  # a question ("Where did the letters go?") reports nothing
         masked = "".join(
@@ -700,9 +818,13 @@ def find_letters(
             defaulted.discard(latest)
             rounds[dates[0]] = rounds.pop(latest)
             rounds[dates[0]].date = dates[0]
+        receivers = _receivers(text, span, masked, mentions, states, sender)
         if rounds and back and not _near_sending(spans, sending.start()):
             dates = []
             when: list[str | None] = [list(rounds)[-1]]
+        elif rounds and receivers and not dates:
+            # "Cook County, which also received a letter, …": the round the story is about
+            when = [next(iter(rounds))]
         else:
             dates = dates or _lead_date(text, sentences, span, sender, mentions, published)
             when = [*dates] or [published.isoformat() if published else None]
@@ -713,9 +835,17 @@ def find_letters(
             entry = rounds.setdefault(date, Letters(sender, date))
             entry.sender = entry.sender or sender
             if len(dates) <= 1:
-                for r in _recipients(
-                    mentions, text, span, states, sender, min(letter_at, span[0] + sending.start())
-                ):
+                for r in [
+                    *receivers,
+                    *_recipients(
+                        mentions,
+                        text,
+                        span,
+                        states,
+                        sender,
+                        min(letter_at, span[0] + sending.start()),
+                    ),
+                ]:
                     if r not in entry.recipients:
                         entry.recipients.append(r)
                     entry.where.setdefault(r, span)
