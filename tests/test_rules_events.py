@@ -691,6 +691,50 @@ CASES: dict[str, Case] = {
         _round_is(recipients={"jurisdiction/kern-county"}),
         GEO,
     ),
+    "the-one-law-the-story-says-they-break-is-the-letters": Case(
+        (article("a", "Quillby\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods asking for prices.\n\nShe has said for years that grocers may be violating the Ashmont Consumer Fraud Act.\n"),),
+        _round_is(statute="statute/ashmont-consumer-fraud-act"),
+    ),
+    "the-one-law-the-story-says-they-break-is-the-letters, near miss: a law only described": Case(
+        (article("a", "Quillby\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods asking for prices.\n\nThe Ashmont Consumer Fraud Act, which took effect in 2018, limits what grocers may charge.\n"),),
+        _round_is(statute=None),
+    ),
+    "the-letters-say-names-their-law": Case(
+        (article("a", "Quillby\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods asking for prices. The letters say the prices may violate the Ashmont Consumer Fraud Act. The Brennock Privacy Act does not apply.\n"),),
+        _round_is(statute="statute/ashmont-consumer-fraud-act"),
+    ),
+    "the-letters-say-names-their-law, near miss: the company says": Case(
+        (article("a", "Quillby\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods asking for prices. The company says the prices do not violate the Ashmont Consumer Fraud Act. The Brennock Privacy Act does not apply.\n"),),
+        _round_is(statute=None),
+    ),
+    "the-verb-by-the-letter-dates-it": Case(
+        (article("a", "City sues\n\nFresno filed a lawsuit Wednesday asking a judge to stop the U.S. Department of Justice, escalating a dispute that began with a letter from the department last month.\n"),),
+        _round_is(sender="organization/us-department-of-justice", date="2020-04", rounds=1),
+        GEO,
+    ),
+    "the-verb-by-the-letter-dates-it, near miss: the letter's own day": Case(
+        (article("a", "City sues\n\nThe U.S. Department of Justice on Monday sent Fresno a letter about its jail, asking for records.\n"),),
+        _round_is(sender="organization/us-department-of-justice", date="2020-05-04", rounds=1),
+        GEO,
+    ),
+    "letters-a-body-sent-are-a-round": Case(
+        (article("a", "Records sought\n\nThe Ashmont Ledger obtained letters the Quillby Water Board sent on Monday to Fresno demanding jail records.\n"),),
+        _round_is(sender="organization/quillby-water-board", recipients={"jurisdiction/fresno"}),
+        GEO,
+    ),
+    "letters-a-body-sent-are-a-round, near miss: letters showing what a body sent": Case(
+        (article("a", "Records sought\n\nThe Ashmont Ledger obtained letters showing that the Quillby Water Board sent inspectors on Monday to Fresno.\n"),),
+        _no_round,
+        GEO,
+    ),
+    "a-lead-naming-the-sender-by-title-dates-the-round": Case(
+        (article("a", "Records\n\nThe chairman of the Quillby Committee on Monday gave the U.S. Department of Justice two weeks to turn over records.\n\nIn a letter to the department, Rep. Orlen Vasquez-Tam asked for every contract.\n"),),
+        _round_is(sender="person/orlen-vasquez-tam", date="2020-05-04"),
+    ),
+    "a-lead-naming-the-sender-by-title-dates-the-round, near miss: someone else named": Case(
+        (article("a", "Records\n\nSheriff Tamsin Brennock on Monday gave the U.S. Department of Justice two weeks to turn over records.\n\nIn a letter to the department, Rep. Orlen Vasquez-Tam asked for every contract.\n"),),
+        _round_is(sender="person/orlen-vasquez-tam", date="2020-05-06"),
+    ),
     # -- events round: speech events and their days, suits -------------------------------------
     "an-undated-statement-has-no-day": Case(
         (article("a", "Mayor answers\n\nMayor Orlen Vasquez-Tam said in a statement that the city “welcomes any review” of its books.\n"),),
@@ -965,6 +1009,9 @@ def test_rule(rule: str) -> None:
         # a month and day with no year, half a year ahead: the one before the story
         ("He warned on Dec. 12 that the money would stop.", dt.date(2024, 1, 19), ["2023-12-12"]),
         ("The cities have until Feb. 2 to answer.", dt.date(2024, 1, 19), ["2024-02-02"]),
+        # "In May" is the month; "May" at the head of a sentence or as a verb is none
+        ("In May, the governor wrote to the city.", dt.date(2022, 7, 19), ["2022-05"]),
+        ("May the city answer? The county may.", dt.date(2022, 7, 19), []),
     ],
 )  # fmt: skip
 def test_dates_ahead_and_behind(words: str, published: dt.date, expected: list[str]) -> None:

@@ -34,7 +34,9 @@ _FULL_DATE = re.compile(
 _MONTH_YEAR = re.compile(_MONTH + r",?\s+(?P<year>\d{4})", re.I)
 _BARE_MONTH = re.compile(
     r"\b(?P<month>January|February|March|April|June|July|August|September|October|November|"
-    r"December)\b(?!\s+\d)"
+    # "May" alone is a month after a preposition of time ("In May"), not the verb ("may")
+    r"December|(?<=[Ii]n\s)May|(?<=[Ss]ince\s)May|(?<=[Ee]arly\s)May|(?<=[Ll]ate\s)May|"
+    r"(?<=[Dd]uring\s)May)\b(?!\s+\d)"
 )
 _LAST_MONTHS = re.compile(r"\blast\s+" + _MONTH + r"(?:\s*(?:,|and|&)\s*(?P<month2>[a-z]+))?", re.I)
 _YEAR = re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d{2})\b", re.I)

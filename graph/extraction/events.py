@@ -642,7 +642,11 @@ _ROUND_BEFORE = re.compile(
     r"[A-Z][\w.]*)\s*$"
 )
 _ROUND_AFTER = re.compile(
-    r"\s*(?:to|from|dated|sent|went|were|was|signed|asking|demanding|warning|on|in|last)\b", re.I
+    r"\s*(?:to|from|dated|sent|went|were|was|signed|asking|demanding|warning|on|in|last)\b"
+    # "letters the Quillby Department sent": a clause that tells who sent them
+    r"|\s*(?:that\s+)?(?:the\s+)?(?:(?-i:[A-Z][\w.’'-]*)\s+(?:(?:of|for)\s+(?:the\s+)?)?){1,6}"
+    r"(?:sent|mailed|wrote|issued|signed)\b",
+    re.I,
 )
 
 
@@ -657,6 +661,13 @@ def _a_round(sentence: str, letter: re.Match[str]) -> bool:
         or _ROUND_AFTER.match(sentence, letter.end())
         or re.search(r"\b(?:sent|send|mailed|issued|received)\s+(?:\w+\s+){0,2}$", before)
     )
+
+
+_TITLED_SUBJECT = re.compile(
+    r"\s*The\s+(?:[\w-]+\s+){0,2}?(?:chairman|chairwoman|chair|governor|mayor|attorney general|"
+    r"secretary|director|senator|sheriff|commissioner|executive)\b",
+    re.I,
+)
 
 
 def _lead_date(
@@ -677,9 +688,19 @@ def _lead_date(
     if text[lead[1] : span[0]].count("\n\n") > 1:
         return []
     sentence = text[lead[0] : lead[1]]
-    if not any(m.iri == sender and lead[0] <= m.start < lead[1] for m in mentions):
-        return []
     verb = _SENDING.search(sentence)
+    # "The chairman of the Quillby Committee on Monday gave …" before "Rep. Ann Lee asked …":
+    # the official the lead names by title alone (no one named before its verb)
+    titled = (
+        sender.startswith("person/")
+        and verb is not None
+        and _TITLED_SUBJECT.match(text, _body_start(text, lead))
+        and not any(
+            m.kind == "person" and lead[0] <= m.start < lead[0] + verb.start() for m in mentions
+        )
+    )
+    if not titled and not any(m.iri == sender and lead[0] <= m.start < lead[1] for m in mentions):
+        return []
     days = [
         d
         for p, d in dated_spans(sentence, published)
@@ -733,6 +754,12 @@ def _receivers(
     return [p for p in _pointed_at_all(noun, earlier, states, text) if p != sender]
 
 
+# "The letters say …", "Each letter cites …": a sentence about what the round told last says
+_LETTERS_SAY = re.compile(
+    r"\s*(?:The|These|Those|Its|His|Her|Their|Each|Both)\s+letters?\s+"
+    r"(?:also\s+)?(?:say|says|said|cite|cites|cited|argue|argues|argued|state|states|stated|"
+    r"contend|contends|note|notes|noted|allege|alleges|alleged)\b"
+)
 # a sentence that goes on to name recipients of the round before
 _MORE_RECIPIENTS = re.compile(
     r"\s*(?:Among\s+(?:those|the\s+\w+)\s+(?:receiving|that\s+received|who\s+received)\b|"
@@ -776,8 +803,20 @@ def find_letters(
             for i, ch in enumerate(sentence)
         )
         sending = _SENDING.search(masked)
+        if sending is None and rounds and _LETTERS_SAY.match(masked):
+            # "The letters say the ads may violate the Act": what the round told last says
+            latest_round = rounds[list(rounds)[-1]]
+            if span not in latest_round.told and span not in latest_round.evidence:
+                latest_round.told.append(span)
+            continue
         if sending is None or not any(_a_round(masked, m) for m in _LETTER.finditer(masked)):
             continue  # "their letter" in an answer, "write rules, not letters": no round
+        # "Ashmont sued Wednesday asking …, a dispute that began with a letter from the
+        # department last month": the verb that tells of the letter is the one nearest it
+        words = [m.start() for m in _LETTER.finditer(masked)]
+        sending = min(
+            _SENDING.finditer(masked), key=lambda v: min(abs(v.start() - w) for w in words)
+        )
         # "released Tuesday", "obtained Friday": the day the story got the letters, not theirs;
         # "the Act, which lawmakers passed in April,": the day of something else
         spans = [
@@ -864,6 +903,7 @@ def find_letters(
     # sentence about letters or recipients: the recipients of the latest round
     run: list[Paragraph] = []
     told = False  # the paragraph before told of letters: a list of names may follow
+    teller: Paragraph | None = None  # that paragraph
     for para in [*paragraphs, None]:
         short = (
             para is not None
@@ -880,10 +920,23 @@ def find_letters(
         if short and para is not None:
             run.append(para)
             continue
-        told = para is not None and bool(_LETTER.search(para.text)) and not run
+        tells = para is not None and bool(_LETTER.search(para.text)) and not run
         if len(run) >= 3 and rounds:
+            # the round the paragraph before the list tells of ("On May 4, she sent letters to
+            # three more counties:"), else the round of the story's day, else the first told
+            before = sorted(
+                (
+                    (b, r)
+                    for r in rounds
+                    for b, _ in rounds[r].evidence
+                    if teller is not None and teller.start <= b < teller.end
+                ),
+                key=lambda found: found[0],
+            )
             key = (
-                published.isoformat()
+                before[-1][1]
+                if before
+                else published.isoformat()
                 if published and published.isoformat() in rounds
                 else next(iter(rounds))
             )
@@ -902,6 +955,7 @@ def find_letters(
                     entry.where.setdefault(r, (p.start, p.end))
             entry.evidence.append((run[0].start, run[-1].end))
         run = []
+        told, teller = tells, para if tells else None
     para_of = {
         span: i
         for span in sentences
@@ -919,6 +973,13 @@ def find_letters(
 _COURT_WORDS = re.compile(
     r"\b(?:su(?:ed|es?|ing|it)|lawsuits?|judges?|courts?|ruled|rulings?|decision|argu(?:es|ed)|"
     r"alleg(?:es|ed)|complaint|appeal\w*)\b",
+    re.I,
+)
+# what a sentence says of a law that letters may be about: someone complies with it, violates
+# it, or acts under it ("could be violating Section 1373", "its subpoena power under the Act"),
+# not a law only described ("The Act, which took effect in 2018, limits …")
+_COMPLYING = re.compile(
+    r"\b(?:compl(?:y|ies|ied|ying|iance|iant)|violat\w*|breach\w*|break(?:s|ing)?|under|obey\w*)\b",
     re.I,
 )
 # "letters about the same law", "asking for proof they are not violating the law"
@@ -959,6 +1020,7 @@ def _statutes_of_rounds(
         b
         for b, _, _ in statutes
         if not any(x <= b < y and _COURT_WORDS.search(text, x, y) for x, y in sentences)
+        and any(x <= b < y and _COMPLYING.search(text, x, y) for x, y in sentences)
     ]
     for entry in rounds if free else []:
         entry.statute = named[0]
