@@ -511,12 +511,12 @@ CASES: dict[str, tuple[str, str, Callable[[dict[str, Graph]], None]]] = {
         lambda g: assert_that(bodies(g) == {"organization/coinquill-finance"}, bodies(g)),
     ),
     "a-nonprofit-named-after-what-it-is-is-a-body": (
-        "Advocates praise move\n\n“This is a first,” said Orlen Vasquez-Tam, director of the Albuquerque nonprofit Quillby Data Watch.\n",
+        "Advocates praise move\n\n“This is a first,” said Orlen Vasquez-Tam, director of the Fresno nonprofit Quillby Data Watch.\n",
         GEOGRAPHY,
         lambda g: assert_that("organization/quillby-data-watch" in bodies(g), bodies(g)),
     ),
     "a-nonprofit-named-after-what-it-is, near miss: a nonprofit not named": (
-        "Advocates praise move\n\n“This is a first,” said Orlen Vasquez-Tam, director of an Albuquerque nonprofit.\n",
+        "Advocates praise move\n\n“This is a first,” said Orlen Vasquez-Tam, director of an Fresno nonprofit.\n",
         GEOGRAPHY,
         lambda g: assert_that(not bodies(g), bodies(g)),
     ),
@@ -541,12 +541,12 @@ CASES: dict[str, tuple[str, str, Callable[[dict[str, Graph]], None]]] = {
         lambda g: assert_that(not bodies(g), bodies(g)),
     ),
     "a-county-board-is-a-body": (
-        "Briefs\n\nThe county could lose its grants unless it fills the post by Oct. 1. Kern County Board Chair Orlen Vasquez-Tam posted a copy of the letter on Tuesday.\n",
+        "Briefs\n\nThe county could lose its grants unless it fills the post by Oct. 1. Tulare County Board Chair Orlen Vasquez-Tam posted a copy of the letter on Tuesday.\n",
         GEOGRAPHY,
-        lambda g: assert_that("organization/kern-county-board" in bodies(g), bodies(g)),
+        lambda g: assert_that("organization/tulare-county-board" in bodies(g), bodies(g)),
     ),
     "a-county-board-is-a-body, near miss: the county's sheriff": (
-        "Briefs\n\nThe county could lose its grants unless it fills the post by Oct. 1. Kern County Sheriff Orlen Vasquez-Tam posted a copy of the letter on Tuesday.\n",
+        "Briefs\n\nThe county could lose its grants unless it fills the post by Oct. 1. Tulare County Sheriff Orlen Vasquez-Tam posted a copy of the letter on Tuesday.\n",
         GEOGRAPHY,
         lambda g: assert_that(not any("board" in b for b in bodies(g)), bodies(g)),
     ),
@@ -561,22 +561,22 @@ CASES: dict[str, tuple[str, str, Callable[[dict[str, Graph]], None]]] = {
         lambda g: assert_that("organization/university-of-ashmont" in bodies(g), bodies(g)),
     ),
     "a-party-mark-after-jr": (
-        "Letter\n\nThe letter is signed by Sen. Orlen Vasquez-Tam Jr. (R-S.C.).\n",
+        "Letter\n\nThe letter is signed by Sen. Orlen Vasquez-Tam Jr. (R-Ore.).\n",
         GEOGRAPHY + " curated/2018-01-24-doj-demands-papers-mayors-boycott.ttl",
         lambda g: assert_that(("person/orlen-vasquez-tam-jr", "organization/republican-party") in parties(g), parties(g)),
     ),
     "a-party-mark-after-jr, near miss: a state alone": (
-        "Letter\n\nThe letter is signed by Sen. Orlen Vasquez-Tam Jr. (S.C.).\n",
+        "Letter\n\nThe letter is signed by Sen. Orlen Vasquez-Tam Jr. (Ore.).\n",
         GEOGRAPHY + " curated/2018-01-24-doj-demands-papers-mayors-boycott.ttl",
         lambda g: assert_that(not parties(g), parties(g)),
     ),
     "a-party-and-a-three-word-city": (
-        "Letter\n\nState Rep. Orlen Vasquez-Tam, D-Salt Lake City, called the letters a threat.\n",
+        "Letter\n\nState Rep. Orlen Vasquez-Tam, D-Port Quillby Heights, called the letters a threat.\n",
         GEOGRAPHY + " curated/2018-01-24-doj-demands-papers-mayors-boycott.ttl",
         lambda g: assert_that(("person/orlen-vasquez-tam", "organization/democratic-party") in parties(g), parties(g)),
     ),
     "a-party-and-a-three-word-city, near miss: no party": (
-        "Letter\n\nState Rep. Orlen Vasquez-Tam, of Salt Lake City, called the letters a threat.\n",
+        "Letter\n\nState Rep. Orlen Vasquez-Tam, of Port Quillby Heights, called the letters a threat.\n",
         GEOGRAPHY + " curated/2018-01-24-doj-demands-papers-mayors-boycott.ttl",
         lambda g: assert_that(not parties(g), parties(g)),
     ),

@@ -604,8 +604,8 @@ CASES: dict[str, Case] = {
         GEO,
     ),
     "to-both-points-back-to-the-two-named": Case(
-        (article("a", "Letters\n\nThe mayors of Fresno and Kern County refused to answer. The U.S. Department of Justice sent letters on Monday to both, asking for jail records.\n"),),
-        _round_is(recipients={"jurisdiction/fresno", "jurisdiction/kern-county"}),
+        (article("a", "Letters\n\nThe mayors of Fresno and Tulare County refused to answer. The U.S. Department of Justice sent letters on Monday to both, asking for jail records.\n"),),
+        _round_is(recipients={"jurisdiction/fresno", "jurisdiction/tulare-county"}),
         GEO,
     ),
     "to-both-points-back-to-the-two-named, near miss: only one named": Case(
@@ -624,13 +624,13 @@ CASES: dict[str, Case] = {
         GEO,
     ),
     "the-city-beside-a-name-points-back": Case(
-        (article("a", "Letters\n\nFresno sued the Quillby Water Board on Monday. The February letter told the city and Kern County to hand over jail records.\n"),),
-        _round_is(recipients={"jurisdiction/fresno", "jurisdiction/kern-county"}),
+        (article("a", "Letters\n\nFresno sued the Quillby Water Board on Monday. The February letter told the city and Tulare County to hand over jail records.\n"),),
+        _round_is(recipients={"jurisdiction/fresno", "jurisdiction/tulare-county"}),
         GEO,
     ),
     "the-city-beside-a-name-points-back, near miss: no city before": Case(
-        (article("a", "Letters\n\nThe U.S. Department of Justice runs the grant. The February letter told the city and Kern County to hand over jail records.\n"),),
-        _round_is(recipients={"jurisdiction/kern-county"}),
+        (article("a", "Letters\n\nThe U.S. Department of Justice runs the grant. The February letter told the city and Tulare County to hand over jail records.\n"),),
+        _round_is(recipients={"jurisdiction/tulare-county"}),
         GEO,
     ),
     "who-received-the-letters-is-a-recipient": Case(
@@ -644,23 +644,23 @@ CASES: dict[str, Case] = {
         GEO,
     ),
     "the-county-learned-of-it-in-a-letter": Case(
-        (article("a", "Grant cut\n\nKern County sued the U.S. Department of Justice on Monday. The county learned of the cut in a May 4 letter from the Quillby Health Administration.\n"),),
-        _round_is(sender="organization/quillby-health-administration", recipients={"jurisdiction/kern-county"}),
+        (article("a", "Grant cut\n\nTulare County sued the U.S. Department of Justice on Monday. The county learned of the cut in a May 4 letter from the Quillby Health Administration.\n"),),
+        _round_is(sender="organization/quillby-health-administration", recipients={"jurisdiction/tulare-county"}),
         GEO,
     ),
     "the-county-learned-of-it-in-a-letter, near miss: nobody learned": Case(
-        (article("a", "Grant cut\n\nKern County sued the U.S. Department of Justice on Monday. The cut came in a May 4 letter from the Quillby Health Administration.\n"),),
+        (article("a", "Grant cut\n\nTulare County sued the U.S. Department of Justice on Monday. The cut came in a May 4 letter from the Quillby Health Administration.\n"),),
         _round_is(sender="organization/quillby-health-administration", recipients=set()),
         GEO,
     ),
     "also-received-a-letter-joins-the-storys-round": Case(
-        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on May 4 to Fresno. Earlier rounds of letters went out in March. Kern County, which also received a letter, objected.\n"),),
-        _rounds_are({"2020-05-04": {"jurisdiction/fresno", "jurisdiction/kern-county"}, "2020-03": set()}),
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on May 4 to Fresno. Earlier rounds of letters went out in March. Tulare County, which also received a letter, objected.\n"),),
+        _rounds_are({"2020-05-04": {"jurisdiction/fresno", "jurisdiction/tulare-county"}, "2020-03": set()}),
         GEO,
     ),
     "also-received-a-letter-joins-the-storys-round, near miss: received one in March": Case(
-        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on May 4 to Fresno. Earlier rounds of letters went out in March. Kern County, which received a letter in March, objected.\n"),),
-        _rounds_are({"2020-05-04": {"jurisdiction/fresno"}, "2020-03": {"jurisdiction/kern-county"}}),
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on May 4 to Fresno. Earlier rounds of letters went out in March. Tulare County, which received a letter in March, objected.\n"),),
+        _rounds_are({"2020-05-04": {"jurisdiction/fresno"}, "2020-03": {"jurisdiction/tulare-county"}}),
         GEO,
     ),
     "the-other-recipients-among-them": Case(
@@ -672,23 +672,23 @@ CASES: dict[str, Case] = {
         _round_is(recipients={"organization/quillby-foods"}),
     ),
     "among-those-receiving-them-were": Case(
-        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to 29 cities. Among those receiving them were Fresno, Calif.; and Kern County.\n"),),
-        _round_is(recipients={"jurisdiction/fresno-ca", "jurisdiction/kern-county-ca"}),
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to 29 cities. Among those receiving them were Fresno, Calif.; and Tulare County.\n"),),
+        _round_is(recipients={"jurisdiction/fresno-ca", "jurisdiction/tulare-county-ca"}),
         GEO,
     ),
     "among-those-receiving-them-were, near miss: among those criticizing them": Case(
-        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to 29 cities. Among those criticizing them were Fresno, Calif.; and Kern County.\n"),),
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to 29 cities. Among those criticizing them were Fresno, Calif.; and Tulare County.\n"),),
         _round_is(recipients=set()),
         GEO,
     ),
     "a-county-whose-name-starts-with-k-is-no-station": Case(
-        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to Kern County and King County.\n"),),
-        _round_is(recipients={"jurisdiction/kern-county", "jurisdiction/king-county"}),
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to Kell County and Wren County.\n"),),
+        _round_is(recipients={"jurisdiction/kell-county", "jurisdiction/wren-county"}),
         GEO,
     ),
     "a-county-whose-name-starts-with-k-is-no-station, near miss: a station": Case(
-        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to Kern County, KQBY reported.\n"),),
-        _round_is(recipients={"jurisdiction/kern-county"}),
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to Kell County, KQBY reported.\n"),),
+        _round_is(recipients={"jurisdiction/kell-county"}),
         GEO,
     ),
     "the-one-law-the-story-says-they-break-is-the-letters": Case(
@@ -734,6 +734,24 @@ CASES: dict[str, Case] = {
     "a-lead-naming-the-sender-by-title-dates-the-round, near miss: someone else named": Case(
         (article("a", "Records\n\nSheriff Tamsin Brennock on Monday gave the U.S. Department of Justice two weeks to turn over records.\n\nIn a letter to the department, Rep. Orlen Vasquez-Tam asked for every contract.\n"),),
         _round_is(sender="person/orlen-vasquez-tam", date="2020-05-06"),
+    ),
+    "a-law-named-law-in-the-warning-is-the-rounds": Case(
+        (article("a", "Lenders warned\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Lending asking where deposits are held. They warn that the state “will use every tool available under the Ashmont Uniform Securities Law.”\n"),),
+        _round_is(statute="statute/ashmont-uniform-securities-law"),
+    ),
+    "a-law-named-law-in-the-warning-is-the-rounds, near miss: a law school": Case(
+        (article("a", "Lenders warned\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Lending asking where deposits are held. They warn that the state will sue, said a professor at New Ashmont State Law School.\n"),),
+        _round_is(statute=None),
+    ),
+    "the-lead-two-sentences-back-dates-the-round": Case(
+        (article("a", "Records\n\nWhen the U.S. Department of Justice threatened on Monday to subpoena records from Fresno, it named the city. None has answered.\n\nThe department's letters demanded every order.\n"),),
+        _round_is(sender="organization/us-department-of-justice", date="2020-05-04"),
+        GEO,
+    ),
+    "the-lead-two-sentences-back-dates-the-round, near miss: three sentences back": Case(
+        (article("a", "Records\n\nWhen the U.S. Department of Justice threatened on Monday to subpoena records from Fresno, it named the city. None has answered. Fresno is waiting.\n\nThe department's letters demanded every order.\n"),),
+        _round_is(sender="organization/us-department-of-justice", date="2020-05-06"),
+        GEO,
     ),
     # -- events round: speech events and their days, suits -------------------------------------
     "an-undated-statement-has-no-day": Case(
@@ -1012,6 +1030,9 @@ def test_rule(rule: str) -> None:
         # "In May" is the month; "May" at the head of a sentence or as a verb is none
         ("In May, the governor wrote to the city.", dt.date(2022, 7, 19), ["2022-05"]),
         ("May the city answer? The county may.", dt.date(2022, 7, 19), []),
+        # "two weeks ago", "three days ago": that many days before the story's
+        ("The agency threatened two weeks ago to cut the grant.", dt.date(2018, 2, 7), ["2018-01-24"]),
+        ("The agency threatened two weeks later to cut the grant.", dt.date(2018, 2, 7), []),
     ],
 )  # fmt: skip
 def test_dates_ahead_and_behind(words: str, published: dt.date, expected: list[str]) -> None:

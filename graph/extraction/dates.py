@@ -45,6 +45,12 @@ _WEEKDAY = re.compile(
 )
 
 
+_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_AGO = re.compile(
+    r"\b(?P<n>a|one|two|three|four|five|six|\d{1,2})\s+(?P<unit>days?|weeks?)\s+ago\b", re.I
+)
+
+
 # What puts a bare weekday ahead of the story's day rather than behind it.
 _AHEAD = re.compile(
     r"(?:\bfor|\b(?:will|shall|is set to|are set to|plans? to|is to|are to|scheduled|"
@@ -131,6 +137,11 @@ def dated_spans(text: str, published: dt.date | None) -> list[tuple[int, str]]:
         ):
             for m in re.finditer(r"\b" + word + r"\b", lower):
                 add(m.start(), m.end(), value)
+        for m in _AGO.finditer(text):  # "two weeks ago", "three days ago"
+            count = int(m["n"]) if m["n"].isdigit() else _COUNTS[m["n"].lower()]
+            if count:
+                days = count * (7 if m["unit"].lower().startswith("week") else 1)
+                add(m.start(), m.end(), (published - dt.timedelta(days=days)).isoformat())
         for m in _WEEKDAY.finditer(text):
             qualifier = (m["last"] or "").strip().lower()
             if not qualifier and _AHEAD.search(text[max(0, m.start() - 60) : m.start()]):

@@ -141,10 +141,10 @@ _COURT_NAME = re.compile(
     r"for\s+the\s+(?:(?:(?:Northern|Southern|Eastern|Western|Middle|Central)\s+)?District\s+of\s+"
     r"(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?|\w+\s+Circuit|District\s+of\s+Columbia\s+Circuit)"
 )
-# one word with a capital inside after three letters or more: a brand ("RentNorth"), not a
-# place ("McAllen", "DeKalb", "LaSalle" have their capital after a short prefix)
+# one word with a capital inside after three letters or more: a brand ("QuillRent"), not a
+# place (a place's inner capital follows a short prefix: "Mc", "Mac", "De", "La")
 _CAMEL_CASE = re.compile(r"[A-Z][a-z]{2,}(?<!Mac)[A-Z][a-z]+")
-# "the Albuquerque nonprofit Digital Rights Southwest", "the advocacy group Quillby Watch": a
+# "the Ashmont nonprofit Quillby Data Watch", "the advocacy group Quillby Watch": a
 # body the story introduces by what it is
 _INTRODUCED_BODY = re.compile(
     r"\b(?:nonprofit|non-profit|advocacy group|watchdog group|trade group|think tank|law firm|"
@@ -412,8 +412,8 @@ class EntityFinder:
     def _named_places(
         self, candidates: list[tuple[int, int, str, str, int]], text: str
     ) -> dict[str, str]:
-        """A place's name of two words or more the story links somewhere to one place ("Doña
-        Ana County", "Sunland Park"): that place wherever the model read the name as
+        """A place's name of two words or more the story links somewhere to one place ("Port
+        Quillby", "Ashmont County"): that place wherever the model read the name as
         something else (a person, a building). Not a state's name ("New York" is a city too)."""
         paths: dict[str, set[str]] = {}
         for start, end, path, kind, _ in candidates:
@@ -961,7 +961,7 @@ class EntityFinder:
             return None
         if _CAMEL_CASE.fullmatch(name):
             # a brand's short name is the company the story names in full
-            # ("CoinHarbor" and "CoinHarbor Finance", "FaceLedger" and "FaceLedger Inc.")
+            # ("QuillCoin" and "QuillCoin Finance", "AshLedger" and "AshLedger Inc.")
             longer = re.search(re.escape(name) + r"(?:\s(?-i:[A-Z])[\w&’'-]*){1,3}", text)
             if longer and not _TITLED_NAME.search(longer.group(0)):
                 name = longer.group(0)

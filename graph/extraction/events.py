@@ -296,7 +296,7 @@ def _pointed_at(noun: str, earlier: list[EntityMention], states: set[str]) -> st
     """The body or place named last before that a head noun ("the city", "the department")
     points back to."""
     for m in reversed(earlier):
-        county = re.search(r"-county(?:-|$)", m.iri)  # "kern-county-ca", "kern-county"
+        county = re.search(r"-county(?:-|$)", m.iri)  # "tulare-county-ca", "tulare-county"
         if noun in ("city", "village", "town"):
             fits = m.kind == "jurisdiction" and m.iri not in states and not county
         elif noun == "county":
@@ -399,7 +399,7 @@ def _recipients(
 
 
 _WHERE = re.compile(r"\bin\s+(?:the\s+(?:state|city|county)\s+of\s+)?$")
-# "sent letters Wednesday to both", "to all three": the places or bodies named last before
+# "wrote on Friday to both", "to all three": the places or bodies named last before
 _BARE_COUNT = re.compile(
     r"(?:both|(?:all|the|those|these)\s+(?P<count>two|three|four|five|six))(?:\s+of\s+them)?"
     r"\s*(?:[,.;:]|$)",
@@ -678,41 +678,46 @@ def _lead_date(
     mentions: list[EntityMention],
     published: dt.date | None,
 ) -> list[str]:
-    """The day of a round its sentence does not date, from the sentence before when that names
-    the sender doing it on a day ("X on Tuesday demanded records from four companies. The
-    letters went to …"), in the same paragraph or the one before."""
+    """The day of a round its sentence does not date, from the sentence before (or the one
+    before that) when it names the sender doing it on a day ("X on Tuesday demanded records
+    from four companies. The letters went to …"), in the same paragraph or the one before."""
     at = sentences.index(span) if span in sentences else 0
     if not at or sender is None:
         return []
-    lead = sentences[at - 1]
-    if text[lead[1] : span[0]].count("\n\n") > 1:
-        return []
-    sentence = text[lead[0] : lead[1]]
-    verb = _SENDING.search(sentence)
-    # "The chairman of the Quillby Committee on Monday gave …" before "Rep. Ann Lee asked …":
-    # the official the lead names by title alone (no one named before its verb)
-    titled = (
-        sender.startswith("person/")
-        and verb is not None
-        and _TITLED_SUBJECT.match(text, _body_start(text, lead))
-        and not any(
-            m.kind == "person" and lead[0] <= m.start < lead[0] + verb.start() for m in mentions
+    # the sentence before, or the one before that ("When X threatened two weeks ago to …, it
+    # named three states. None has given ground.\n\nThe letters demanded …")
+    for lead in sentences[max(0, at - 2) : at][::-1]:
+        if text[lead[1] : span[0]].count("\n\n") > 1:
+            return []
+        sentence = text[lead[0] : lead[1]]
+        verb = _SENDING.search(sentence)
+        # "The chairwoman of the Quillby Board on Friday set a deadline …" before "Ann Lee
+        # asked …": the official the lead names by title alone (no one named before its verb)
+        titled = (
+            sender.startswith("person/")
+            and verb is not None
+            and _TITLED_SUBJECT.match(text, _body_start(text, lead))
+            and not any(
+                m.kind == "person" and lead[0] <= m.start < lead[0] + verb.start() for m in mentions
+            )
         )
-    )
-    if not titled and not any(m.iri == sender and lead[0] <= m.start < lead[1] for m in mentions):
-        return []
-    days = [
-        d
-        for p, d in dated_spans(sentence, published)
-        if verb
-        and abs(p - verb.start()) <= 40
-        and not _MADE_PUBLIC.search(sentence[max(0, p - 40) : p])
-    ]
-    return days[:1]
+        if not titled and not any(
+            m.iri == sender and lead[0] <= m.start < lead[1] for m in mentions
+        ):
+            continue
+        days = [
+            d
+            for p, d in dated_spans(sentence, published)
+            if verb
+            and abs(p - verb.start()) <= 40
+            and not _MADE_PUBLIC.search(sentence[max(0, p - 40) : p])
+        ]
+        return days[:1]
+    return []
 
 
-# "X received letters", "X was among those that received a letter", "X learned of the cut in
-# a May 4 letter": X is a recipient
+# "X received letters", "X was one of the cities that received a letter", "X learned of the
+# fine in a letter": X is a recipient
 _RECEIVED = re.compile(
     r"\b(?:received|receives|got|gets|learned\s+(?:of|about)\b[^.;]{0,80}?\bin)\s+"
     r"(?:[\w’'.-]+\s+){0,3}?letters?\b",
@@ -730,7 +735,7 @@ def _receivers(
 ) -> list[str]:
     """The subject of "received a letter" (or "learned of … in a letter"): the places, bodies
     and people named before the verb (not in a relative clause about them, nor before "said"),
-    or what a head noun there points back to ("The county learned of …")."""
+    or what a head noun there points back to ("The city learned of it in a letter")."""
     verb = _RECEIVED.search(masked)
     if verb is None:
         return []
@@ -786,8 +791,8 @@ def find_letters(
     for span in sentences:
         sentence = text[span[0] : span[1]]
         if rounds and not _LETTER.search(sentence) and _MORE_RECIPIENTS.match(sentence):
-            # "Among those receiving them were A and B.", "The other recipients, among them
-            # A, …": more recipients of the round told last
+            # "Among the cities that received letters were A and B.", "Other recipients,
+            # among them A, …": more recipients of the round told last
             entry = rounds[list(rounds)[-1]]
             for r in _recipients(mentions, text, span, states, entry.sender):
                 if r not in entry.recipients:
@@ -804,15 +809,15 @@ def find_letters(
         )
         sending = _SENDING.search(masked)
         if sending is None and rounds and _LETTERS_SAY.match(masked):
-            # "The letters say the ads may violate the Act": what the round told last says
+            # "The letters say the fees may break the Act": what the round told last says
             latest_round = rounds[list(rounds)[-1]]
             if span not in latest_round.told and span not in latest_round.evidence:
                 latest_round.told.append(span)
             continue
         if sending is None or not any(_a_round(masked, m) for m in _LETTER.finditer(masked)):
             continue  # "their letter" in an answer, "write rules, not letters": no round
-        # "Ashmont sued Wednesday asking …, a dispute that began with a letter from the
-        # department last month": the verb that tells of the letter is the one nearest it
+        # "Ashmont sued on Friday, asking …; the fight goes back to a letter from the agency
+        # in March": the verb that tells of the letter is the one nearest it
         words = [m.start() for m in _LETTER.finditer(masked)]
         sending = min(
             _SENDING.finditer(masked), key=lambda v: min(abs(v.start() - w) for w in words)
@@ -850,7 +855,7 @@ def find_letters(
             and dates[0] not in rounds
         ):
             # "…sent letters last week…. The letters, dated July 12, …": the round's own day;
-            # "…according to a letter…. The letter, dated Sept. 11 and signed by Sen. Ann Lee":
+            # "…according to a letter…. The letter, dated May 4 and signed by Sen. Ann Lee":
             # the day and the signer of a round the sentence before gave neither
             if latest in defaulted and any(m.iri == sender and _in(m, span) for m in bodies):
                 rounds[latest].sender = sender
@@ -862,7 +867,7 @@ def find_letters(
             dates = []
             when: list[str | None] = [list(rounds)[-1]]
         elif rounds and receivers and not dates:
-            # "Cook County, which also received a letter, …": the round the story is about
+            # "Quillby County, which also received a letter, …": the round the story is about
             when = [next(iter(rounds))]
         else:
             dates = dates or _lead_date(text, sentences, span, sender, mentions, published)
@@ -976,8 +981,8 @@ _COURT_WORDS = re.compile(
     re.I,
 )
 # what a sentence says of a law that letters may be about: someone complies with it, violates
-# it, or acts under it ("could be violating Section 1373", "its subpoena power under the Act"),
-# not a law only described ("The Act, which took effect in 2018, limits …")
+# it, or acts under it ("may be breaking the Quillby Act", "acting under the Act"), not a law
+# only described ("The Act, passed in 2011, sets …")
 _COMPLYING = re.compile(
     r"\b(?:compl(?:y|ies|ied|ying|iance|iant)|violat\w*|breach\w*|break(?:s|ing)?|under|obey\w*)\b",
     re.I,

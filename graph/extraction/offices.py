@@ -64,7 +64,7 @@ _LIKE = re.compile(
 )
 _OF_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?\s*of\s+(?:the\s+)?", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"[’']s\s+" + TITLE + r",\s+$", re.IGNORECASE)
-_PARTY_MARK = re.compile(r"^\.?\s*\((?P<p>[DRI])(?:[-–][^)]*)?\)")  # "Jr. (R-S.C.)": after "Jr."
+_PARTY_MARK = re.compile(r"^\.?\s*\((?P<p>[DRI])(?:[-–][^)]*)?\)")  # "Jr. (R-Ore.)": after "Jr."
 _BOTH = re.compile(
     r"^(?:\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?,?\s+(?:both|all)\s+(?P<p>Democrats|Republicans)\b"
 )
