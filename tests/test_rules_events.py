@@ -753,6 +753,16 @@ CASES: dict[str, Case] = {
         _round_is(sender="organization/us-department-of-justice", date="2020-05-06"),
         GEO,
     ),
+    "the-places-a-dated-lead-names-are-the-recipients": Case(
+        (article("a", "Records\n\nWhen the U.S. Department of Justice threatened on Monday to subpoena records from 23 places, it named three cities: Fresno, Modesto and Visalia. None has answered.\n\nThe department's letters demanded every order.\n"),),
+        _round_is(date="2020-05-04", recipients={"jurisdiction/fresno", "jurisdiction/modesto", "jurisdiction/visalia"}),
+        GEO,
+    ),
+    "the-places-a-dated-lead-names-are-the-recipients, near miss: places praised": Case(
+        (article("a", "Records\n\nWhen the U.S. Department of Justice threatened on Monday to subpoena records from 23 places, it praised three cities: Fresno, Modesto and Visalia. None has answered.\n\nThe department's letters demanded every order.\n"),),
+        _round_is(date="2020-05-04", recipients=set()),
+        GEO,
+    ),
     # -- events round: speech events and their days, suits -------------------------------------
     "an-undated-statement-has-no-day": Case(
         (article("a", "Mayor answers\n\nMayor Orlen Vasquez-Tam said in a statement that the city “welcomes any review” of its books.\n"),),

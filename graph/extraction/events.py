@@ -677,18 +677,18 @@ def _lead_date(
     sender: str | None,
     mentions: list[EntityMention],
     published: dt.date | None,
-) -> list[str]:
+) -> tuple[list[str], tuple[int, int] | None]:
     """The day of a round its sentence does not date, from the sentence before (or the one
     before that) when it names the sender doing it on a day ("X on Tuesday demanded records
-    from four companies. The letters went to …"), in the same paragraph or the one before."""
+    from four companies. The letters went to …"), in the same paragraph or the one before; and that sentence."""
     at = sentences.index(span) if span in sentences else 0
     if not at or sender is None:
-        return []
+        return [], None
     # the sentence before, or the one before that ("When X threatened two weeks ago to …, it
     # named three states. None has given ground.\n\nThe letters demanded …")
     for lead in sentences[max(0, at - 2) : at][::-1]:
         if text[lead[1] : span[0]].count("\n\n") > 1:
-            return []
+            return [], None
         sentence = text[lead[0] : lead[1]]
         verb = _SENDING.search(sentence)
         # "The chairwoman of the Quillby Board on Friday set a deadline …" before "Ann Lee
@@ -712,8 +712,35 @@ def _lead_date(
             and abs(p - verb.start()) <= 40
             and not _MADE_PUBLIC.search(sentence[max(0, p - 40) : p])
         ]
-        return days[:1]
-    return []
+        return days[:1], lead if days else None
+    return [], None
+
+
+# "…, it named three states: A, B and C", "listed A and B": whom a lead says the sender named
+_NAMED_IN = re.compile(
+    r"\b(?:named|listed|singled out|identified)\s+(?:(?:[\w-]+\s+){0,3}[\w-]+:\s*)?"
+)
+
+
+def _named_in(
+    text: str, lead: tuple[int, int], mentions: list[EntityMention], states: set[str], sender: str
+) -> list[str]:
+    """The places and bodies a lead names after "named", "listed" (through a colon), up to
+    where the run ends."""
+    cue = _NAMED_IN.search(text, lead[0], lead[1])
+    if cue is None:
+        return []
+    stop = _LIST_ENDS.search(text, cue.end(), lead[1])
+    end = stop.start() if stop else lead[1]
+    named = [
+        m
+        for m in mentions
+        if m.kind in ("jurisdiction", "organization")
+        and cue.end() <= m.start < end
+        and m.iri != sender
+        and not _is_outlet(m, text)
+    ]
+    return _list_item(named, text, states)
 
 
 # "X received letters", "X was one of the cities that received a letter", "X learned of the
@@ -870,7 +897,10 @@ def find_letters(
             # "Quillby County, which also received a letter, …": the round the story is about
             when = [next(iter(rounds))]
         else:
-            dates = dates or _lead_date(text, sentences, span, sender, mentions, published)
+            if not dates:
+                dates, lead = _lead_date(text, sentences, span, sender, mentions, published)
+                if lead is not None and sender is not None:
+                    receivers += _named_in(text, lead, mentions, states, sender)
             when = [*dates] or [published.isoformat() if published else None]
             if not dates and when[0] not in rounds:
                 defaulted.add(when[0])
