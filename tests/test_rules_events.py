@@ -321,6 +321,25 @@ def _round_is(
     return holds
 
 
+def assert_equal(found: object, expected: object) -> None:
+    assert found == expected, found
+
+
+def assert_that_not_by(graphs: dict[str, Graph], agent: str) -> None:
+    """No Threat has this agent."""
+    assert not any(a == agent for _, a in _threats_by(graphs)), _threats_by(graphs)
+
+
+def _threats_by(graphs: dict[str, Graph]) -> set[tuple[str, str]]:
+    """(date, agent) of every Threat."""
+    graph = graphs["a"]
+    return {
+        (str(graph.value(e, CIV.onDate)), str(a).removeprefix(ID))
+        for e in graph.subjects(RDF.type, CIV.Threat)
+        for a in graph.objects(e, CIV.agent)
+    }
+
+
 def _rounds_are(expected: dict[str, set[str]]) -> Callable[[dict[str, Graph]], None]:
     """A check that each round (its date) has exactly these recipients."""
 
@@ -762,6 +781,40 @@ CASES: dict[str, Case] = {
         (article("a", "Records\n\nWhen the U.S. Department of Justice threatened on Monday to subpoena records from 23 places, it praised three cities: Fresno, Modesto and Visalia. None has answered.\n\nThe department's letters demanded every order.\n"),),
         _round_is(date="2020-05-04", recipients=set()),
         GEO,
+    ),
+    "the-letter-pointed-back-to-is-not-one-told-as-earlier": Case(
+        (article("a", "Senator writes\n\nSen. Orlen Vasquez-Tam today sent a letter to Quillby Air demanding crew records. Vasquez-Tam first wrote to Quillby Air on January 4.\n\nThe letter warns that the committee is prepared to issue subpoenas.\n"),),
+        lambda g: assert_equal(dates_of(g, "Threat"), {"2020-05-06"}),
+    ),
+    "the-letter-pointed-back-to-is-not-one-told-as-earlier, near miss: a later round": Case(
+        (article("a", "Senator writes\n\nSen. Orlen Vasquez-Tam on Monday sent a letter to Quillby Air demanding crew records. Vasquez-Tam wrote to Quillby Air again on Tuesday.\n\nThe letter warns that the committee is prepared to issue subpoenas.\n"),),
+        lambda g: assert_equal(dates_of(g, "Threat"), {"2020-05-05"}),
+    ),
+    "letters-that-do-not-threaten-make-no-threat": Case(
+        (article("a", "Firms\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods asking for prices.\n\nThe letters do not threaten fines.\n"),),
+        lambda g: assert_equal(_threats_by(g), set()),
+    ),
+    "letters-that-do-not-threaten-make-no-threat, near miss: a condition with not": Case(
+        (article("a", "Firms\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods asking for prices.\n\nCompanies that do not comply will be served with civil investigative demands.\n"),),
+        lambda g: assert_equal(_threats_by(g), {("2020-05-04", "person/orlen-vasquez-tam")}),
+    ),
+    "the-country-in-a-laws-name-threatens-nothing": Case(
+        (article("a", "Cities\n\nThe U.S. Department of Justice sent letters on Monday to Fresno and Modesto. Each was told to show that it complies with Title 8 of the U.S. Code or risk losing grants.\n"),),
+        lambda g: assert_equal(_threats_by(g), {("2020-05-04", "organization/us-department-of-justice")}),
+        GEO,
+    ),
+    "the-country-in-a-laws-name-threatens-nothing, near miss: a sheriff's words": Case(
+        (article("a", "Cities\n\nThe U.S. Department of Justice sent letters on Monday to Fresno and Modesto. Sheriff Tamsin Brennock said the county would risk losing grants.\n"),),
+        lambda g: assert_that_not_by(g, "organization/us-department-of-justice"),
+        GEO,
+    ),
+    "a-lead-naming-the-sender-by-title-tells-the-rounds-threat": Case(
+        (article("a", "Records\n\nThe chairman of the Quillby Committee on Monday gave the U.S. Department of Justice two weeks to turn over records, and said he would issue a subpoena if the department does not comply.\n\nIn a letter to the department, Rep. Orlen Vasquez-Tam asked for every contract.\n"),),
+        lambda g: assert_equal(_threats_by(g), {("2020-05-04", "person/orlen-vasquez-tam")}),
+    ),
+    "a-lead-naming-the-sender-by-title-tells-the-rounds-threat, near miss: someone else's": Case(
+        (article("a", "Records\n\nSheriff Tamsin Brennock on Monday gave the U.S. Department of Justice two weeks to turn over records, and said she would issue a subpoena if the department does not comply.\n\nIn a letter to the department, Rep. Orlen Vasquez-Tam asked for every contract.\n"),),
+        lambda g: assert_that_not_by(g, "person/orlen-vasquez-tam"),
     ),
     # -- events round: speech events and their days, suits -------------------------------------
     "an-undated-statement-has-no-day": Case(

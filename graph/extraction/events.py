@@ -595,16 +595,29 @@ def _goes_on_about(
     for span in [*([lead] if lead else []), *own, *following]:
         sentence = text[span[0] : span[1]]
         cue = _THREAT_CUE.search(sentence)
-        if cue is None:
-            continue
+        if cue is None or re.search(
+            r"\b(?:(?:do|does|did)\s+not|never|no)\s+$", sentence[: cue.start()]
+        ):
+            continue  # "The letters do not threaten fines, but …": no threat of the letters
         before = [
             m
             for m in bodies_and_places(bodies)
             if _body_start(text, span) <= m.start < span[0] + cue.start()
+            and m.iri != "jurisdiction/united-states"  # "Title 8 of the U.S. Code"
         ]
-        if any(m.iri != entry.sender for m in before):
+        # "The chairman of the Quillby Committee … said he would issue a subpoena": the
+        # sender the lead names by title (the body in the title is no one else)
+        titled = (
+            span == lead
+            and (entry.sender or "").startswith("person/")
+            and _TITLED_SUBJECT.match(text, _body_start(text, span))
+            and not any(m.kind == "person" for m in before)
+        )
+        if titled:
+            before = []
+        elif any(m.iri != entry.sender for m in before):
             continue  # someone else's threat
-        if span == lead and not before:
+        if span == lead and not before and not titled:
             continue  # the sentence before: its sender must be named as the one who threatens
         entry.threatens.add(_threat_kind(sentence[cue.start() :]))
         if span not in entry.told and span not in entry.evidence:
@@ -792,6 +805,20 @@ _LETTERS_SAY = re.compile(
     r"(?:also\s+)?(?:say|says|said|cite|cites|cited|argue|argues|argued|state|states|stated|"
     r"contend|contends|note|notes|noted|allege|alleges|alleged)\b"
 )
+# a round told as an earlier one: "X first wrote to Y on May 4", "Earlier letters went out …"
+_EARLIER_ROUND = re.compile(
+    r"\b(?:first\s+(?:wrote|sent|asked|demanded)|earlier|previous(?:ly)?|prior|had\s+(?:sent|written))\b",
+    re.I,
+)
+
+
+def _told_of(rounds: dict[str | None, Letters], background: set[str | None]) -> str | None:
+    """The round "the letter" points back to: the one told last, less one told as earlier
+    ("X first wrote to Y on May 4. … The letter warns …": the story's own letter)."""
+    current = [r for r in rounds if r not in background]
+    return current[-1] if current else list(rounds)[-1]
+
+
 # a sentence that goes on to name recipients of the round before
 _MORE_RECIPIENTS = re.compile(
     r"\s*(?:Among\s+(?:those|the\s+\w+)\s+(?:receiving|that\s+received|who\s+received)\b|"
@@ -815,6 +842,7 @@ def find_letters(
     places_too = mentions  # read after the runs have added the names they found
     rounds: dict[str | None, Letters] = {}
     defaulted: set[str | None] = set()  # rounds dated by the story's day for want of their own
+    background: set[str | None] = set()  # rounds told as earlier ones ("first wrote to X in May")
     for span in sentences:
         sentence = text[span[0] : span[1]]
         if rounds and not _LETTER.search(sentence) and _MORE_RECIPIENTS.match(sentence):
@@ -837,7 +865,7 @@ def find_letters(
         sending = _SENDING.search(masked)
         if sending is None and rounds and _LETTERS_SAY.match(masked):
             # "The letters say the fees may break the Act": what the round told last says
-            latest_round = rounds[list(rounds)[-1]]
+            latest_round = rounds[_told_of(rounds, background)]
             if span not in latest_round.told and span not in latest_round.evidence:
                 latest_round.told.append(span)
             continue
@@ -892,7 +920,7 @@ def find_letters(
         receivers = _receivers(text, span, masked, mentions, states, sender)
         if rounds and back and not _near_sending(spans, sending.start()):
             dates = []
-            when: list[str | None] = [list(rounds)[-1]]
+            when: list[str | None] = [_told_of(rounds, background)]
         elif rounds and receivers and not dates:
             # "Quillby County, which also received a letter, …": the round the story is about
             when = [next(iter(rounds))]
@@ -934,6 +962,8 @@ def find_letters(
                 if what not in entry.demands:
                     entry.demands.append(what)
             entry.evidence.append(span)
+            if _EARLIER_ROUND.search(sentence) and len(rounds) > 1:
+                background.add(date)
     # a list of places in short paragraphs ("Ashmont;", "Quillby County, Illinois;") after a
     # sentence about letters or recipients: the recipients of the latest round
     run: list[Paragraph] = []
