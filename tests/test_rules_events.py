@@ -816,6 +816,14 @@ CASES: dict[str, Case] = {
         (article("a", "Records\n\nSheriff Tamsin Brennock on Monday gave the U.S. Department of Justice two weeks to turn over records, and said she would issue a subpoena if the department does not comply.\n\nIn a letter to the department, Rep. Orlen Vasquez-Tam asked for every contract.\n"),),
         lambda g: assert_that_not_by(g, "person/orlen-vasquez-tam"),
     ),
+    "a-threat-further-on-while-the-letter-is-spoken-of": Case(
+        (article("a", "Firms\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods. Each company is asked to name its buyers.\n\n“We want answers,” the letter says. It gives the companies 30 days and warns that the office may use its subpoena power.\n"),),
+        lambda g: assert_equal(_threats_by(g), {("2020-05-04", "person/orlen-vasquez-tam")}),
+    ),
+    "a-threat-further-on-while-the-letter-is-spoken-of, near miss: the story moved on": Case(
+        (article("a", "Firms\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods. Each company is asked to name its buyers.\n\nThe firms have long refused. The office may use its subpoena power in another case.\n"),),
+        lambda g: assert_equal(_threats_by(g), set()),
+    ),
     # -- events round: speech events and their days, suits -------------------------------------
     "an-undated-statement-has-no-day": Case(
         (article("a", "Mayor answers\n\nMayor Orlen Vasquez-Tam said in a statement that the city “welcomes any review” of its books.\n"),),

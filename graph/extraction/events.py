@@ -588,6 +588,20 @@ def _goes_on_about(
         for s in sentences[last + 1 : last + 3]
         if para_of.get(s, -9) - para_of[own[-1]] <= 1 and s not in others
     ]
+    # "… the letter says. It gives the companies 30 days and warns …": a sentence further on
+    # while the one before still speaks of the letters
+    for at in range(last + 3, min(last + 5, len(sentences))):
+        s, prior = sentences[at], sentences[at - 1]
+        if (
+            prior in following
+            and para_of.get(s, -9) - para_of[own[-1]] <= 1
+            and s not in others
+            and (
+                _LETTER.search(text, prior[0], prior[1])
+                or re.match(r"\s*(?:It|They|The letters?|Each letter)\b", text[s[0] : s[1]])
+            )
+        ):
+            following.append(s)
     first = sentences.index(own[0])
     lead = sentences[first - 1] if first else None
     if lead is None or lead in others or para_of[own[0]] - para_of.get(lead, -9) > 1:
