@@ -486,6 +486,113 @@ CASES: dict[str, tuple[str, str, Callable[[dict[str, Graph]], None]]] = {
             places_named(g, "Columbus") == ["jurisdiction/columbus-ga"] * 2, places_named(g, "Columbus")
         ),
     ),
+    # -- organisations named beside letters: brands, bodies introduced by what they are -------
+    "a-camel-case-brand-is-a-body-not-a-place": (
+        "Sites warned\n\nIn letters sent Friday, Orlen Vasquez-Tam told platforms such as QuillRent, LakeOrlen and Ashmont Apartment Finder to take down the ads.\n",
+        GEOGRAPHY,
+        lambda g: (
+            assert_that({"organization/quillrent", "organization/lakeorlen"} <= bodies(g), bodies(g)),
+            assert_that(not any("quillrent" in p or "lakeorlen" in p for p in places(g)), places(g)),
+        ),
+    ),
+    "a-camel-case-brand-is-a-body, near miss: a place with a short prefix": (
+        "Sites warned\n\nOrlen Vasquez-Tam sent letters to McAllen, Texas, on Friday.\n",
+        GEOGRAPHY,
+        lambda g: assert_that("jurisdiction/mcallen-tx" in places(g), places(g)),
+    ),
+    "a-brands-short-name-is-the-company-named-in-full": (
+        "Firm pressed\n\nThe letter is addressed to QuillLedger Inc. chief executive Orlen Vasquez-Tam. QuillLedger said in a statement that it has always cooperated.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(bodies(g) == {"organization/quillledger-inc"}, bodies(g)),
+    ),
+    "a-brands-short-name-is-the-company-named-in-full, near miss: named in full later": (
+        "Lenders pressed\n\nOrlen Vasquez-Tam wrote to four lenders, among them CoinQuill Finance. When CoinQuill ignored the deadline, the office sued.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(bodies(g) == {"organization/coinquill-finance"}, bodies(g)),
+    ),
+    "a-nonprofit-named-after-what-it-is-is-a-body": (
+        "Advocates praise move\n\n“This is a first,” said Orlen Vasquez-Tam, director of the Fresno nonprofit Quillby Data Watch.\n",
+        GEOGRAPHY,
+        lambda g: assert_that("organization/quillby-data-watch" in bodies(g), bodies(g)),
+    ),
+    "a-nonprofit-named-after-what-it-is, near miss: a nonprofit not named": (
+        "Advocates praise move\n\n“This is a first,” said Orlen Vasquez-Tam, director of an Fresno nonprofit.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(not bodies(g), bodies(g)),
+    ),
+    "a-law-school-is-a-body": (
+        "Letters\n\nLetters rarely end in court, said Orlen Vasquez-Tam, who teaches consumer law at Quillby Law School.\n",
+        GEOGRAPHY,
+        lambda g: assert_that("organization/quillby-law-school" in bodies(g), bodies(g)),
+    ),
+    "a-law-school-is-a-body, near miss: law taught in a place": (
+        "Letters\n\nLetters rarely end in court, said Orlen Vasquez-Tam, who teaches consumer law in Fresno.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(not bodies(g), bodies(g)),
+    ),
+    "a-national-guard-is-a-body": (
+        "Summit\n\nGov. Orlen Vasquez-Tam said Oregon would send 50 members of the Oregon National Guard to the border.\n",
+        GEOGRAPHY,
+        lambda g: assert_that("organization/oregon-national-guard" in bodies(g), bodies(g)),
+    ),
+    "a-national-guard-is-a-body, near miss: guards": (
+        "Summit\n\nGov. Orlen Vasquez-Tam said Oregon would send 50 guards to the border.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(not bodies(g), bodies(g)),
+    ),
+    "a-county-board-is-a-body": (
+        "Briefs\n\nThe county could lose its grants unless it fills the post by Oct. 1. Tulare County Board Chair Orlen Vasquez-Tam posted a copy of the letter on Tuesday.\n",
+        GEOGRAPHY,
+        lambda g: assert_that("organization/tulare-county-board" in bodies(g), bodies(g)),
+    ),
+    "a-county-board-is-a-body, near miss: the county's sheriff": (
+        "Briefs\n\nThe county could lose its grants unless it fills the post by Oct. 1. Tulare County Sheriff Orlen Vasquez-Tam posted a copy of the letter on Tuesday.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(not any("board" in b for b in bodies(g)), bodies(g)),
+    ),
+    "a-universitys-campus-after-a-dash-is-its-name": (
+        "Analysis\n\n“Courts decide,” said Orlen Vasquez-Tam, who studies state law at the University of Ashmont–Quillby City.\n",
+        GEOGRAPHY,
+        lambda g: assert_that("organization/university-of-ashmontquillby-city" in bodies(g), bodies(g)),
+    ),
+    "a-universitys-campus-after-a-dash, near miss: a place after 'in'": (
+        "Analysis\n\n“Courts decide,” said Orlen Vasquez-Tam, who studies state law at the University of Ashmont in Fresno.\n",
+        GEOGRAPHY,
+        lambda g: assert_that("organization/university-of-ashmont" in bodies(g), bodies(g)),
+    ),
+    "a-party-mark-after-jr": (
+        "Letter\n\nThe letter is signed by Sen. Orlen Vasquez-Tam Jr. (R-Ore.).\n",
+        GEOGRAPHY + " curated/2018-01-24-doj-demands-papers-mayors-boycott.ttl",
+        lambda g: assert_that(("person/orlen-vasquez-tam-jr", "organization/republican-party") in parties(g), parties(g)),
+    ),
+    "a-party-mark-after-jr, near miss: a state alone": (
+        "Letter\n\nThe letter is signed by Sen. Orlen Vasquez-Tam Jr. (Ore.).\n",
+        GEOGRAPHY + " curated/2018-01-24-doj-demands-papers-mayors-boycott.ttl",
+        lambda g: assert_that(not parties(g), parties(g)),
+    ),
+    "a-party-and-a-three-word-city": (
+        "Letter\n\nState Rep. Orlen Vasquez-Tam, D-Port Quillby Heights, called the letters a threat.\n",
+        GEOGRAPHY + " curated/2018-01-24-doj-demands-papers-mayors-boycott.ttl",
+        lambda g: assert_that(("person/orlen-vasquez-tam", "organization/democratic-party") in parties(g), parties(g)),
+    ),
+    "a-party-and-a-three-word-city, near miss: no party": (
+        "Letter\n\nState Rep. Orlen Vasquez-Tam, of Port Quillby Heights, called the letters a threat.\n",
+        GEOGRAPHY + " curated/2018-01-24-doj-demands-papers-mayors-boycott.ttl",
+        lambda g: assert_that(not parties(g), parties(g)),
+    ),
+    "a-places-name-linked-once-is-that-place-everywhere": (
+        "Governor warns\n\nFRESNO, Calif. (KQBY) — Gov. Orlen Vasquez-Tam says Fresno, Doña Quill County and the village of Ashmont Park could lose millions in state money.\n\nDoña Quill County Sheriff Tamsin Brennock says his department is in the same spot.\n",
+        GEOGRAPHY,
+        lambda g: assert_that(
+            places_named(g, "Doña Quill County") == ["jurisdiction/dona-quill-county-ca"] * 2,
+            places_named(g, "Doña Quill County"),
+        ),
+    ),
+    "a-places-name-linked-once-is-that-place-everywhere, near miss: linked nowhere": (
+        "Governor warns\n\nFRESNO, Calif. (KQBY) — Gov. Orlen Vasquez-Tam says Fresno, Doña Quill County and the village of Ashmont Park could lose millions in state money.\n",
+        GEOGRAPHY,
+        lambda g: assert_that("jurisdiction/dona-quill-county-ca" not in places(g), places(g)),
+    ),
 }  # fmt: skip
 
 

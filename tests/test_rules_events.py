@@ -321,6 +321,38 @@ def _round_is(
     return holds
 
 
+def assert_equal(found: object, expected: object) -> None:
+    assert found == expected, found
+
+
+def assert_that_not_by(graphs: dict[str, Graph], agent: str) -> None:
+    """No Threat has this agent."""
+    assert not any(a == agent for _, a in _threats_by(graphs)), _threats_by(graphs)
+
+
+def _threats_by(graphs: dict[str, Graph]) -> set[tuple[str, str]]:
+    """(date, agent) of every Threat."""
+    graph = graphs["a"]
+    return {
+        (str(graph.value(e, CIV.onDate)), str(a).removeprefix(ID))
+        for e in graph.subjects(RDF.type, CIV.Threat)
+        for a in graph.objects(e, CIV.agent)
+    }
+
+
+def _rounds_are(expected: dict[str, set[str]]) -> Callable[[dict[str, Graph]], None]:
+    """A check that each round (its date) has exactly these recipients."""
+
+    def holds(graphs: dict[str, Graph]) -> None:
+        graph = graphs["a"]
+        found: dict[str, set[str]] = {}
+        for key, (_, named) in letters_of(graph).items():
+            found.setdefault(str(graph.value(URIRef(key), CIV.onDate)), set()).update(named)
+        assert found == expected, found
+
+    return holds
+
+
 def _three_named(graphs: dict[str, Graph]) -> None:
     _round_is(rounds=1)(graphs)
     found = {r.split("/", 1)[1] for r in recipients(graphs)}
@@ -534,6 +566,263 @@ CASES: dict[str, Case] = {
         (article("a", "Agency warned\n\nChairman Orlen Vasquez-Tam wrote to the U.S. Department of Justice in February seeking every record on its use of hotels to house families in Fresno.\n"),),
         _round_is(recipients={"organization/us-department-of-justice"}),
         GEO,
+    ),
+    # -- letters round: who sent it, to whom, when ----------------------------------------------
+    "a-letter-the-department-sent-is-its": Case(
+        (article("a", "Grant\n\nThe U.S. Department of Justice and the Quillby Water Board run the grant. The conditions were set out in a letter the department sent in March to Fresno.\n"),),
+        _round_is(sender="organization/us-department-of-justice"),
+        GEO,
+    ),
+    "a-letter-the-department-sent-is-its, near miss: the board sent it": Case(
+        (article("a", "Grant\n\nThe U.S. Department of Justice and the Quillby Water Board run the grant. The conditions were set out in a letter the board sent in March to Fresno.\n"),),
+        _round_is(sender="organization/quillby-water-board"),
+        GEO,
+    ),
+    "a-court-named-before-sends-no-letter": Case(
+        (article("a", "Grant\n\nFresno sued the Quillby Water Board in the U.S. District Court for the Eastern District of California on Monday. The conditions were set out in a letter sent in March to Fresno.\n"),),
+        _round_is(sender="organization/quillby-water-board"),
+        GEO,
+    ),
+    "a-court-named-before-sends-no-letter, near miss: the court sends": Case(
+        (article("a", "Grant\n\nThe U.S. District Court for the Eastern District of California sent a letter in March to Fresno.\n"),),
+        _round_is(sender="organization/us-district-court-for-the-eastern-district-of-california"),
+        GEO,
+    ),
+    "the-official-in-apposition-sends": Case(
+        (article("a", "Senator writes\n\nSen. Orlen Vasquez-Tam, a former Ashmont Water Board member now on the Quillby Committee, wrote to the U.S. Department of Justice in February.\n"),),
+        _round_is(sender="person/orlen-vasquez-tam"),
+    ),
+    "the-official-in-apposition-sends, near miss: the body she speaks of": Case(
+        (article("a", "Senator writes\n\nSen. Orlen Vasquez-Tam said the Quillby Committee, which she leads, wrote to the U.S. Department of Justice in February.\n"),),
+        _round_is(sender="organization/quillby-committee"),
+    ),
+    "signed-by-names-the-sender": Case(
+        (article("a", "Senator writes\n\nThe letter, dated May 4 and addressed to the Quillby Water Board, is signed by Sen. Orlen Vasquez-Tam.\n"),),
+        _round_is(sender="person/orlen-vasquez-tam", recipients={"organization/quillby-water-board"}, date="2020-05-04"),
+    ),
+    "signed-by-names-the-sender, near miss: the signer is the body": Case(
+        (article("a", "Senator writes\n\nThe letter, dated May 4 and signed by the Quillby Water Board, is addressed to Sen. Orlen Vasquez-Tam.\n"),),
+        _round_is(sender="organization/quillby-water-board", recipients={"person/orlen-vasquez-tam"}),
+    ),
+    "the-letter-dated-later-dates-an-undated-round": Case(
+        (article("a", "Senator writes\n\nThe Quillby Committee is demanding records from the Ashmont Water Board, according to a letter first reported by the Brennock Ledger.\n\nThe letter, dated May 1 and addressed to the Ashmont Water Board, is signed by Sen. Orlen Vasquez-Tam.\n"),),
+        _round_is(sender="person/orlen-vasquez-tam", date="2020-05-01", rounds=1),
+    ),
+    "the-letter-dated-later-dates-an-undated-round, near miss: a round of its own day": Case(
+        (article("a", "Senator writes\n\nThe Quillby Committee on Monday sent a letter demanding records from the Ashmont Water Board.\n\nThe letter, dated May 1 and addressed to the Ashmont Water Board, is signed by Sen. Orlen Vasquez-Tam.\n"),),
+        _round_is(rounds=2),
+    ),
+    "a-place-after-in-is-where-not-whom": Case(
+        (article("a", "Firms get letters\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods and Ashmont Care in Oregon.\n"),),
+        _round_is(recipients={"organization/quillby-foods", "organization/ashmont-care"}),
+        GEO,
+    ),
+    "a-place-after-in-is-where-not-whom, near miss: the state is one of them": Case(
+        (article("a", "Firms get letters\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods, Ashmont Care and Oregon.\n"),),
+        _round_is(recipients={"organization/quillby-foods", "organization/ashmont-care", "jurisdiction/oregon"}),
+        GEO,
+    ),
+    "to-both-points-back-to-the-two-named": Case(
+        (article("a", "Letters\n\nThe mayors of Fresno and Tulare County refused to answer. The U.S. Department of Justice sent letters on Monday to both, asking for jail records.\n"),),
+        _round_is(recipients={"jurisdiction/fresno", "jurisdiction/tulare-county"}),
+        GEO,
+    ),
+    "to-both-points-back-to-the-two-named, near miss: only one named": Case(
+        (article("a", "Letters\n\nThe mayor of Fresno refused to answer. The U.S. Department of Justice sent letters on Monday to both, asking for jail records.\n"),),
+        _round_is(recipients=set()),
+        GEO,
+    ),
+    "told-the-cities-of-names-them": Case(
+        (article("a", "Governor writes\n\nIn a letter dated Monday, Gov. Orlen Vasquez-Tam told the cities of Fresno and Modesto to repeal their bans.\n"),),
+        _round_is(recipients={"jurisdiction/fresno", "jurisdiction/modesto"}),
+        GEO,
+    ),
+    "told-the-cities-of-names-them, near miss: told reporters": Case(
+        (article("a", "Governor writes\n\nIn a letter dated Monday, Gov. Orlen Vasquez-Tam told reporters that Fresno would lose its grant.\n"),),
+        _round_is(recipients=set()),
+        GEO,
+    ),
+    "the-city-beside-a-name-points-back": Case(
+        (article("a", "Letters\n\nFresno sued the Quillby Water Board on Monday. The February letter told the city and Tulare County to hand over jail records.\n"),),
+        _round_is(recipients={"jurisdiction/fresno", "jurisdiction/tulare-county"}),
+        GEO,
+    ),
+    "the-city-beside-a-name-points-back, near miss: no city before": Case(
+        (article("a", "Letters\n\nThe U.S. Department of Justice runs the grant. The February letter told the city and Tulare County to hand over jail records.\n"),),
+        _round_is(recipients={"jurisdiction/tulare-county"}),
+        GEO,
+    ),
+    "who-received-the-letters-is-a-recipient": Case(
+        (article("a", "Letters\n\nFresno was among the cities that received letters from the U.S. Department of Justice in March.\n"),),
+        _round_is(sender="organization/us-department-of-justice", recipients={"jurisdiction/fresno"}),
+        GEO,
+    ),
+    "who-received-the-letters-is-a-recipient, near miss: who criticized them": Case(
+        (article("a", "Letters\n\nFresno was among the cities that criticized the letters the U.S. Department of Justice sent in March.\n"),),
+        _round_is(sender="organization/us-department-of-justice", recipients=set()),
+        GEO,
+    ),
+    "the-county-learned-of-it-in-a-letter": Case(
+        (article("a", "Grant cut\n\nTulare County sued the U.S. Department of Justice on Monday. The county learned of the cut in a May 4 letter from the Quillby Health Administration.\n"),),
+        _round_is(sender="organization/quillby-health-administration", recipients={"jurisdiction/tulare-county"}),
+        GEO,
+    ),
+    "the-county-learned-of-it-in-a-letter, near miss: nobody learned": Case(
+        (article("a", "Grant cut\n\nTulare County sued the U.S. Department of Justice on Monday. The cut came in a May 4 letter from the Quillby Health Administration.\n"),),
+        _round_is(sender="organization/quillby-health-administration", recipients=set()),
+        GEO,
+    ),
+    "also-received-a-letter-joins-the-storys-round": Case(
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on May 4 to Fresno. Earlier rounds of letters went out in March. Tulare County, which also received a letter, objected.\n"),),
+        _rounds_are({"2020-05-04": {"jurisdiction/fresno", "jurisdiction/tulare-county"}, "2020-03": set()}),
+        GEO,
+    ),
+    "also-received-a-letter-joins-the-storys-round, near miss: received one in March": Case(
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on May 4 to Fresno. Earlier rounds of letters went out in March. Tulare County, which received a letter in March, objected.\n"),),
+        _rounds_are({"2020-05-04": {"jurisdiction/fresno"}, "2020-03": {"jurisdiction/tulare-county"}}),
+        GEO,
+    ),
+    "the-other-recipients-among-them": Case(
+        (article("a", "Firms get letters\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to six firms, including Quillby Foods. The other recipients, among them Ashmont Care, were not named.\n"),),
+        _round_is(recipients={"organization/quillby-foods", "organization/ashmont-care"}),
+    ),
+    "the-other-recipients-among-them, near miss: other firms": Case(
+        (article("a", "Firms get letters\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to six firms, including Quillby Foods. Other firms, among them Ashmont Care, were not named.\n"),),
+        _round_is(recipients={"organization/quillby-foods"}),
+    ),
+    "among-those-receiving-them-were": Case(
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to 29 cities. Among those receiving them were Fresno, Calif.; and Tulare County.\n"),),
+        _round_is(recipients={"jurisdiction/fresno-ca", "jurisdiction/tulare-county-ca"}),
+        GEO,
+    ),
+    "among-those-receiving-them-were, near miss: among those criticizing them": Case(
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to 29 cities. Among those criticizing them were Fresno, Calif.; and Tulare County.\n"),),
+        _round_is(recipients=set()),
+        GEO,
+    ),
+    "a-county-whose-name-starts-with-k-is-no-station": Case(
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to Kell County and Wren County.\n"),),
+        _round_is(recipients={"jurisdiction/kell-county", "jurisdiction/wren-county"}),
+        GEO,
+    ),
+    "a-county-whose-name-starts-with-k-is-no-station, near miss: a station": Case(
+        (article("a", "Letters\n\nThe U.S. Department of Justice sent letters on Monday to Kell County, KQBY reported.\n"),),
+        _round_is(recipients={"jurisdiction/kell-county"}),
+        GEO,
+    ),
+    "the-one-law-the-story-says-they-break-is-the-letters": Case(
+        (article("a", "Quillby\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods asking for prices.\n\nShe has said for years that grocers may be violating the Ashmont Consumer Fraud Act.\n"),),
+        _round_is(statute="statute/ashmont-consumer-fraud-act"),
+    ),
+    "the-one-law-the-story-says-they-break-is-the-letters, near miss: a law only described": Case(
+        (article("a", "Quillby\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods asking for prices.\n\nThe Ashmont Consumer Fraud Act, which took effect in 2018, limits what grocers may charge.\n"),),
+        _round_is(statute=None),
+    ),
+    "the-letters-say-names-their-law": Case(
+        (article("a", "Quillby\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods asking for prices. The letters say the prices may violate the Ashmont Consumer Fraud Act. The Brennock Privacy Act does not apply.\n"),),
+        _round_is(statute="statute/ashmont-consumer-fraud-act"),
+    ),
+    "the-letters-say-names-their-law, near miss: the company says": Case(
+        (article("a", "Quillby\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods asking for prices. The company says the prices do not violate the Ashmont Consumer Fraud Act. The Brennock Privacy Act does not apply.\n"),),
+        _round_is(statute=None),
+    ),
+    "the-verb-by-the-letter-dates-it": Case(
+        (article("a", "City sues\n\nFresno filed a lawsuit Wednesday asking a judge to stop the U.S. Department of Justice, escalating a dispute that began with a letter from the department last month.\n"),),
+        _round_is(sender="organization/us-department-of-justice", date="2020-04", rounds=1),
+        GEO,
+    ),
+    "the-verb-by-the-letter-dates-it, near miss: the letter's own day": Case(
+        (article("a", "City sues\n\nThe U.S. Department of Justice on Monday sent Fresno a letter about its jail, asking for records.\n"),),
+        _round_is(sender="organization/us-department-of-justice", date="2020-05-04", rounds=1),
+        GEO,
+    ),
+    "letters-a-body-sent-are-a-round": Case(
+        (article("a", "Records sought\n\nThe Ashmont Ledger obtained letters the Quillby Water Board sent on Monday to Fresno demanding jail records.\n"),),
+        _round_is(sender="organization/quillby-water-board", recipients={"jurisdiction/fresno"}),
+        GEO,
+    ),
+    "letters-a-body-sent-are-a-round, near miss: letters showing what a body sent": Case(
+        (article("a", "Records sought\n\nThe Ashmont Ledger obtained letters showing that the Quillby Water Board sent inspectors on Monday to Fresno.\n"),),
+        _no_round,
+        GEO,
+    ),
+    "a-lead-naming-the-sender-by-title-dates-the-round": Case(
+        (article("a", "Records\n\nThe chairman of the Quillby Committee on Monday gave the U.S. Department of Justice two weeks to turn over records.\n\nIn a letter to the department, Rep. Orlen Vasquez-Tam asked for every contract.\n"),),
+        _round_is(sender="person/orlen-vasquez-tam", date="2020-05-04"),
+    ),
+    "a-lead-naming-the-sender-by-title-dates-the-round, near miss: someone else named": Case(
+        (article("a", "Records\n\nSheriff Tamsin Brennock on Monday gave the U.S. Department of Justice two weeks to turn over records.\n\nIn a letter to the department, Rep. Orlen Vasquez-Tam asked for every contract.\n"),),
+        _round_is(sender="person/orlen-vasquez-tam", date="2020-05-06"),
+    ),
+    "a-law-named-law-in-the-warning-is-the-rounds": Case(
+        (article("a", "Lenders warned\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Lending asking where deposits are held. They warn that the state “will use every tool available under the Ashmont Uniform Securities Law.”\n"),),
+        _round_is(statute="statute/ashmont-uniform-securities-law"),
+    ),
+    "a-law-named-law-in-the-warning-is-the-rounds, near miss: a law school": Case(
+        (article("a", "Lenders warned\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Lending asking where deposits are held. They warn that the state will sue, said a professor at New Ashmont State Law School.\n"),),
+        _round_is(statute=None),
+    ),
+    "the-lead-two-sentences-back-dates-the-round": Case(
+        (article("a", "Records\n\nWhen the U.S. Department of Justice threatened on Monday to subpoena records from Fresno, it named the city. None has answered.\n\nThe department's letters demanded every order.\n"),),
+        _round_is(sender="organization/us-department-of-justice", date="2020-05-04"),
+        GEO,
+    ),
+    "the-lead-two-sentences-back-dates-the-round, near miss: three sentences back": Case(
+        (article("a", "Records\n\nWhen the U.S. Department of Justice threatened on Monday to subpoena records from Fresno, it named the city. None has answered. Fresno is waiting.\n\nThe department's letters demanded every order.\n"),),
+        _round_is(sender="organization/us-department-of-justice", date="2020-05-06"),
+        GEO,
+    ),
+    "the-places-a-dated-lead-names-are-the-recipients": Case(
+        (article("a", "Records\n\nWhen the U.S. Department of Justice threatened on Monday to subpoena records from 23 places, it named three cities: Fresno, Modesto and Visalia. None has answered.\n\nThe department's letters demanded every order.\n"),),
+        _round_is(date="2020-05-04", recipients={"jurisdiction/fresno", "jurisdiction/modesto", "jurisdiction/visalia"}),
+        GEO,
+    ),
+    "the-places-a-dated-lead-names-are-the-recipients, near miss: places praised": Case(
+        (article("a", "Records\n\nWhen the U.S. Department of Justice threatened on Monday to subpoena records from 23 places, it praised three cities: Fresno, Modesto and Visalia. None has answered.\n\nThe department's letters demanded every order.\n"),),
+        _round_is(date="2020-05-04", recipients=set()),
+        GEO,
+    ),
+    "the-letter-pointed-back-to-is-not-one-told-as-earlier": Case(
+        (article("a", "Senator writes\n\nSen. Orlen Vasquez-Tam today sent a letter to Quillby Air demanding crew records. Vasquez-Tam first wrote to Quillby Air on January 4.\n\nThe letter warns that the committee is prepared to issue subpoenas.\n"),),
+        lambda g: assert_equal(dates_of(g, "Threat"), {"2020-05-06"}),
+    ),
+    "the-letter-pointed-back-to-is-not-one-told-as-earlier, near miss: a later round": Case(
+        (article("a", "Senator writes\n\nSen. Orlen Vasquez-Tam on Monday sent a letter to Quillby Air demanding crew records. Vasquez-Tam wrote to Quillby Air again on Tuesday.\n\nThe letter warns that the committee is prepared to issue subpoenas.\n"),),
+        lambda g: assert_equal(dates_of(g, "Threat"), {"2020-05-05"}),
+    ),
+    "letters-that-do-not-threaten-make-no-threat": Case(
+        (article("a", "Firms\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods asking for prices.\n\nThe letters do not threaten fines.\n"),),
+        lambda g: assert_equal(_threats_by(g), set()),
+    ),
+    "letters-that-do-not-threaten-make-no-threat, near miss: a condition with not": Case(
+        (article("a", "Firms\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods asking for prices.\n\nCompanies that do not comply will be served with civil investigative demands.\n"),),
+        lambda g: assert_equal(_threats_by(g), {("2020-05-04", "person/orlen-vasquez-tam")}),
+    ),
+    "the-country-in-a-laws-name-threatens-nothing": Case(
+        (article("a", "Cities\n\nThe U.S. Department of Justice sent letters on Monday to Fresno and Modesto. Each was told to show that it complies with Title 8 of the U.S. Code or risk losing grants.\n"),),
+        lambda g: assert_equal(_threats_by(g), {("2020-05-04", "organization/us-department-of-justice")}),
+        GEO,
+    ),
+    "the-country-in-a-laws-name-threatens-nothing, near miss: a sheriff's words": Case(
+        (article("a", "Cities\n\nThe U.S. Department of Justice sent letters on Monday to Fresno and Modesto. Sheriff Tamsin Brennock said the county would risk losing grants.\n"),),
+        lambda g: assert_that_not_by(g, "organization/us-department-of-justice"),
+        GEO,
+    ),
+    "a-lead-naming-the-sender-by-title-tells-the-rounds-threat": Case(
+        (article("a", "Records\n\nThe chairman of the Quillby Committee on Monday gave the U.S. Department of Justice two weeks to turn over records, and said he would issue a subpoena if the department does not comply.\n\nIn a letter to the department, Rep. Orlen Vasquez-Tam asked for every contract.\n"),),
+        lambda g: assert_equal(_threats_by(g), {("2020-05-04", "person/orlen-vasquez-tam")}),
+    ),
+    "a-lead-naming-the-sender-by-title-tells-the-rounds-threat, near miss: someone else's": Case(
+        (article("a", "Records\n\nSheriff Tamsin Brennock on Monday gave the U.S. Department of Justice two weeks to turn over records, and said she would issue a subpoena if the department does not comply.\n\nIn a letter to the department, Rep. Orlen Vasquez-Tam asked for every contract.\n"),),
+        lambda g: assert_that_not_by(g, "person/orlen-vasquez-tam"),
+    ),
+    "a-threat-further-on-while-the-letter-is-spoken-of": Case(
+        (article("a", "Firms\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods. Each company is asked to name its buyers.\n\n“We want answers,” the letter says. It gives the companies 30 days and warns that the office may use its subpoena power.\n"),),
+        lambda g: assert_equal(_threats_by(g), {("2020-05-04", "person/orlen-vasquez-tam")}),
+    ),
+    "a-threat-further-on-while-the-letter-is-spoken-of, near miss: the story moved on": Case(
+        (article("a", "Firms\n\nAttorney General Orlen Vasquez-Tam sent letters on Monday to Quillby Foods. Each company is asked to name its buyers.\n\nThe firms have long refused. The office may use its subpoena power in another case.\n"),),
+        lambda g: assert_equal(_threats_by(g), set()),
     ),
     # -- events round: speech events and their days, suits -------------------------------------
     "an-undated-statement-has-no-day": Case(
@@ -1162,6 +1451,12 @@ def test_rule(rule: str) -> None:
         # a bare month ahead of a plan is the coming one; one told as past, the one before
         ("The governor plans another summit in January.", dt.date(2017, 11, 13), ["2018-01"]),
         ("The governor held an earlier summit in January.", dt.date(2017, 11, 13), ["2017-01"]),
+        # "In May" is the month; "May" at the head of a sentence or as a verb is none
+        ("In May, the governor wrote to the city.", dt.date(2022, 7, 19), ["2022-05"]),
+        ("May the city answer? The county may.", dt.date(2022, 7, 19), []),
+        # "two weeks ago", "three days ago": that many days before the story's
+        ("The agency threatened two weeks ago to cut the grant.", dt.date(2018, 2, 7), ["2018-01-24"]),
+        ("The agency threatened two weeks later to cut the grant.", dt.date(2018, 2, 7), []),
     ],
 )  # fmt: skip
 def test_dates_ahead_and_behind(words: str, published: dt.date, expected: list[str]) -> None:

@@ -316,7 +316,6 @@ def test_two_statute_citations_in_text_order(
             "The Ashmont Ledger obtained letters the U.S. Department of Justice sent on Monday to Quillby County demanding jail records.",
             "organization/us-department-of-justice",
             id="the-body-before-the-verb-of-sending, 'obtained letters' with no article",
-            marks=wrong("'obtained letters the … sent' is read as no round: no letter at all"),
         ),
         pytest.param(
             "Attorney General Orlen Vasquez-Tam, the Ashmont Tribune reported, sent letters on Monday to Quillby County demanding jail records.",
@@ -396,7 +395,6 @@ THE_LIST = {"ashmont-county", "brennock-county", "halvard-county"}
             f"{AG} sent letters on April 2 to Quillby County asking for jail records.\n\nOn May 4, she sent letters to three more counties asking for budgets{LIST}",
             {"2020-04-02": {"quillby-county"}, "2020-05-04": THE_LIST},
             id="a-list-after-a-later-round-is-that-rounds",
-            marks=wrong("a list goes to the story's-day round, else the first round told"),
         ),
     ],
 )  # fmt: skip

@@ -34,7 +34,9 @@ _FULL_DATE = re.compile(
 _MONTH_YEAR = re.compile(_MONTH + r",?\s+(?P<year>\d{4})", re.I)
 _BARE_MONTH = re.compile(
     r"\b(?P<month>January|February|March|April|June|July|August|September|October|November|"
-    r"December)\b(?!\s+\d)"
+    # "May" alone is a month after a preposition of time ("In May"), not the verb ("may")
+    r"December|(?<=[Ii]n\s)May|(?<=[Ss]ince\s)May|(?<=[Ee]arly\s)May|(?<=[Ll]ate\s)May|"
+    r"(?<=[Dd]uring\s)May)\b(?!\s+\d)"
 )
 # "in May", "since May": the month, where a preposition shows it is no modal verb
 _MAY = re.compile(
@@ -51,6 +53,12 @@ _LAST_MONTHS = re.compile(r"\blast\s+" + _MONTH + r"(?:\s*(?:,|and|&)\s*(?P<mont
 _YEAR = re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d{2})\b", re.I)
 _WEEKDAY = re.compile(
     r"\b(?P<last>last\s+|this\s+|next\s+)?(?P<day>" + "|".join(WEEKDAYS) + r")\b", re.I
+)
+
+
+_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_AGO = re.compile(
+    r"\b(?P<n>a|one|two|three|four|five|six|\d{1,2})\s+(?P<unit>days?|weeks?)\s+ago\b", re.I
 )
 
 
@@ -144,6 +152,11 @@ def dated_spans(text: str, published: dt.date | None) -> list[tuple[int, str]]:
         ):
             for m in re.finditer(r"\b" + word + r"\b", lower):
                 add(m.start(), m.end(), value)
+        for m in _AGO.finditer(text):  # "two weeks ago", "three days ago"
+            count = int(m["n"]) if m["n"].isdigit() else _COUNTS[m["n"].lower()]
+            if count:
+                days = count * (7 if m["unit"].lower().startswith("week") else 1)
+                add(m.start(), m.end(), (published - dt.timedelta(days=days)).isoformat())
         for m in _WEEKDAY.finditer(text):
             qualifier = (m["last"] or "").strip().lower()
             if not qualifier and _AHEAD.search(text[max(0, m.start() - 110) : m.start()]):

@@ -29,14 +29,14 @@ PERSON_TITLES = re.compile(
 GOVERNMENT_WORDS = re.compile(
     r"\b(department|dept|agency|office|bureau|police|sheriff|council|court|administration|"
     r"commission|board|authority|service|services|enforcement|security|congress|senate|"
-    r"house|legislature|ministry|patrol|attorney|prosecutor|government|ice|dhs|doj|fbi)\b",
+    r"house|legislature|ministry|patrol|attorney|prosecutor|government|guard|ice|dhs|doj|fbi)\b",
     re.IGNORECASE,
 )
 ORG_WORDS = re.compile(
     r"\b(conference|association|committee|party|union|coalition|center|centre|institute|"
     r"university|college|foundation|project|league|network|alliance|caucus|council|"
     r"organization|group|society|fund|campaign|times|post|news|journal|tribune|herald|"
-    r"press|radio|magazine|gazette|chronicle|reuters|inc|corp|company)\b",
+    r"press|radio|magazine|gazette|chronicle|reuters|inc|corp|company|school)\b",
     re.IGNORECASE,
 )
 # The last word of a company's name ("Granite Drug Co.", "Bluepath Data LLC"): a name ending
@@ -125,13 +125,13 @@ _TITLED_NAME = re.compile(
 )
 _BODY_NAME = re.compile(
     r"(?P<org>(?:[A-Z][\w’'-]+\s){1,3}(?:Sheriff[’']s Office|Sheriff[’']s Department|Police Department|"
-    r"City Council|County Commission|Board of Supervisors|District Attorney[’']s Office|"
+    r"City Council|County Commission|County Board|Board of Supervisors|District Attorney[’']s Office|"
     r"Attorney[’']s Office|Department of Corrections)\b)"
 )
 _COMPANY_NAME = re.compile(
     r"(?<![\w’'])(?:(?:[A-Z][\w’'&-]*|of|&)\s){1,4}(?:Inc|LLC|LLP|Corp|Corporation|Co|"
     r"Company|Pharmacy|Drug Co|Health|Energy|Solar|Power|Data|Analytics|Solutions|Partners|"
-    r"Services|Technologies|Labs|Search|Finder|Insurance|Holdings)\b\.?"
+    r"Services|Technologies|Labs|Search|Finder|Insurance|Holdings|Law School)\b\.?"
     r"(?:,?\s(?:Inc|LLC|LLP|Corp|Co|Ltd)\b\.?)?"
 )
 # A federal court by its full name: "U.S. District Court for the Western District of Ashmont",
@@ -140,6 +140,15 @@ _COURT_NAME = re.compile(
     r"(?:U\.S\.|United States)\s+(?:(?:District|Bankruptcy)\s+Court|Court\s+of\s+Appeals)\s+"
     r"for\s+the\s+(?:(?:(?:Northern|Southern|Eastern|Western|Middle|Central)\s+)?District\s+of\s+"
     r"(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?|\w+\s+Circuit|District\s+of\s+Columbia\s+Circuit)"
+)
+# one word with a capital inside after three letters or more: a brand ("QuillRent"), not a
+# place (a place's inner capital follows a short prefix: "Mc", "Mac", "De", "La")
+_CAMEL_CASE = re.compile(r"[A-Z][a-z]{2,}(?<!Mac)[A-Z][a-z]+")
+# "the Ashmont nonprofit Quillby Data Watch", "the advocacy group Quillby Watch": a
+# body the story introduces by what it is
+_INTRODUCED_BODY = re.compile(
+    r"\b(?:nonprofit|non-profit|advocacy group|watchdog group|trade group|think tank|law firm|"
+    r"coalition|charity|foundation|union)\s+(?P<org>(?:[A-Z][\w’'&-]*\s){0,4}[A-Z][\w’'&-]*)"
 )
 _COURT_TITLE = re.compile(r"\s+(?:District|Magistrate|Bankruptcy|Circuit)\s+Judge\b")
 _APPOSITIVE_NAME = re.compile(
@@ -342,7 +351,7 @@ class EntityFinder:
         # "the cities of Ashmont and Quillby" … "Quillby, Ariz.": a name the story gives
         # with its state is that place wherever it stands alone
         stated_places = {**dateline_places, **self._stated_places(candidates, text)}
-        for name, path in stated_places.items():
+        for name, path in {**self._named_places(candidates, text), **stated_places}.items():
             for m in re.finditer(rf"(?<![\w’'-]){re.escape(name)}\b(?!\s+[A-Z])", text):
                 before = re.search(r"[A-Z][\w’'.-]*\s$", text[max(0, m.start() - 30) : m.start()])
                 if in_body(m.start(), m.end()) and (
@@ -399,6 +408,26 @@ class EntityFinder:
             if thing.state and thing.state not in used:
                 pass  # the state is known to the gazetteer; nothing more to describe
         return mentions, new
+
+    def _named_places(
+        self, candidates: list[tuple[int, int, str, str, int]], text: str
+    ) -> dict[str, str]:
+        """A place's name of two words or more the story links somewhere to one place ("Port
+        Quillby", "Ashmont County"): that place wherever the model read the name as
+        something else (a person, a building). Not a state's name ("New York" is a city too)."""
+        paths: dict[str, set[str]] = {}
+        for start, end, path, kind, _ in candidates:
+            if kind == "jurisdiction":
+                paths.setdefault(text[start:end], set()).add(path)
+        return {
+            name: next(iter(found))
+            for name, found in paths.items()
+            if len(found) == 1
+            and len(name.split()) > 1
+            and not name.isupper()
+            and self.gaz.state_named(name) is None
+            and next(iter(found)) not in self._state_paths
+        }
 
     def _headline_persons(
         self, candidates: list[tuple[int, int, str, str, int]], text: str
@@ -556,6 +585,13 @@ class EntityFinder:
                     label_="ORG",
                 )
             )
+        for m in _INTRODUCED_BODY.finditer(text, headline_end):
+            found.append(
+                SimpleNamespace(
+                    text=m.group("org"), start_char=m.start("org"), end_char=m.end("org"),
+                    label_="ORG", introduced=True,
+                )
+            )  # fmt: skip
         for m in _APPOSITIVE_NAME.finditer(text):
             name = m.group("name")
             if not any(k.kind != "person" for k in self.gaz.lookup(name)):
@@ -716,7 +752,8 @@ class EntityFinder:
         if label == "PERSON":
             return self._link_person(ent, text, persons_full, new, article_state)
         if label in ("ORG", "FAC", "NORP"):
-            return self._link_org(ent, text, new, label, article_state)
+            introduced = getattr(ent, "introduced", False)  # "the nonprofit Quillby Watch"
+            return self._link_org(ent, text, new, label, article_state, company=introduced)
         if label in ("GPE", "LOC"):
             return self._link_place(ent, text, new, article_state)
         return None
@@ -854,6 +891,12 @@ class EntityFinder:
             )
             if whole:
                 name = whole.group(0).rstrip(".")
+        if re.match(r"University of ", name):
+            name = name.rstrip("–-")  # "the University of Ashmont–" as the model cut it
+        after_name = ent.start_char + max(ent.text.find(name), 0) + len(name)
+        campus = re.match(r"[–-][A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){0,2}", text[after_name:])
+        if campus and re.match(r"University of ", name) and name == _clean(ent.text).rstrip("–-"):
+            name += campus.group(0)  # "University of Ashmont–Quillby": a campus, one name
         suffix = re.match(r",?\s+(?:Inc|LLC|LLP|Corp|Co|Ltd)\b\.?", text[ent.end_char :])
         if suffix and COMPANY_WORDS.search(name) and name == _clean(ent.text):
             name += suffix.group(0)  # "Ashmont Health Services, Inc.": the company's name
@@ -904,7 +947,7 @@ class EntityFinder:
                 r"[a-z,]\s$", text[max(0, start - 6) : max(0, start - 4)]
             ):
                 name, start = "The " + name, start - 4
-        company = company or bool(COMPANY_WORDS.search(name))
+        company = company or bool(COMPANY_WORDS.search(name)) or bool(_CAMEL_CASE.fullmatch(name))
         if not (
             outlet or acronym or company or GOVERNMENT_WORDS.search(name) or ORG_WORDS.search(name)
         ):
@@ -916,6 +959,12 @@ class EntityFinder:
             return None
         if not name[0].isupper() or (len(name.split()) > 8 and not _COURT_NAME.fullmatch(name)):
             return None
+        if _CAMEL_CASE.fullmatch(name):
+            # a brand's short name is the company the story names in full
+            # ("QuillCoin" and "QuillCoin Finance", "AshLedger" and "AshLedger Inc.")
+            longer = re.search(re.escape(name) + r"(?:\s(?-i:[A-Z])[\w&’'-]*){1,3}", text)
+            if longer and not _TITLED_NAME.search(longer.group(0)):
+                name = longer.group(0)
         path = mint_path("organization", name)
         classes = {"Organization"}
         if outlet or (OUTLET_WORDS.search(name) and not GOVERNMENT_WORDS.search(name)):

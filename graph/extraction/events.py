@@ -143,12 +143,15 @@ def _in(m: EntityMention, span: tuple[int, int]) -> bool:
 # Where a sentence starts to name who letters went to, and where the names stop.
 _TO = re.compile(
     r"\b(?:(?:went|were sent|was sent|addressed|sent)\s+(?:\w+\s+)?to|to|including|among them|"
-    r"such as|recipients?(?:\s+(?:were|included|include))?)\b\s*:?\s*",
+    r"such as|recipients?(?:\s+(?:were|included|include))?|among\s+(?:those|the\s+\w+)\s+"
+    r"(?:receiving|that\s+received|who\s+received)(?:\s+(?:them|the\s+letters?|letters?))?"
+    r"\s+(?:were|are))\b\s*:?\s*",
     re.I,
 )
 # "The letter asks Ann Lee to…", "which gave the agency until Tuesday": whom the letters address
 _ADDRESSES = re.compile(
-    r"\b(?:asks?|asked|urge[sd]?|gave|gives?|giving|orders?|ordered|directs?|directed)\s+"
+    r"\b(?:asks?|asked|urge[sd]?|gave|gives?|giving|orders?|ordered|directs?|directed|told|tells|"
+    r"notified|informed|warned|warns)\s+"
     r"(?=(?:the\s+|each\s+|both\s+)?[A-Z]|the\s+(?:\w+\s+)?(?:city|county|cities|counties|agency|"
     r"department|office|board|council|committee|company|companies|governor|mayor|sheriff)\b)",
 )
@@ -182,12 +185,13 @@ _LIST_ENDS = re.compile(
     r"saying|which|who|whose|that|about|over|regarding|concerning|after|because|since|"
     r"threatening|would|will|could|should|must|until|and\s+(?:asked|demanded|warned|gave|told|said|"
     r"threatened))\b|\s+on\s+(?=[A-Z\d])|\s+to\s+(?!the\b)(?=[a-z])|\s+in\s+writing\b|"
-    r"—|(?<!\bInc)(?<!\bCo)(?<!\bCorp)(?<!\bLtd)\.\s|\.$",
+    r"—|(?<!\bInc)(?<!\bCo)(?<!\bCorp)(?<!\bLtd)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bDr)(?<!\bMr)"
+    r"(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bLt)\.\s|\.$",
 )
 _OUTLET = re.compile(
     r"\b(?:times|post|news|journal|tribune|herald|press|radio|magazine|gazette|chronicle|"
     r"observer|reuters|independent|guardian|cnn|nbc|abc|cbs|npr|msnbc|fox|bloomberg|politico|"
-    r"axios|associated press)\b|^[KW][A-Z]{2,3}\b",
+    r"axios|associated press)\b|(?-i:^[KW][A-Z]{2,3}\b)",  # a call sign is in capitals
     re.I,
 )
 _REPORTED = re.compile(
@@ -307,10 +311,11 @@ def _pointed_at(noun: str, earlier: list[EntityMention], states: set[str]) -> st
     """The body or place named last before that a head noun ("the city", "the department")
     points back to."""
     for m in reversed(earlier):
+        county = re.search(r"-county(?:-|$)", m.iri)  # "tulare-county-ca", "tulare-county"
         if noun in ("city", "village", "town"):
-            fits = m.kind == "jurisdiction" and m.iri not in states and "-county-" not in m.iri
+            fits = m.kind == "jurisdiction" and m.iri not in states and not county
         elif noun == "county":
-            fits = m.kind == "jurisdiction" and "-county-" in m.iri
+            fits = m.kind == "jurisdiction" and bool(county)
         else:
             fits = m.kind == "organization" and (noun in m.iri or noun in m.text.lower())
         if fits and m.iri != "jurisdiction/united-states":
@@ -365,16 +370,19 @@ def _recipients(
     if not windows:
         return []
     kinds = ("jurisdiction", "organization", "person")
+    earlier = [m for m in mentions if m.end <= span[0] and m.kind in kinds]
     pointed: list[str] = []
     for b, e in windows:
         if any(m.kind in kinds and b <= m.start < e for m in mentions):
             continue
         noun = _HEAD_NOUN.match(text, b, e)
         if noun:
-            earlier = [m for m in mentions if m.end <= span[0] and m.kind in kinds]
             for found in _pointed_at_all(noun, earlier, states, text):
                 if found != sender and found not in pointed:
                     pointed.append(found)
+        for found in _counted_back(text[b:e], earlier, states, sender):
+            if found not in pointed:
+                pointed.append(found)
     if pointed and not any(
         any(m.kind in kinds and b <= m.start < e for m in mentions) for b, e in windows
     ):
@@ -388,8 +396,62 @@ def _recipients(
         and any(b <= m.start < e for b, e in windows)
         and m.iri != sender
         and not _is_outlet(m, text)
+        # "to pharmacies in Ashmont", "Quillby County in Oregon": where they are, not whom
+        and not _WHERE.search(text, max(0, m.start - 20), m.start)
     ]
-    return _list_item(named, text, states)
+    # "told the city and Quillby County": an item that points back beside the names
+    for b, e in windows:
+        for item in _ITEM_SPLIT.split(text[b:e]):
+            noun = _HEAD_NOUN.fullmatch(item.strip().rstrip(".,;:"))
+            if noun and named:
+                for found in _pointed_at_all(noun, earlier, states, text):
+                    if found != sender and found not in pointed:
+                        pointed.append(found)
+    return [
+        *_list_item(named, text, states),
+        *(p for p in pointed if p not in {m.iri for m in named}),
+    ]
+
+
+_WHERE = re.compile(r"\bin\s+(?:the\s+(?:state|city|county)\s+of\s+)?$")
+# "wrote on Friday to both", "to all three": the places or bodies named last before
+_BARE_COUNT = re.compile(
+    r"(?:both|(?:all|the|those|these)\s+(?P<count>two|three|four|five|six))(?:\s+of\s+them)?"
+    r"\s*(?:[,.;:]|$)",
+    re.I,
+)
+
+
+def _counted_back(
+    run: str, earlier: list[EntityMention], states: set[str], sender: str | None
+) -> list[str]:
+    """What a bare count ("both", "all three") in a run of recipients points back to: the last
+    so many places and bodies named before the sentence (not the sender, a state that only
+    qualifies a place, the country, or an outlet)."""
+    count = _BARE_COUNT.match(run.strip())
+    if count is None:
+        return []
+    wanted = _COUNT[(count.group("count") or "both").lower()]
+    out: list[str] = []
+    for m in reversed(earlier):
+        if (
+            m.kind == "person"
+            or m.iri in (sender, "jurisdiction/united-states")
+            or (
+                m.iri in states
+                and any(o.kind == "jurisdiction" and o.end < m.start <= o.end + 3 for o in earlier)
+            )
+        ):
+            continue
+        if m.iri not in out:
+            out.append(m.iri)
+        if len(out) == wanted:
+            return out[::-1]
+    return []
+
+
+# a title before a name: "Sen.", "Attorney General", "chief executive" (up to three words)
+_TITLE_WORDS = r"(?:(?:[A-Z][\w.]*|chief|executive|general|director)\s+){0,3}"
 
 
 def _sender(
@@ -406,8 +468,12 @@ def _sender(
     senders = [m for m in bodies if not _is_outlet(m, text)]
     inside = [m for m in senders if _in(m, span)]
     for m in inside:
-        if re.search(r"\b(?:from|by)\s+(?:the\s+)?$", text[max(0, m.start - 10) : m.start]) and (
-            _LETTER.search(text[max(span[0], m.start - 40) : m.start])
+        before_m = text[max(span[0], m.start - 40) : m.start]
+        # "signed by Sen. Ann Lee": the signer, however far from the word "letter"
+        if re.search(r"\bsigned\s+by\s+(?:the\s+)?" + _TITLE_WORDS + r"$", before_m):
+            return m.iri
+        if re.search(r"\b(?:from|by)\s+(?:the\s+)?" + _TITLE_WORDS + r"$", before_m) and (
+            _LETTER.search(text[max(span[0], m.start - 60) : m.start])
         ):
             return m.iri
     # "In letters sent Friday to A and B, the governor said …", "In a letter to A, Ruiz wrote":
@@ -427,6 +493,14 @@ def _sender(
                 return people[-1].iri
     until = max(letter_at, verb_at or 0)
     before = [m for m in inside if m.start < until]
+    people = [m for m in before if m.kind == "person"]
+    # "Sen. Ann Lee, a senior member of the Quillby Committee, wrote to…": the official the
+    # apposition describes, not the body it names
+    if people and re.fullmatch(
+        r"\.?(?:\s*\([^)]*\))?,[^,;]*,\s*(?:(?:on\s+)?[A-Z]?[a-z]*day\s+|today\s+)?",
+        text[people[-1].end : until],
+    ):
+        return people[-1].iri
     if before:
         persons_with_titles = [m for m in before if m.kind == "person"]
         bodies_before = [m for m in before if m.kind == "organization"]
@@ -444,9 +518,10 @@ def _sender(
         return (
             last.iri if last in persons_with_titles or not bodies_before else bodies_before[-1].iri
         )
+    # "the department's letters", "a letter the department sent": the body named before
     head = re.search(
         r"\b(department|agency|office|administration|committee|governor|attorney general)\b",
-        text[span[0] : letter_at],
+        text[span[0] : until],
         re.I,
     )
     earlier = [m for m in senders if m.end <= span[0]]
@@ -454,7 +529,12 @@ def _sender(
         for m in reversed(earlier):
             if head.group(1).lower() in m.text.lower() or head.group(1).lower() in m.iri:
                 return m.iri
+    # a court the story names (one that ruled on the letters, one a suit was filed in) sends none
+    earlier = [m for m in earlier if not _A_COURT_NAME.search(m.text)]
     return earlier[-1].iri if earlier else None
+
+
+_A_COURT_NAME = re.compile(r"\bCourt\b")
 
 
 # What a round threatens, in the sentences that go on about it: "They warn that the office will
@@ -523,6 +603,20 @@ def _goes_on_about(
         for s in sentences[last + 1 : last + 3]
         if para_of.get(s, -9) - para_of[own[-1]] <= 1 and s not in others
     ]
+    # "… the letter says. It gives the companies 30 days and warns …": a sentence further on
+    # while the one before still speaks of the letters
+    for at in range(last + 3, min(last + 5, len(sentences))):
+        s, prior = sentences[at], sentences[at - 1]
+        if (
+            prior in following
+            and para_of.get(s, -9) - para_of[own[-1]] <= 1
+            and s not in others
+            and (
+                _LETTER.search(text, prior[0], prior[1])
+                or re.match(r"\s*(?:It|They|The letters?|Each letter)\b", text[s[0] : s[1]])
+            )
+        ):
+            following.append(s)
     first = sentences.index(own[0])
     lead = sentences[first - 1] if first else None
     if lead is None or lead in others or para_of[own[0]] - para_of.get(lead, -9) > 1:
@@ -530,16 +624,29 @@ def _goes_on_about(
     for span in [*([lead] if lead else []), *own, *following]:
         sentence = text[span[0] : span[1]]
         cue = _THREAT_CUE.search(sentence)
-        if cue is None:
-            continue
+        if cue is None or re.search(
+            r"\b(?:(?:do|does|did)\s+not|never|no)\s+$", sentence[: cue.start()]
+        ):
+            continue  # "The letters do not threaten fines, but …": no threat of the letters
         before = [
             m
             for m in bodies_and_places(bodies)
             if _body_start(text, span) <= m.start < span[0] + cue.start()
+            and m.iri != "jurisdiction/united-states"  # "Title 8 of the U.S. Code"
         ]
-        if any(m.iri != entry.sender for m in before):
+        # "The chairman of the Quillby Committee … said he would issue a subpoena": the
+        # sender the lead names by title (the body in the title is no one else)
+        titled = (
+            span == lead
+            and (entry.sender or "").startswith("person/")
+            and _TITLED_SUBJECT.match(text, _body_start(text, span))
+            and not any(m.kind == "person" for m in before)
+        )
+        if titled:
+            before = []
+        elif any(m.iri != entry.sender for m in before):
             continue  # someone else's threat
-        if span == lead and not before:
+        if span == lead and not before and not titled:
             continue  # the sentence before: its sender must be named as the one who threatens
         entry.threatens.add(_threat_kind(sentence[cue.start() :]))
         if span not in entry.told and span not in entry.evidence:
@@ -568,7 +675,7 @@ def bodies_and_places(mentions: list[EntityMention]) -> list[EntityMention]:
 
 # a date in a relative clause about something else ("the Act, which lawmakers passed in April")
 _OTHER_CLAUSE = re.compile(
-    r",\s+which\s+(?![^,]*\b(?:sent|dated|mailed|went|arrived)\b)[^,]*$", re.I
+    r",\s+which\s+(?![^,]*\b(?:sent|dated|mailed|went|arrived|received)\b)[^,]*$", re.I
 )
 # what may stand before a word for letters that tells of letters sent, not of letters at large
 _ROUND_BEFORE = re.compile(
@@ -577,7 +684,11 @@ _ROUND_BEFORE = re.compile(
     r"[A-Z][\w.]*)\s*$"
 )
 _ROUND_AFTER = re.compile(
-    r"\s*(?:to|from|dated|sent|went|were|was|signed|asking|demanding|warning|on|in|last)\b", re.I
+    r"\s*(?:to|from|dated|sent|went|were|was|signed|asking|demanding|warning|on|in|last)\b"
+    # "letters the Quillby Department sent": a clause that tells who sent them
+    r"|\s*(?:that\s+)?(?:the\s+)?(?:(?-i:[A-Z][\w.’'-]*)\s+(?:(?:of|for)\s+(?:the\s+)?)?){1,6}"
+    r"(?:sent|mailed|wrote|issued|signed)\b",
+    re.I,
 )
 
 
@@ -594,6 +705,13 @@ def _a_round(sentence: str, letter: re.Match[str]) -> bool:
     )
 
 
+_TITLED_SUBJECT = re.compile(
+    r"\s*The\s+(?:[\w-]+\s+){0,2}?(?:chairman|chairwoman|chair|governor|mayor|attorney general|"
+    r"secretary|director|senator|sheriff|commissioner|executive)\b",
+    re.I,
+)
+
+
 def _lead_date(
     text: str,
     sentences: list[tuple[int, int]],
@@ -601,28 +719,140 @@ def _lead_date(
     sender: str | None,
     mentions: list[EntityMention],
     published: dt.date | None,
-) -> list[str]:
-    """The day of a round its sentence does not date, from the sentence before when that names
-    the sender doing it on a day ("X on Tuesday demanded records from four companies. The
-    letters went to …"), in the same paragraph or the one before."""
+) -> tuple[list[str], tuple[int, int] | None]:
+    """The day of a round its sentence does not date, from the sentence before (or the one
+    before that) when it names the sender doing it on a day ("X on Tuesday demanded records
+    from four companies. The letters went to …"), in the same paragraph or the one before; and that sentence."""
     at = sentences.index(span) if span in sentences else 0
     if not at or sender is None:
+        return [], None
+    # the sentence before, or the one before that ("When X threatened two weeks ago to …, it
+    # named three states. None has given ground.\n\nThe letters demanded …")
+    for lead in sentences[max(0, at - 2) : at][::-1]:
+        if text[lead[1] : span[0]].count("\n\n") > 1:
+            return [], None
+        sentence = text[lead[0] : lead[1]]
+        verb = _SENDING.search(sentence)
+        # "The chairwoman of the Quillby Board on Friday set a deadline …" before "Ann Lee
+        # asked …": the official the lead names by title alone (no one named before its verb)
+        titled = (
+            sender.startswith("person/")
+            and verb is not None
+            and _TITLED_SUBJECT.match(text, _body_start(text, lead))
+            and not any(
+                m.kind == "person" and lead[0] <= m.start < lead[0] + verb.start() for m in mentions
+            )
+        )
+        if not titled and not any(
+            m.iri == sender and lead[0] <= m.start < lead[1] for m in mentions
+        ):
+            continue
+        days = [
+            d
+            for p, d in dated_spans(sentence, published)
+            if verb
+            and abs(p - verb.start()) <= 40
+            and not _MADE_PUBLIC.search(sentence[max(0, p - 40) : p])
+        ]
+        return days[:1], lead if days else None
+    return [], None
+
+
+# "…, it named three states: A, B and C", "listed A and B": whom a lead says the sender named
+_NAMED_IN = re.compile(
+    r"\b(?:named|listed|singled out|identified)\s+(?:(?:[\w-]+\s+){0,3}[\w-]+:\s*)?"
+)
+
+
+def _named_in(
+    text: str, lead: tuple[int, int], mentions: list[EntityMention], states: set[str], sender: str
+) -> list[str]:
+    """The places and bodies a lead names after "named", "listed" (through a colon), up to
+    where the run ends."""
+    cue = _NAMED_IN.search(text, lead[0], lead[1])
+    if cue is None:
         return []
-    lead = sentences[at - 1]
-    if text[lead[1] : span[0]].count("\n\n") > 1:
-        return []
-    sentence = text[lead[0] : lead[1]]
-    if not any(m.iri == sender and lead[0] <= m.start < lead[1] for m in mentions):
-        return []
-    verb = _SENDING.search(sentence)
-    days = [
-        d
-        for p, d in dated_spans(sentence, published)
-        if verb
-        and abs(p - verb.start()) <= 40
-        and not _MADE_PUBLIC.search(sentence[max(0, p - 40) : p])
+    stop = _LIST_ENDS.search(text, cue.end(), lead[1])
+    end = stop.start() if stop else lead[1]
+    named = [
+        m
+        for m in mentions
+        if m.kind in ("jurisdiction", "organization")
+        and cue.end() <= m.start < end
+        and m.iri != sender
+        and not _is_outlet(m, text)
     ]
-    return days[:1]
+    return _list_item(named, text, states)
+
+
+# "X received letters", "X was one of the cities that received a letter", "X learned of the
+# fine in a letter": X is a recipient
+_RECEIVED = re.compile(
+    r"\b(?:received|receives|got|gets|learned\s+(?:of|about)\b[^.;]{0,80}?\bin)\s+"
+    r"(?:[\w’'.-]+\s+){0,3}?letters?\b",
+    re.I,
+)
+
+
+def _receivers(
+    text: str,
+    span: tuple[int, int],
+    masked: str,
+    mentions: list[EntityMention],
+    states: set[str],
+    sender: str | None,
+) -> list[str]:
+    """The subject of "received a letter" (or "learned of … in a letter"): the places, bodies
+    and people named before the verb (not in a relative clause about them, nor before "said"),
+    or what a head noun there points back to ("The city learned of it in a letter")."""
+    verb = _RECEIVED.search(masked)
+    if verb is None:
+        return []
+    begin = _body_start(text, span)
+    end = span[0] + verb.start()
+    said = list(re.finditer(r"\b(?:said|says|told|according to)\b", text[begin:end]))
+    begin += said[-1].end() if said else 0
+    relative = re.search(r",\s*(?:which|who|whose)\b", text[begin:end])
+    end = begin + relative.start() if relative else end
+    named = [
+        m
+        for m in bodies_and_places(mentions)
+        if begin <= m.start < end and m.iri != sender and not _is_outlet(m, text)
+    ]
+    if named:
+        return _list_item(named, text, states)
+    noun = _HEAD_NOUN.match(text[begin:end].strip())
+    if noun is None:
+        return []
+    earlier = [m for m in bodies_and_places(mentions) if m.end <= span[0]]
+    return [p for p in _pointed_at_all(noun, earlier, states, text) if p != sender]
+
+
+# "The letters say …", "Each letter cites …": a sentence about what the round told last says
+_LETTERS_SAY = re.compile(
+    r"\s*(?:The|These|Those|Its|His|Her|Their|Each|Both)\s+letters?\s+"
+    r"(?:also\s+)?(?:say|says|said|cite|cites|cited|argue|argues|argued|state|states|stated|"
+    r"contend|contends|note|notes|noted|allege|alleges|alleged)\b"
+)
+# a round told as an earlier one: "X first wrote to Y on May 4", "Earlier letters went out …"
+_EARLIER_ROUND = re.compile(
+    r"\b(?:first\s+(?:wrote|sent|asked|demanded)|earlier|previous(?:ly)?|prior|had\s+(?:sent|written))\b",
+    re.I,
+)
+
+
+def _told_of(rounds: dict[str | None, Letters], background: set[str | None]) -> str | None:
+    """The round "the letter" points back to: the one told last, less one told as earlier
+    ("X first wrote to Y on May 4. … The letter warns …": the story's own letter)."""
+    current = [r for r in rounds if r not in background]
+    return current[-1] if current else list(rounds)[-1]
+
+
+# a sentence that goes on to name recipients of the round before
+_MORE_RECIPIENTS = re.compile(
+    r"\s*(?:Among\s+(?:those|the\s+\w+)\s+(?:receiving|that\s+received|who\s+received)\b|"
+    r"(?:The\s+)?(?:other\s+)?recipients\b(?:\s+(?:were|included|include)\b|\s*,\s*among\s+them\b))",
+)
 
 
 def find_letters(
@@ -640,8 +870,21 @@ def find_letters(
     bodies = [m for m in mentions if m.kind in ("organization", "person")]
     places_too = mentions  # read after the runs have added the names they found
     rounds: dict[str | None, Letters] = {}
+    defaulted: set[str | None] = set()  # rounds dated by the story's day for want of their own
+    background: set[str | None] = set()  # rounds told as earlier ones ("first wrote to X in May")
     for span in sentences:
         sentence = text[span[0] : span[1]]
+        if rounds and not _LETTER.search(sentence) and _MORE_RECIPIENTS.match(sentence):
+            # "Among the cities that received letters were A and B.", "Other recipients,
+            # among them A, …": more recipients of the round told last
+            entry = rounds[list(rounds)[-1]]
+            for r in _recipients(mentions, text, span, states, entry.sender):
+                if r not in entry.recipients:
+                    entry.recipients.append(r)
+                entry.where.setdefault(r, span)
+            if span not in entry.evidence:
+                entry.evidence.append(span)
+            continue
         if not _LETTER.search(sentence) or sentence.rstrip(" ”\"'’").endswith("?"):
             continue  # a question ("Where did the letters go?") reports nothing
         masked = "".join(
@@ -649,8 +892,20 @@ def find_letters(
             for i, ch in enumerate(sentence)
         )
         sending = _SENDING.search(masked)
+        if sending is None and rounds and _LETTERS_SAY.match(masked):
+            # "The letters say the fees may break the Act": what the round told last says
+            latest_round = rounds[_told_of(rounds, background)]
+            if span not in latest_round.told and span not in latest_round.evidence:
+                latest_round.told.append(span)
+            continue
         if sending is None or not any(_a_round(masked, m) for m in _LETTER.finditer(masked)):
             continue  # "their letter" in an answer, "write rules, not letters": no round
+        # "Ashmont sued on Friday, asking …; the fight goes back to a letter from the agency
+        # in March": the verb that tells of the letter is the one nearest it
+        words = [m.start() for m in _LETTER.finditer(masked)]
+        sending = min(
+            _SENDING.finditer(masked), key=lambda v: min(abs(v.start() - w) for w in words)
+        )
         # "released Tuesday", "obtained Friday": the day the story got the letters, not theirs;
         # "the Act, which lawmakers passed in April,": the day of something else
         spans = [
@@ -680,25 +935,48 @@ def find_letters(
             and latest
             and len(dates) == 1
             and dates[0] != latest
-            and dates[0].startswith(latest)
+            and (dates[0].startswith(latest) or latest in defaulted)
             and dates[0] not in rounds
         ):
-            # "…sent letters last week…. The letters, dated July 12, …": the round's own day
+            # "…sent letters last week…. The letters, dated July 12, …": the round's own day;
+            # "…according to a letter…. The letter, dated May 4 and signed by Sen. Ann Lee":
+            # the day and the signer of a round the sentence before gave neither
+            if latest in defaulted and any(m.iri == sender and _in(m, span) for m in bodies):
+                rounds[latest].sender = sender
+            defaulted.discard(latest)
             rounds[dates[0]] = rounds.pop(latest)
             rounds[dates[0]].date = dates[0]
+        receivers = _receivers(text, span, masked, mentions, states, sender)
         if rounds and back and not _near_sending(spans, sending.start()):
             dates = []
-            when: list[str | None] = [list(rounds)[-1]]
+            when: list[str | None] = [_told_of(rounds, background)]
+        elif rounds and receivers and not dates:
+            # "Quillby County, which also received a letter, …": the round the story is about
+            when = [next(iter(rounds))]
         else:
-            dates = dates or _lead_date(text, sentences, span, sender, mentions, published)
+            if not dates:
+                dates, lead = _lead_date(text, sentences, span, sender, mentions, published)
+                if lead is not None and sender is not None:
+                    receivers += _named_in(text, lead, mentions, states, sender)
             when = [*dates] or [published.isoformat() if published else None]
+            if not dates and when[0] not in rounds:
+                defaulted.add(when[0])
+            defaulted.difference_update(dates)  # a round the text dates is its own day's
         for date in when:
             entry = rounds.setdefault(date, Letters(sender, date))
             entry.sender = entry.sender or sender
             if len(dates) <= 1:
-                for r in _recipients(
-                    mentions, text, span, states, sender, min(letter_at, span[0] + sending.start())
-                ):
+                for r in [
+                    *receivers,
+                    *_recipients(
+                        mentions,
+                        text,
+                        span,
+                        states,
+                        sender,
+                        min(letter_at, span[0] + sending.start()),
+                    ),
+                ]:
                     if r not in entry.recipients:
                         entry.recipients.append(r)
                     entry.where.setdefault(r, span)
@@ -713,10 +991,13 @@ def find_letters(
                 if what not in entry.demands:
                     entry.demands.append(what)
             entry.evidence.append(span)
+            if _EARLIER_ROUND.search(sentence) and len(rounds) > 1:
+                background.add(date)
     # a list of places in short paragraphs ("Ashmont;", "Quillby County, Illinois;") after a
     # sentence about letters or recipients: the recipients of the latest round
     run: list[Paragraph] = []
     told = False  # the paragraph before told of letters: a list of names may follow
+    teller: Paragraph | None = None  # that paragraph
     for para in [*paragraphs, None]:
         short = (
             para is not None
@@ -733,10 +1014,23 @@ def find_letters(
         if short and para is not None:
             run.append(para)
             continue
-        told = para is not None and bool(_LETTER.search(para.text)) and not run
+        tells = para is not None and bool(_LETTER.search(para.text)) and not run
         if len(run) >= 3 and rounds:
+            # the round the paragraph before the list tells of ("On May 4, she sent letters to
+            # three more counties:"), else the round of the story's day, else the first told
+            before = sorted(
+                (
+                    (b, r)
+                    for r in rounds
+                    for b, _ in rounds[r].evidence
+                    if teller is not None and teller.start <= b < teller.end
+                ),
+                key=lambda found: found[0],
+            )
             key = (
-                published.isoformat()
+                before[-1][1]
+                if before
+                else published.isoformat()
                 if published and published.isoformat() in rounds
                 else next(iter(rounds))
             )
@@ -755,6 +1049,7 @@ def find_letters(
                     entry.where.setdefault(r, (p.start, p.end))
             entry.evidence.append((run[0].start, run[-1].end))
         run = []
+        told, teller = tells, para if tells else None
     para_of = {
         span: i
         for span in sentences
@@ -772,6 +1067,13 @@ def find_letters(
 _COURT_WORDS = re.compile(
     r"\b(?:su(?:ed|es?|ing|it)|lawsuits?|judges?|courts?|ruled|rulings?|decision|argu(?:es|ed)|"
     r"alleg(?:es|ed)|complaint|appeal\w*)\b",
+    re.I,
+)
+# what a sentence says of a law that letters may be about: someone complies with it, violates
+# it, or acts under it ("may be breaking the Quillby Act", "acting under the Act"), not a law
+# only described ("The Act, passed in 2011, sets …")
+_COMPLYING = re.compile(
+    r"\b(?:compl(?:y|ies|ied|ying|iance|iant)|violat\w*|breach\w*|break(?:s|ing)?|under|obey\w*)\b",
     re.I,
 )
 # "letters about the same law", "asking for proof they are not violating the law"
@@ -812,6 +1114,7 @@ def _statutes_of_rounds(
         b
         for b, _, _ in statutes
         if not any(x <= b < y and _COURT_WORDS.search(text, x, y) for x, y in sentences)
+        and any(x <= b < y and _COMPLYING.search(text, x, y) for x, y in sentences)
     ]
     for entry in rounds if free else []:
         entry.statute = named[0]

@@ -64,12 +64,12 @@ _LIKE = re.compile(
 )
 _OF_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?\s*of\s+(?:the\s+)?", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"[’']s\s+" + TITLE + r",\s+$", re.IGNORECASE)
-_PARTY_MARK = re.compile(r"^\s*\((?P<p>[DRI])(?:[-–][^)]*)?\)")
+_PARTY_MARK = re.compile(r"^\.?\s*\((?P<p>[DRI])(?:[-–][^)]*)?\)")  # "Jr. (R-Ore.)": after "Jr."
 _BOTH = re.compile(
     r"^(?:\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?,?\s+(?:both|all)\s+(?P<p>Democrats|Republicans)\b"
 )
 _APPOS_PARTY = re.compile(
-    r"^,\s+(?:an?\s+(?P<p>Democrat|Republican)\b|(?P<q>[DR])-[A-Z][\w.]*(?:\s[A-Z][\w.]*)?,)"
+    r"^\.?,\s+(?:an?\s+(?P<p>Democrat|Republican)\b|(?P<q>[DR])-[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2},)"
 )
 _PARTY_BEFORE = re.compile(
     r"\b(?P<p>Democrat(?:ic)?|Republican)\s+(?:" + TITLE + r"\s+)?$", re.IGNORECASE

@@ -27,7 +27,10 @@ _PATTERNS = [
 # Act", "Ridge County Code", "Water Rights Act of 1974").
 _NAMED = re.compile(
     r"(?<![\w’'])(?:The\s+)?(?P<name>(?:[A-Z][\w’'.-]*\s+(?:(?:and|of|on|for|the)\s+)?){1,6}"
-    r"(?:Act|Code)(?:\s+of\s+(?:19|20)\d\d)?)\b"
+    r"(?:Act|Code)(?:\s+of\s+(?:19|20)\d\d)?|"
+    # "the Ashmont Consumer Lending Law": three capitalised words or more before "Law", no
+    # more capitals after it ("Quillby Law School" is a school)
+    r"(?:[A-Z][\w’'.-]*\s+){3,6}Law(?!\s+[A-Z]))\b"
 )
 _NOT_A_LAW = re.compile(r"^(?:U\.?\s?S\.?|United States|US)\s+Code$|^(?:This|That|An|A)\s", re.I)
 
