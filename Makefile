@@ -75,7 +75,10 @@ TEST_WORKERS ?= 2
 pytest: setup test-tools
 	$(BIN)/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
-test: lint typecheck pytest
+# Lint and mypy run beside pytest (make -j): pytest leaves part of the two cores idle while its
+# servers start and its slow-client tests wait. A failure in either still fails `make test`.
+test: setup test-tools
+	$(MAKE) --no-print-directory -j3 lint typecheck pytest
 
 # Not a test: starts `civicgraph serve` over build/ on a loopback port, measures latency per
 # query form and requests/s under 8 clients (about 30 s), and writes the figures to BENCHMARKS.md.
