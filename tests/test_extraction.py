@@ -30,8 +30,9 @@ SETS = {  # name: (corpus folder, gold folder)
     "unseen2": (PROJECT_ROOT / "tests" / "unseen2", PROJECT_ROOT / "tests" / "unseen2" / "gold"),
     "blind": (PROJECT_ROOT / "tests" / "blind", PROJECT_ROOT / "tests" / "blind" / "gold"),
     "blind2": (PROJECT_ROOT / "tests" / "blind2", PROJECT_ROOT / "tests" / "blind2" / "gold"),
-    # held out: scored, never tuned on (its floors guard against breaking what works)
+    # held out: scored, never tuned on (their floors guard against breaking what works)
     "blind3": (PROJECT_ROOT / "tests" / "blind3", PROJECT_ROOT / "tests" / "blind3" / "gold"),
+    "blind4": (PROJECT_ROOT / "tests" / "blind4", PROJECT_ROOT / "tests" / "blind4" / "gold"),
 }
 # Strict precision and recall each fact type keeps on each set: what the extractor reaches now,
 # less a little, so that a rule that breaks shows (README gives the scores; the issue's targets
@@ -73,6 +74,12 @@ FLOORS: dict[str, dict[str, tuple[float, float]]] = {
         "letters": (0.21, 0.19), "events": (0.44, 0.43), "quotes": (0.88, 0.75),
         "recipients": (0.62, 0.5),
     },
+    "blind4": {  # its first score, at commit 9aaa01a
+        "persons": (0.96, 0.94), "organizations": (0.8, 0.8), "jurisdictions": (0.85, 0.87),
+        "statutes": (0.73, 0.73), "posts": (0.75, 0.57), "parties": (0.98, 0.8),
+        "letters": (0.28, 0.33), "events": (0.41, 0.4), "quotes": (0.93, 0.68),
+        "recipients": (0.66, 0.47),
+    },
 }  # fmt: skip
 LINKING = {
     "corpus": 0.99,
@@ -81,6 +88,7 @@ LINKING = {
     "blind": 0.94,
     "blind2": 0.93,
     "blind3": 0.8,
+    "blind4": 0.87,
 }
 
 
@@ -104,9 +112,12 @@ def test_precision_and_recall_floors(reports: dict[str, Report], name: str, kind
     assert score.precision >= precision and score.recall >= recall, report.table()
 
 
-# A split the held-out set shows and nobody has fixed (a fix would read its misses): known, so
-# that a new one fails, and so that fixing it fails until this line goes.
+# The splits, merges and evidence misses the held-out sets show and nobody has fixed (a fix would
+# read their misses): known, so that a new one fails, and so that fixing one fails until its
+# entry goes.
 SPLITS_HELD_OUT = {"blind3": ["jurisdiction/concord-nh"]}
+MERGES_HELD_OUT = {"blind4": ["jurisdiction/washington-dc"]}
+EVIDENCE_HELD_OUT = {"blind4": 42 / 43}
 
 
 @pytest.mark.parametrize("name", sorted(SETS))
@@ -115,8 +126,8 @@ def test_linking_evidence_and_identity(reports: dict[str, Report], name: str) ->
     sentence shows that sentence; no entity split into several IRIs or merged with another."""
     report = reports[name]
     assert report.linking_accuracy >= LINKING[name], report.table()
-    assert report.evidence_accuracy == 1.0, report.table()
-    assert report.merges == [], report.table()
+    assert report.evidence_accuracy >= EVIDENCE_HELD_OUT.get(name, 1.0), report.table()
+    assert report.merges == MERGES_HELD_OUT.get(name, []), report.table()
     assert report.splits == SPLITS_HELD_OUT.get(name, []), report.table()
 
 
