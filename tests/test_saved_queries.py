@@ -98,14 +98,20 @@ def build_with_queries(build_dir: Path, folder: Path, extra: dict[str, str]) -> 
 
 @pytest.fixture(scope="module")
 def extra_url(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server whose build has more queries (a required parameter; a slow one; a bar chart and a
-    graph drawn from fixed VALUES), row cap 3, time limit 1 s."""
+    """A server whose build has more queries (a required parameter, also as a form POST; a slow
+    one; a bar chart and a graph drawn from fixed VALUES), row cap 3, time limit 1 s."""
     folder = build_with_queries(
         build_dir,
         tmp_path_factory.mktemp("extra") / "build",
         {
             "needs-name": (
                 "#+ summary: Things with exactly this label\n"
+                "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                "SELECT ?thing WHERE { ?thing rdfs:label ?label FILTER(STR(?label) = ?_name) }\n"
+            ),
+            "post-by-name": (
+                "#+ summary: Things with exactly this label, asked with a form POST\n"
+                "#+ method: POST\n"
                 "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
                 "SELECT ?thing WHERE { ?thing rdfs:label ?label FILTER(STR(?label) = ?_name) }\n"
             ),
@@ -811,6 +817,35 @@ def test_openapi_marks_required_parameters(extra_url: str) -> None:
     validate(document)
     (parameter,) = document["paths"]["/queries/needs-name"]["get"]["parameters"]
     assert parameter["required"] is True and parameter["schema"] == {"type": "string"}
+
+
+def test_openapi_describes_a_post_query_as_a_form(extra_url: str) -> None:
+    """`#+ method: POST`: the path also takes a form POST, its parameters as the form's fields."""
+    document = get(extra_url + "/openapi.json").json()
+    validate(document)
+    path = document["paths"]["/queries/post-by-name"]
+    get_operation, post = path["get"], path["post"]
+    assert post["operationId"] == get_operation["operationId"] + "_post"
+    assert post["summary"] == get_operation["summary"]
+    assert post["responses"] == get_operation["responses"]
+    assert post["parameters"] == []
+    body = post["requestBody"]
+    assert body["required"] is True
+    schema = body["content"]["application/x-www-form-urlencoded"]["schema"]
+    assert schema["type"] == "object" and schema["required"] == ["name"]
+    (parameter,) = get_operation["parameters"]
+    assert schema["properties"] == {
+        "name": {**parameter["schema"], "description": parameter["description"]}
+    }
+    # the form the document describes is answered
+    answer = requests.post(
+        extra_url + "/queries/post-by-name.json", data={"name": "Chicago"}, timeout=30
+    )
+    assert answer.status_code == 200, answer.text
+    assert json_rows(answer) == json_rows(
+        get(extra_url + "/queries/needs-name.json", params={"name": "Chicago"})
+    )
+    assert json_rows(answer)
 
 
 # --- start-up ------------------------------------------------------------------------------------------
