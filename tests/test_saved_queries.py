@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import requests
 from live import recording_store, running, settings_for
@@ -98,8 +99,8 @@ def build_with_queries(build_dir: Path, folder: Path, extra: dict[str, str]) -> 
 
 @pytest.fixture(scope="module")
 def extra_url(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server whose build has more queries (a required parameter, also as a form POST; a slow
-    one; a bar chart and a graph drawn from fixed VALUES), row cap 3, time limit 1 s."""
+    """A server whose build has more queries (a required parameter, also as a form POST; an ASK;
+    a slow one; a bar chart and a graph drawn from fixed VALUES), row cap 3, time limit 1 s."""
     folder = build_with_queries(
         build_dir,
         tmp_path_factory.mktemp("extra") / "build",
@@ -114,6 +115,11 @@ def extra_url(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 "#+ method: POST\n"
                 "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
                 "SELECT ?thing WHERE { ?thing rdfs:label ?label FILTER(STR(?label) = ?_name) }\n"
+            ),
+            "any-letter": (
+                "#+ summary: Is there a letter?\n"
+                "PREFIX civ: <https://kg.example.org/ontology#>\n"
+                "ASK { ?x a civ:Letter }\n"
             ),
             "slow": (
                 "#+ summary: Far too much work\n"
@@ -817,6 +823,51 @@ def test_openapi_marks_required_parameters(extra_url: str) -> None:
     validate(document)
     (parameter,) = document["paths"]["/queries/needs-name"]["get"]["parameters"]
     assert parameter["required"] is True and parameter["schema"] == {"type": "string"}
+
+
+JSON_TYPES = ("application/sparql-results+json", "application/json", "application/ld+json")
+
+
+def test_openapi_schemas_fit_the_answers_and_the_errors(extra_url: str) -> None:
+    """Each JSON answer and JSON error fits the schema the document gives it, and a client
+    generated from the document knows each field they have (an ASK's `boolean`, an error's
+    `message`): the document's schemas leave undeclared fields free, so both are checked."""
+    document = get(extra_url + "/openapi.json").json()
+    components = document["components"]
+    results_fields = set(components["schemas"]["SparqlResults"]["properties"])
+
+    def schema(declared: dict[str, Any]) -> dict[str, Any]:  # its $refs resolve in `document`
+        return {**declared, "components": components}
+
+    forms = set()
+    for path, item in document["paths"].items():
+        operation = item["get"]
+        if any(p["required"] for p in operation["parameters"]) or path == "/queries/slow":
+            continue
+        for mimetype, content in operation["responses"]["200"]["content"].items():
+            if mimetype not in JSON_TYPES:
+                continue
+            answer = get(extra_url + path, headers={"Accept": mimetype})
+            assert answer.status_code == 200, (path, mimetype, answer.text[:300])
+            assert answer.headers["Content-Type"].split(";")[0] == mimetype
+            jsonschema.validate(answer.json(), schema(content["schema"]))
+            if mimetype != "application/ld+json":
+                assert set(answer.json()) <= results_fields, (path, mimetype)
+                forms.add("ASK" if "boolean" in answer.json() else "SELECT")
+            else:
+                forms.add("graph")
+    assert forms == {"SELECT", "ASK", "graph"}  # every kind of JSON answer was seen
+    errors = {  # the responses the operations refer to, as a client asking for JSON gets them
+        "BadParameter": (400, "/queries/needs-name.json"),
+        "NotAcceptable": (406, "/queries/any-letter.ttl"),
+        "Unavailable": (503, "/queries/slow.json"),
+    }
+    for name, (status, path) in errors.items():
+        declared = components["responses"][name]["content"]["application/json"]["schema"]
+        error = get(extra_url + path, headers={"Accept": "application/json"})
+        assert error.status_code == status, (name, error.text)
+        jsonschema.validate(error.json(), schema(declared))
+        assert set(error.json()) == set(components["schemas"]["Error"]["properties"]), name
 
 
 def test_openapi_describes_a_post_query_as_a_form(extra_url: str) -> None:
