@@ -100,7 +100,8 @@ def build_with_queries(build_dir: Path, folder: Path, extra: dict[str, str]) -> 
 @pytest.fixture(scope="module")
 def extra_url(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A server whose build has more queries (a required parameter, also as a form POST; an ASK;
-    a slow one; a bar chart and a graph drawn from fixed VALUES), row cap 3, time limit 1 s."""
+    a slow one; a bar chart, a timeline and a graph drawn from fixed VALUES), row cap 3, time
+    limit 1 s."""
     folder = build_with_queries(
         build_dir,
         tmp_path_factory.mktemp("extra") / "build",
@@ -131,6 +132,17 @@ def extra_url(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 "SELECT ?name ?n WHERE {\n"
                 '  VALUES (?name ?n) { ("a, no number" UNDEF) ("b" 2) ("c" 3) }\n'
                 "} ORDER BY ?name\n"
+            ),
+            "dated-without-labels": (
+                "#+ summary: Dated rows with no label column\n"
+                "#+ view: timeline\n"
+                "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+                "SELECT ?thing ?date ?kind WHERE {\n"
+                "  VALUES (?thing ?date ?kind) {\n"
+                f'    (<{ID}person/jeff-sessions> "2018-01-24"^^xsd:date "Letter")\n'
+                '    (UNDEF "2017-11"^^xsd:gYearMonth UNDEF)\n'
+                "  }\n"
+                "} ORDER BY ?date\n"
             ),
             "literal-nodes": (
                 "#+ summary: A graph with literal objects\n"
@@ -658,6 +670,33 @@ def test_a_bar_chart_skips_a_row_without_its_number(extra_url: str) -> None:
     assert [(b["label"], b["value"]) for b in bars["items"]] == [("b", 2.0), ("c", 3.0)]
 
 
+def test_a_timeline_without_a_label_column_names_each_item_by_its_thing_or_date(
+    extra_url: str,
+) -> None:
+    page = get(extra_url + "/queries/dated-without-labels", headers={"Accept": "text/html"})
+    assert page.status_code == 200, page.text
+    timeline = view_data(page.text)
+    assert timeline["view"] == "timeline"
+    assert timeline["items"] == [
+        {
+            "date": "2017-11",
+            "start": "2017-11-01",
+            "label": "2017-11",  # no thing to name it by: its date
+            "kind": "",
+            "note": "",
+            "href": None,
+        },
+        {
+            "date": "2018-01-24",
+            "start": "2018-01-24",
+            "label": "Jeff Sessions",  # the thing's label, from the graph
+            "kind": "Letter",
+            "note": "",
+            "href": "/page/person/jeff-sessions",
+        },
+    ]
+
+
 def test_a_graph_labels_literal_nodes_with_their_text_cut_at_40(extra_url: str) -> None:
     assert len(SHORT_NOTE) == 40 and len(LONG_NOTE) == 41
     page = get(extra_url + "/queries/literal-nodes", headers={"Accept": "text/html"})
@@ -674,6 +713,7 @@ def test_a_graph_labels_literal_nodes_with_their_text_cut_at_40(extra_url: str) 
     (person,) = [n for n in graph["nodes"] if n["kind"] == "iri"]
     assert person["label"] == "Jeff Sessions"
     assert {e["target"] for e in graph["edges"]} == {key for key, _ in literals}
+    assert [e["label"] for e in graph["edges"]] == ["note", "note"]  # the property's label
 
 
 def saved_count(base_url: str, cls: str) -> str:
