@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import mutmut_bridge
 import pytest
 from live import locked, shared_folder
 
@@ -62,3 +63,17 @@ LONGEST_FIRST = (
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: order kept within
+
+
+# Under `make mutate` (tools/mutate.py sets CIVICGRAPH_TEST_MUTMUT_HITS): the calls of mutated
+# functions made in the server's processes are credited to the test that caused them, before
+# mutmut's own teardown hook reads its record (tests/mutmut_bridge.py says why and how).
+if _hits := mutmut_bridge.hits_file():
+    mutmut_bridge.install(_hits)
+
+    def pytest_sessionstart(session: pytest.Session) -> None:
+        mutmut_bridge.start_reading()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_teardown(item: pytest.Item) -> None:
+        mutmut_bridge.replay()

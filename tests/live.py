@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import mutmut_bridge
 import pytest
 import requests
 from flask import Flask
@@ -107,6 +108,8 @@ def civicgraph_serve(build: Path, log: Path, *flags: str) -> Iterator[tuple[str,
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICGRAPH_")}
     command = [sys.executable, "-m", "graph.cli", "serve", "--build", str(build)]
+    if hits := mutmut_bridge.hits_file():  # under `make mutate`: the same server, its calls seen
+        command[1:3] = ["-c", mutmut_bridge.SERVE_BOOTSTRAP, hits]
     command += ["--port", str(port), *flags]
     with log.open("wb") as out:
         process = subprocess.Popen(

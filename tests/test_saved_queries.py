@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import requests
 from live import recording_store, running, settings_for
@@ -98,8 +99,9 @@ def build_with_queries(build_dir: Path, folder: Path, extra: dict[str, str]) -> 
 
 @pytest.fixture(scope="module")
 def extra_url(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server whose build has more queries (a required parameter; a slow one; a bar chart and a
-    graph drawn from fixed VALUES), row cap 3, time limit 1 s."""
+    """A server whose build has more queries (a required parameter, also as a form POST; an ASK;
+    a slow one; a bar chart, a timeline and a graph drawn from fixed VALUES), row cap 3, time
+    limit 1 s."""
     folder = build_with_queries(
         build_dir,
         tmp_path_factory.mktemp("extra") / "build",
@@ -108,6 +110,17 @@ def extra_url(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 "#+ summary: Things with exactly this label\n"
                 "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
                 "SELECT ?thing WHERE { ?thing rdfs:label ?label FILTER(STR(?label) = ?_name) }\n"
+            ),
+            "post-by-name": (
+                "#+ summary: Things with exactly this label, asked with a form POST\n"
+                "#+ method: POST\n"
+                "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                "SELECT ?thing WHERE { ?thing rdfs:label ?label FILTER(STR(?label) = ?_name) }\n"
+            ),
+            "any-letter": (
+                "#+ summary: Is there a letter?\n"
+                "PREFIX civ: <https://kg.example.org/ontology#>\n"
+                "ASK { ?x a civ:Letter }\n"
             ),
             "slow": (
                 "#+ summary: Far too much work\n"
@@ -119,6 +132,17 @@ def extra_url(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 "SELECT ?name ?n WHERE {\n"
                 '  VALUES (?name ?n) { ("a, no number" UNDEF) ("b" 2) ("c" 3) }\n'
                 "} ORDER BY ?name\n"
+            ),
+            "dated-without-labels": (
+                "#+ summary: Dated rows with no label column\n"
+                "#+ view: timeline\n"
+                "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+                "SELECT ?thing ?date ?kind WHERE {\n"
+                "  VALUES (?thing ?date ?kind) {\n"
+                f'    (<{ID}person/jeff-sessions> "2018-01-24"^^xsd:date "Letter")\n'
+                '    (UNDEF "2017-11"^^xsd:gYearMonth UNDEF)\n'
+                "  }\n"
+                "} ORDER BY ?date\n"
             ),
             "literal-nodes": (
                 "#+ summary: A graph with literal objects\n"
@@ -646,6 +670,33 @@ def test_a_bar_chart_skips_a_row_without_its_number(extra_url: str) -> None:
     assert [(b["label"], b["value"]) for b in bars["items"]] == [("b", 2.0), ("c", 3.0)]
 
 
+def test_a_timeline_without_a_label_column_names_each_item_by_its_thing_or_date(
+    extra_url: str,
+) -> None:
+    page = get(extra_url + "/queries/dated-without-labels", headers={"Accept": "text/html"})
+    assert page.status_code == 200, page.text
+    timeline = view_data(page.text)
+    assert timeline["view"] == "timeline"
+    assert timeline["items"] == [
+        {
+            "date": "2017-11",
+            "start": "2017-11-01",
+            "label": "2017-11",  # no thing to name it by: its date
+            "kind": "",
+            "note": "",
+            "href": None,
+        },
+        {
+            "date": "2018-01-24",
+            "start": "2018-01-24",
+            "label": "Jeff Sessions",  # the thing's label, from the graph
+            "kind": "Letter",
+            "note": "",
+            "href": "/page/person/jeff-sessions",
+        },
+    ]
+
+
 def test_a_graph_labels_literal_nodes_with_their_text_cut_at_40(extra_url: str) -> None:
     assert len(SHORT_NOTE) == 40 and len(LONG_NOTE) == 41
     page = get(extra_url + "/queries/literal-nodes", headers={"Accept": "text/html"})
@@ -662,6 +713,7 @@ def test_a_graph_labels_literal_nodes_with_their_text_cut_at_40(extra_url: str) 
     (person,) = [n for n in graph["nodes"] if n["kind"] == "iri"]
     assert person["label"] == "Jeff Sessions"
     assert {e["target"] for e in graph["edges"]} == {key for key, _ in literals}
+    assert [e["label"] for e in graph["edges"]] == ["note", "note"]  # the property's label
 
 
 def saved_count(base_url: str, cls: str) -> str:
@@ -811,6 +863,80 @@ def test_openapi_marks_required_parameters(extra_url: str) -> None:
     validate(document)
     (parameter,) = document["paths"]["/queries/needs-name"]["get"]["parameters"]
     assert parameter["required"] is True and parameter["schema"] == {"type": "string"}
+
+
+JSON_TYPES = ("application/sparql-results+json", "application/json", "application/ld+json")
+
+
+def test_openapi_schemas_fit_the_answers_and_the_errors(extra_url: str) -> None:
+    """Each JSON answer and JSON error fits the schema the document gives it, and a client
+    generated from the document knows each field they have (an ASK's `boolean`, an error's
+    `message`): the document's schemas leave undeclared fields free, so both are checked."""
+    document = get(extra_url + "/openapi.json").json()
+    components = document["components"]
+    results_fields = set(components["schemas"]["SparqlResults"]["properties"])
+
+    def schema(declared: dict[str, Any]) -> dict[str, Any]:  # its $refs resolve in `document`
+        return {**declared, "components": components}
+
+    forms = set()
+    for path, item in document["paths"].items():
+        operation = item["get"]
+        if any(p["required"] for p in operation["parameters"]) or path == "/queries/slow":
+            continue
+        for mimetype, content in operation["responses"]["200"]["content"].items():
+            if mimetype not in JSON_TYPES:
+                continue
+            answer = get(extra_url + path, headers={"Accept": mimetype})
+            assert answer.status_code == 200, (path, mimetype, answer.text[:300])
+            assert answer.headers["Content-Type"].split(";")[0] == mimetype
+            jsonschema.validate(answer.json(), schema(content["schema"]))
+            if mimetype != "application/ld+json":
+                assert set(answer.json()) <= results_fields, (path, mimetype)
+                forms.add("ASK" if "boolean" in answer.json() else "SELECT")
+            else:
+                forms.add("graph")
+    assert forms == {"SELECT", "ASK", "graph"}  # every kind of JSON answer was seen
+    errors = {  # the responses the operations refer to, as a client asking for JSON gets them
+        "BadParameter": (400, "/queries/needs-name.json"),
+        "NotAcceptable": (406, "/queries/any-letter.ttl"),
+        "Unavailable": (503, "/queries/slow.json"),
+    }
+    for name, (status, path) in errors.items():
+        declared = components["responses"][name]["content"]["application/json"]["schema"]
+        error = get(extra_url + path, headers={"Accept": "application/json"})
+        assert error.status_code == status, (name, error.text)
+        jsonschema.validate(error.json(), schema(declared))
+        assert set(error.json()) == set(components["schemas"]["Error"]["properties"]), name
+
+
+def test_openapi_describes_a_post_query_as_a_form(extra_url: str) -> None:
+    """`#+ method: POST`: the path also takes a form POST, its parameters as the form's fields."""
+    document = get(extra_url + "/openapi.json").json()
+    validate(document)
+    path = document["paths"]["/queries/post-by-name"]
+    get_operation, post = path["get"], path["post"]
+    assert post["operationId"] == get_operation["operationId"] + "_post"
+    assert post["summary"] == get_operation["summary"]
+    assert post["responses"] == get_operation["responses"]
+    assert post["parameters"] == []
+    body = post["requestBody"]
+    assert body["required"] is True
+    schema = body["content"]["application/x-www-form-urlencoded"]["schema"]
+    assert schema["type"] == "object" and schema["required"] == ["name"]
+    (parameter,) = get_operation["parameters"]
+    assert schema["properties"] == {
+        "name": {**parameter["schema"], "description": parameter["description"]}
+    }
+    # the form the document describes is answered
+    answer = requests.post(
+        extra_url + "/queries/post-by-name.json", data={"name": "Chicago"}, timeout=30
+    )
+    assert answer.status_code == 200, answer.text
+    assert json_rows(answer) == json_rows(
+        get(extra_url + "/queries/needs-name.json", params={"name": "Chicago"})
+    )
+    assert json_rows(answer)
 
 
 # --- start-up ------------------------------------------------------------------------------------------

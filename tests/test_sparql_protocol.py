@@ -28,7 +28,7 @@ from xml.dom.minidom import Document
 import pytest
 import requests
 from live import civicgraph_serve, listener, nobody_connected, running, settings_for
-from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
@@ -330,6 +330,38 @@ def test_ask_in_every_format(served: str, mimetype: str) -> None:
         assert response.status_code == 200, response.text
         assert response.headers["Content-Type"].split(";")[0] == mimetype
         assert boolean_of(response.content, mimetype) is truth
+
+
+# Every kind of term a solution can hold, and characters TSV must escape.
+EVERY_TERM = (
+    "SELECT ?iri ?blank ?typed ?tagged ?plain ?odd ?unbound WHERE { "
+    "BIND(<https://kg.example.org/id/jurisdiction/chicago-il> AS ?iri) "
+    "BIND(BNODE() AS ?blank) BIND(42 AS ?typed) BIND(STRLANG('Chicago', 'en') AS ?tagged) "
+    r"""BIND('plain' AS ?plain) BIND('tab\t "quoted" back\\slash\nline' AS ?odd) """
+    "OPTIONAL { ?iri <urn:x:nothing> ?unbound } }"
+)
+
+
+@pytest.mark.parametrize(
+    "mimetype", ["application/sparql-results+xml", "text/tab-separated-values"]
+)
+def test_every_kind_of_term_in_the_formats_the_server_writes(
+    each_store: str, reference: Dataset, mimetype: str
+) -> None:
+    """XML and TSV are written by the server itself (rdflib's own XML writer drops "0" and
+    "false"): each term keeps its kind, datatype and language, and unbound stays unbound."""
+    response = send(each_store, "GET", EVERY_TERM, headers={"Accept": mimetype})
+    assert response.status_code == 200, response.text
+    answer = parse_solutions(response.content, mimetype)
+    assert [str(v) for v in answer.vars or []] == [
+        "iri", "blank", "typed", "tagged", "plain", "odd", "unbound"
+    ]  # fmt: skip
+    assert rows_of(answer) == expected_rows(reference, EVERY_TERM)
+    (row,) = answer.bindings
+    assert isinstance(row[Variable("blank")], BNode)
+    assert row[Variable("tagged")] == Literal("Chicago", lang="en")
+    assert row[Variable("typed")] == Literal(42)
+    assert row[Variable("odd")] == Literal('tab\t "quoted" back\\slash\nline')
 
 
 @pytest.mark.parametrize("mimetype", GRAPH_MEDIA)

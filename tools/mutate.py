@@ -1,6 +1,7 @@
 """Mutation testing of the modules the tests must guard hardest, within a time budget.
 
-    .venv/bin/python tools/mutate.py [--sample N] [--budget SECONDS] [--seed S] [GROUP ...]
+    .venv/bin/python tools/mutate.py [--sample N] [--budget SECONDS] [--seed S] [--again]
+                                     [--module server.query ...] [GROUP ...]
 
 (`make mutate` runs it with its defaults.) For each group below it copies the project (the files
 git knows, committed or not, nothing git ignores) into `.mutate/GROUP/`, has mutmut (3.x) make
@@ -15,6 +16,16 @@ Killed: the tests failed (a time-out counts: the mutant made a test hang). Survi
 passed, or no test reached the mutated function. The build the server tests read is made once,
 from the unmutated code, before the mutants run (`CIVICGRAPH_TEST_BUILD`): a mutant is judged
 by the tests that call its code, not by a build it cannot change.
+
+The server tests start the real server, whose queries run in other processes (gunicorn's
+workers, the query workers of `server.pool`). A mutant is switched on there too (mutmut's
+trampolines read `MUTANT_UNDER_TEST` from the environment, which they inherit), but mutmut's
+stats run, which decides which tests a mutant is run against, sees only the calls made in the
+test process. `CIVICGRAPH_TEST_MUTMUT_HITS`, set here and nowhere else, has the tests bring the
+other processes' calls home (tests/mutmut_bridge.py); without it, the functions that run only
+there had "no tests" and their mutants counted as survivors.
+
+`--module server.query` (repeatable) samples only the named modules of the groups.
 
 Not part of `make test`: a full run takes tens of minutes.
 """
@@ -112,7 +123,13 @@ def configure(target: Path, modules: list[str], tests: list[str]) -> None:
 
 
 def mutmut(target: Path, *args: str, budget: float | None = None) -> int:
-    env = {**os.environ, "CIVICGRAPH_TEST_BUILD": str(target / ".test-build" / "build")}
+    hits = target / ".mutmut-hits"  # the server processes' calls, for mutmut's stats run
+    hits.unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "CIVICGRAPH_TEST_BUILD": str(target / ".test-build" / "build"),
+        "CIVICGRAPH_TEST_MUTMUT_HITS": str(hits),  # tests/mutmut_bridge.py
+    }
     with (target / "mutmut.log").open("a") as log:
         try:
             return subprocess.run(
@@ -148,7 +165,12 @@ def prebuild(target: Path) -> None:
 
 
 def run_group(
-    name: str, sample: int, seed: int, deadline: float, again: bool = False
+    name: str,
+    sample: int,
+    seed: int,
+    deadline: float,
+    again: bool = False,
+    only: list[str] | None = None,
 ) -> dict[str, Counter[str]]:
     modules, tests = GROUPS[name]
     target = WORK / name
@@ -166,7 +188,11 @@ def run_group(
         sys.exit(f"[{name}] mutmut made no mutants: see {target / 'mutmut.log'}")
     by_module: dict[str, list[str]] = {}
     for mutant in sorted(made):
-        by_module.setdefault(module_of(mutant), []).append(mutant)
+        if not only or module_of(mutant) in only:
+            by_module.setdefault(module_of(mutant), []).append(mutant)
+    if not by_module:
+        print(f"[{name}] none of the modules asked for: {', '.join(only or [])}", flush=True)
+        return {}
     chosen: list[str] = []
     for module, mutants in sorted(by_module.items()):
         chosen += random.Random(f"{seed}:{module}").sample(mutants, min(sample, len(mutants)))
@@ -205,13 +231,20 @@ def main() -> int:
     parser.add_argument("--budget", type=float, default=3600, help="seconds in all (3600)")
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--again", action="store_true", help="try the survivors once more")
+    parser.add_argument(
+        "--module",
+        action="append",
+        help="only this module's mutants (dotted: server.query); repeat for more (all)",
+    )
     args = parser.parse_args()
     deadline = time.monotonic() + args.budget
     print(f"mutmut over {', '.join(args.groups)}: {args.sample} mutants a module, seed {args.seed}")
     tallies: dict[str, Counter[str]] = {}
     for group in args.groups:
         share = (deadline - time.monotonic()) / (len(args.groups) - args.groups.index(group))
-        tallies |= run_group(group, args.sample, args.seed, time.monotonic() + share, args.again)
+        tallies |= run_group(
+            group, args.sample, args.seed, time.monotonic() + share, args.again, args.module
+        )
     print(f"\n{'module':32} {'killed':>7} {'survived':>9} {'untried':>8} {'score':>6}")
     for module, tally in sorted(tallies.items()):
         tried = tally["killed"] + tally["survived"]
