@@ -11,9 +11,9 @@ A per-read socket timeout does not help, since each byte comes in time.
 connection costs a buffer, not a thread: a connection, new or kept alive, goes to a thread only
 once the whole head (up to the blank line) and the body its `Content-Length` announces (up to
 the app's 1 MiB limit; a chunked body up to its last chunk) are buffered. A request that has
-not fully arrived `request_timeout` seconds (a setting, 10 by default) after it began is answered 408 and closed (a
-connection that sent nothing is closed quietly). The threads thus only ever run requests that
-are all there, and the parser reads them from the buffer. What it does not cover: a client that
+not fully arrived `request_timeout` seconds (a setting, 10 by default) after it began is
+answered 408 and closed (a connection that sent nothing is closed quietly). The threads thus
+only ever run requests that are all there, and the parser reads them from the buffer. What it does not cover: a client that
 reads its *response* slowly still holds a thread while the kernel's send buffer is full.
 """
 
